@@ -1,0 +1,176 @@
+"""Name-to-class registries for the policy families, and third-party plugin loading.
+
+Every family (replenishment now; routing, allocation and distribution later) maps the YAML
+``type`` name of a policy to its class and its pydantic params model. Plugins register through
+the ``supplysim.policies`` entry-point group, loaded on demand by the scenario layer.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Any, Generic, TypeVar, get_args
+
+from pydantic import BaseModel
+
+from policies.replenishment import (
+    BaseStockParams,
+    ForecastParams,
+    ForecastPolicy,
+    MinMaxParams,
+    MinMaxPolicy,
+    OrderUpToPolicy,
+    PassThroughParams,
+    PassThroughPolicy,
+    ReplenishmentPolicy,
+    RQParams,
+    RQPolicy,
+    RSParams,
+    SSParams,
+    SSPolicy,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterInfo:
+    """One parameter of a policy, for listings."""
+
+    name: str
+    type: str
+    required: bool
+    default: Any
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInfo:
+    """Description of a registered policy, for ``supplysim list policies``."""
+
+    name: str
+    family: str
+    doc: str
+    parameters: tuple[ParameterInfo, ...]
+    json_schema: dict[str, Any]
+
+
+class Registry(Generic[T]):
+    """Policies of one family by name, each with its class and params model.
+
+    Args:
+        family: Family name used in messages, e.g. "replenishment".
+    """
+
+    def __init__(self, family: str) -> None:
+        self.family = family
+        self._entries: dict[str, tuple[type[T], type[BaseModel]]] = {}
+
+    def register(self, name: str, cls: type[T], params: type[BaseModel]) -> None:
+        """Register a policy under its YAML name.
+
+        Raises:
+            ValueError: If the name is taken or ``params.type`` is not ``Literal[name]``, which
+                the scenario layer's discriminated union relies on.
+        """
+        if name in self._entries:
+            raise ValueError(f"{self.family} policy {name!r} is already registered")
+        field = params.model_fields.get("type")
+        if field is None or get_args(field.annotation) != (name,):
+            raise ValueError(f"{params.__name__} needs a field type: Literal[{name!r}]")
+        self._entries[name] = (cls, params)
+
+    def get(self, name: str) -> type[T]:
+        """Policy class registered under ``name``."""
+        return self._entry(name)[0]
+
+    def params_model(self, name: str) -> type[BaseModel]:
+        """Params model registered under ``name``."""
+        return self._entry(name)[1]
+
+    def names(self) -> list[str]:
+        """Registered names, sorted."""
+        return sorted(self._entries)
+
+    def params_models(self) -> list[type[BaseModel]]:
+        """Params models in name order, for a discriminated union on ``type``."""
+        return [self._entries[name][1] for name in self.names()]
+
+    def describe(self, name: str) -> PolicyInfo:
+        """Name, family, one-line doc, parameters and JSON schema of a policy."""
+        params = self.params_model(name)
+        parameters = tuple(
+            ParameterInfo(
+                name=field_name,
+                type=_type_name(field.annotation),
+                required=field.is_required(),
+                default=None if field.is_required() else field.default,
+                doc=field.description or "",
+            )
+            for field_name, field in params.model_fields.items()
+            if field_name != "type"
+        )
+        doc = (params.__doc__ or "").strip().splitlines()
+        return PolicyInfo(
+            name, self.family, doc[0] if doc else "", parameters, params.model_json_schema()
+        )
+
+    def _entry(self, name: str) -> tuple[type[T], type[BaseModel]]:
+        try:
+            return self._entries[name]
+        except KeyError:
+            valid = ", ".join(self.names())
+            raise KeyError(f"unknown {self.family} policy {name!r}; valid: {valid}") from None
+
+
+def _type_name(annotation: Any) -> str:
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
+REPLENISHMENT: Registry[ReplenishmentPolicy] = Registry("replenishment")
+REPLENISHMENT.register("base_stock", OrderUpToPolicy, BaseStockParams)
+REPLENISHMENT.register("sS", SSPolicy, SSParams)
+REPLENISHMENT.register("rQ", RQPolicy, RQParams)
+REPLENISHMENT.register("RS", OrderUpToPolicy, RSParams)
+REPLENISHMENT.register("min_max", MinMaxPolicy, MinMaxParams)
+REPLENISHMENT.register("forecast", ForecastPolicy, ForecastParams)
+REPLENISHMENT.register("none", PassThroughPolicy, PassThroughParams)
+
+# Entry points already loaded, so repeated calls do not register plugins twice.
+_loaded: set[tuple[str, str, str]] = set()
+
+
+def load_entry_points(group: str = "supplysim.policies") -> None:
+    """Load third-party policy plugins; idempotent, never called at import time.
+
+    Each entry point loads an object. Loading a module registers through its import side
+    effects; a callable that takes no arguments is called so it can register itself.
+
+    Raises:
+        RuntimeError: If a plugin fails to load or register (the cause is chained).
+    """
+    for point in entry_points(group=group):
+        key = (group, point.name, point.value)
+        if key in _loaded:
+            continue
+        try:
+            plugin = point.load()
+            if callable(plugin) and not isinstance(plugin, type) and _takes_no_arguments(plugin):
+                plugin()
+        except Exception as exc:
+            raise RuntimeError(f"policy plugin {point.name!r} ({point.value}) failed") from exc
+        _loaded.add(key)
+
+
+def _takes_no_arguments(function: Any) -> bool:
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return False
+    return all(
+        p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        for p in signature.parameters.values()
+    )

@@ -1,0 +1,329 @@
+"""Replenishment policy family: when and how much each inventory position orders.
+
+One policy instance serves every position (one SKU at one node) that uses the same policy
+type, with per-position parameters held as numpy arrays. Each policy has a pydantic params
+model whose ``type`` field is the YAML name; ``from_params`` turns one model per position into
+arrays once, so ``observe`` and ``order`` are pure array math. IP is the inventory position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal, Protocol, Self
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from policies.forecasting import ExponentialSmoothing, Forecaster, MovingAverage
+from policies.view import InventoryView
+
+
+class ReplenishmentPolicy(Protocol):
+    """Vectorised replenishment decisions for n positions sharing one policy type."""
+
+    @classmethod
+    def from_params(cls, params: Sequence[Any]) -> Self:
+        """Build one instance from the validated params of each position, in position order."""
+        ...
+
+    def observe(self, demand: np.ndarray) -> None:
+        """Record the demand of each position in the period just ended (daily, before order)."""
+        ...
+
+    def order(self, view: InventoryView) -> np.ndarray:
+        """Order quantities (float64, >= 0, length n), zero where not ``view.due``."""
+        ...
+
+
+class ReviewParams(BaseModel):
+    """Review schedule common to every replenishment policy; the engine derives ``due`` from it."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
+    )
+
+    review_period: float | None = Field(default=None, gt=0)
+    """Days between periodic reviews; None reviews at every opportunity (continuous review)."""
+    review_offset: float = Field(default=0.0, ge=0)
+    """Day of the first periodic review, taken modulo review_period."""
+
+    @model_validator(mode="after")
+    def _check_review(self) -> Self:
+        if self.review_offset and self.review_period is None:
+            raise ValueError("review_offset needs a review_period (continuous review has none)")
+        return self
+
+
+class BaseStockParams(ReviewParams):
+    """Base stock: order S - IP whenever IP < S."""
+
+    type: Literal["base_stock"] = "base_stock"
+    S: float = Field(ge=0)
+    """Base stock (order-up-to) level."""
+
+
+class RSParams(ReviewParams):
+    """Periodic order-up-to (R, S): every review_period days order (S - IP)^+."""
+
+    type: Literal["RS"] = "RS"
+    review_period: float = Field(gt=0)
+    """Days between reviews (R); required."""
+    S: float = Field(ge=0)
+    """Order-up-to level."""
+
+
+class SSParams(ReviewParams):
+    """(s, S): when IP <= s, order S - IP."""
+
+    type: Literal["sS"] = "sS"
+    s: float = Field(ge=0)
+    """Reorder point: order when IP <= s."""
+    S: float = Field(ge=0)
+    """Order-up-to level, > s."""
+
+    @model_validator(mode="after")
+    def _check_levels(self) -> Self:
+        if self.s >= self.S:
+            raise ValueError(f"s must be < S (got s={self.s:g}, S={self.S:g})")
+        return self
+
+
+class RQParams(ReviewParams):
+    """(r, Q): when IP <= r, order the smallest multiple n*Q with IP + n*Q > r."""
+
+    type: Literal["rQ"] = "rQ"
+    r: float = Field(ge=0)
+    """Reorder point: order when IP <= r."""
+    Q: float = Field(gt=0)
+    """Order quantity (lot size), > 0."""
+
+
+class MinMaxParams(ReviewParams):
+    """Min-max: when IP < min (strict), order max - IP.
+
+    Unlike sS, which triggers at IP <= s, the trigger is strict: the common ERP convention,
+    so IP == min does not order.
+    """
+
+    type: Literal["min_max"] = "min_max"
+    min: float = Field(ge=0)
+    """Order when IP < min."""
+    max: float = Field(ge=0)
+    """Order-up-to level, > min."""
+
+    @model_validator(mode="after")
+    def _check_levels(self) -> Self:
+        if self.min >= self.max:
+            raise ValueError(f"min must be < max (got min={self.min:g}, max={self.max:g})")
+        return self
+
+
+class ForecastParams(ReviewParams):
+    """Forecast order-up-to: level = cover * forecast + z * sigma_err * sqrt(cover)."""
+
+    type: Literal["forecast"] = "forecast"
+    method: Literal["moving_average", "exp_smoothing"]
+    """Forecasting method of daily demand."""
+    window: int | None = Field(default=None, ge=1)
+    """Moving-average window p in days (moving_average only)."""
+    alpha: float | None = Field(default=None, gt=0, le=1)
+    """Smoothing constant in (0, 1] (exp_smoothing only)."""
+    cover: float | None = Field(default=None, gt=0)
+    """Days of demand covered; None = lead time + review_period (1 when continuous)."""
+    safety_factor: float = Field(default=0.0, ge=0)
+    """Safety factor z applied to the forecast-error standard deviation."""
+    warmup_level: float | None = Field(default=None, ge=0)
+    """Forecast before any observation (None = 0); exp_smoothing smooths from it."""
+
+    @model_validator(mode="after")
+    def _check_method(self) -> Self:
+        needed, other = (
+            ("window", "alpha") if self.method == "moving_average" else ("alpha", "window")
+        )
+        if getattr(self, needed) is None:
+            raise ValueError(f"method {self.method!r} needs {needed}")
+        if getattr(self, other) is not None:
+            raise ValueError(f"{other} does not apply to method {self.method!r}")
+        return self
+
+
+class PassThroughParams(ReviewParams):
+    """Lot-for-lot pass-through: order exactly the demand observed since the last review."""
+
+    type: Literal["none"] = "none"
+
+
+def _floats(values: Sequence[float]) -> np.ndarray:
+    return np.array(values, dtype=np.float64)
+
+
+class _OrderPointPolicy:
+    """Policies deciding from the inventory position alone."""
+
+    def observe(self, demand: np.ndarray) -> None:
+        """Ignore demand: the decision depends on the inventory position only."""
+
+
+class OrderUpToPolicy(_OrderPointPolicy):
+    """Order (S - IP)^+ at each due review; serves both ``base_stock`` and ``RS``."""
+
+    def __init__(self, S: np.ndarray) -> None:
+        self._S = S
+
+    @classmethod
+    def from_params(cls, params: Sequence[BaseStockParams | RSParams]) -> Self:
+        """Build from one params model per position."""
+        return cls(_floats([p.S for p in params]))
+
+    def order(self, view: InventoryView) -> np.ndarray:
+        """Order up to S where due and IP < S."""
+        gap = self._S - view.inventory_position
+        return np.where(view.due & (gap > 0.0), gap, 0.0)
+
+
+class SSPolicy(_OrderPointPolicy):
+    """(s, S): when IP <= s, order S - IP."""
+
+    def __init__(self, s: np.ndarray, S: np.ndarray) -> None:
+        self._s = s
+        self._S = S
+
+    @classmethod
+    def from_params(cls, params: Sequence[SSParams]) -> Self:
+        """Build from one params model per position."""
+        return cls(_floats([p.s for p in params]), _floats([p.S for p in params]))
+
+    def order(self, view: InventoryView) -> np.ndarray:
+        """Order up to S where due and IP <= s."""
+        ip = view.inventory_position
+        return np.where(view.due & (ip <= self._s), self._S - ip, 0.0)
+
+
+class RQPolicy(_OrderPointPolicy):
+    """(r, Q): when IP <= r, order the smallest multiple n*Q with IP + n*Q > r."""
+
+    def __init__(self, r: np.ndarray, Q: np.ndarray) -> None:
+        self._r = r
+        self._Q = Q
+
+    @classmethod
+    def from_params(cls, params: Sequence[RQParams]) -> Self:
+        """Build from one params model per position."""
+        return cls(_floats([p.r for p in params]), _floats([p.Q for p in params]))
+
+    def order(self, view: InventoryView) -> np.ndarray:
+        """Order whole lots where due and IP <= r."""
+        ip = view.inventory_position
+        lots = np.floor((self._r - ip) / self._Q) + 1.0
+        return np.where(view.due & (ip <= self._r), lots * self._Q, 0.0)
+
+
+class MinMaxPolicy(_OrderPointPolicy):
+    """Min-max: when IP < min (strict, unlike sS), order max - IP."""
+
+    def __init__(self, low: np.ndarray, high: np.ndarray) -> None:
+        self._low = low
+        self._high = high
+
+    @classmethod
+    def from_params(cls, params: Sequence[MinMaxParams]) -> Self:
+        """Build from one params model per position."""
+        return cls(_floats([p.min for p in params]), _floats([p.max for p in params]))
+
+    def order(self, view: InventoryView) -> np.ndarray:
+        """Order up to max where due and IP < min."""
+        ip = view.inventory_position
+        return np.where(view.due & (ip < self._low), self._high - ip, 0.0)
+
+
+class PassThroughPolicy:
+    """Lot-for-lot: order the demand accumulated since each position's last due review."""
+
+    def __init__(self, n: int) -> None:
+        self._pending = np.zeros(n)
+
+    @classmethod
+    def from_params(cls, params: Sequence[PassThroughParams]) -> Self:
+        """Build from one params model per position."""
+        return cls(len(params))
+
+    def observe(self, demand: np.ndarray) -> None:
+        """Accumulate demand until the next due review."""
+        self._pending += demand
+
+    def order(self, view: InventoryView) -> np.ndarray:
+        """Order the accumulated demand where due and reset it there."""
+        quantity = np.where(view.due, self._pending, 0.0)
+        self._pending[view.due] = 0.0
+        return quantity
+
+
+class ForecastPolicy:
+    """Order up to cover * forecast + z * sigma_err * sqrt(cover) at each due review.
+
+    Args:
+        parts: (positions, forecaster over exactly those positions) pairs covering each
+            position once; positions is an index array or ``slice(None)`` for all.
+        cover: Days of demand covered per position; NaN selects lead time + review period.
+        review_period: Review period per position (1 for continuous review).
+        safety_factor: Safety factor z per position.
+    """
+
+    def __init__(
+        self,
+        parts: Sequence[tuple[np.ndarray | slice, Forecaster]],
+        cover: np.ndarray,
+        review_period: np.ndarray,
+        safety_factor: np.ndarray,
+    ) -> None:
+        self._parts = list(parts)
+        self._cover = cover
+        self._default_cover = np.isnan(cover)
+        self._review_period = review_period
+        self._z = safety_factor
+        self._mean = np.zeros(cover.shape)
+        self._error_sd = np.zeros(cover.shape)
+        self._refresh()
+
+    @classmethod
+    def from_params(cls, params: Sequence[ForecastParams]) -> Self:
+        """Build from one params model per position, grouping positions by method."""
+        moving = np.array([p.method == "moving_average" for p in params], dtype=bool)
+        ma, es = np.flatnonzero(moving), np.flatnonzero(~moving)
+        windows = np.array([p.window or 1 for p in params], dtype=np.int64)
+        alphas = _floats([p.alpha or 1.0 for p in params])
+        warmup = _floats([np.nan if p.warmup_level is None else p.warmup_level for p in params])
+        candidates: list[tuple[np.ndarray, Forecaster]] = [
+            (ma, MovingAverage(windows[ma], ma.size, np.nan_to_num(warmup[ma]))),
+            (es, ExponentialSmoothing(alphas[es], es.size, warmup[es])),
+        ]
+        # A part spanning every position uses a slice so the hot path indexes without copying.
+        parts: list[tuple[np.ndarray | slice, Forecaster]] = [
+            (slice(None) if idx.size == len(params) else idx, forecaster)
+            for idx, forecaster in candidates
+            if idx.size
+        ]
+        return cls(
+            parts,
+            _floats([np.nan if p.cover is None else p.cover for p in params]),
+            _floats([p.review_period or 1.0 for p in params]),
+            _floats([p.safety_factor for p in params]),
+        )
+
+    def observe(self, demand: np.ndarray) -> None:
+        """Update the forecasts with the demand of the period just ended."""
+        for positions, forecaster in self._parts:
+            forecaster.update(demand[positions])
+        self._refresh()
+
+    def order(self, view: InventoryView) -> np.ndarray:
+        """Order (level - IP)^+ where due."""
+        cover = np.where(self._default_cover, view.lead_time + self._review_period, self._cover)
+        level = cover * self._mean + self._z * self._error_sd * np.sqrt(cover)
+        gap = level - view.inventory_position
+        return np.where(view.due & (gap > 0.0), gap, 0.0)
+
+    def _refresh(self) -> None:
+        for positions, forecaster in self._parts:
+            self._mean[positions] = forecaster.forecast
+            self._error_sd[positions] = forecaster.error_sd

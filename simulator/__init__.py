@@ -1,0 +1,22 @@
+"""supplysim: discrete-event simulation of distribution networks.
+
+The public API::
+
+    from simulator import load_scenario, run
+    result = run(load_scenario("scenarios/quickstart.yaml"), seed=1)
+    result.kpis          # tidy KPI table
+"""
+
+from __future__ import annotations
+
+from simulator.engine import Simulation
+from simulator.result import Result
+from simulator.scenario import Scenario, ScenarioError, load_scenario
+
+
+def run(scenario: Scenario, seed: int | None = None, days: float | None = None) -> Result:
+    """Simulate one replication of ``scenario`` (its own seed and horizon unless given)."""
+    return Simulation(scenario, seed=seed, days=days).run()
+
+
+__all__ = ["Result", "Scenario", "ScenarioError", "Simulation", "load_scenario", "run"]

@@ -1,0 +1,555 @@
+"""The simulation: a SimPy environment driving vectorised inventory flows.
+
+Time is in days. Each day ``d`` the :meth:`Simulation._days` process runs, at time ``d``:
+
+1. receive shipments due (available before the day's demand);
+2. serve customers of daily demand streams: oldest backorders first, then the day's demand;
+   unmet demand is backordered or lost per zone;
+3. tier by tier, most downstream first: ship open order lines sourced at the tier from its stock
+   (first come, first served), then review the tier's positions and place new order lines
+   (lines to external suppliers and to production ship at once, within lane and plant capacity);
+4. end-of-day accounting: snapshots and KPI accumulators; backorders older than the zone's
+   patience are lost.
+
+Event-path demand (Poisson orders) runs as one SimPy process per stream between the daily
+steps; its continuous-review positions order at each order event and shipments arrive at their
+exact times. Order-processing desks are SimPy resources: an order waits for a server, then for
+its processing time, before its lines can ship.
+"""
+
+from __future__ import annotations
+
+import math
+import time as wallclock
+from collections import defaultdict
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+
+from policies.registry import REPLENISHMENT
+from policies.replenishment import ReplenishmentPolicy
+from policies.view import InventoryView
+from simulator.network import Network, compile_network
+from simulator.network.demand import draw_daily_demand, multipliers
+from simulator.network.topology import PRODUCTION
+from simulator.orderbook import OrderBook, grant_in_order
+from simulator.random import RandomStreams
+from simulator.records import Records
+from simulator.result import Result
+from simulator.scenario.distributions import AnyDistribution, Constant
+from simulator.scenario.models import Scenario
+
+_EPS = 1e-9
+
+
+@dataclass
+class _PolicyGroup:
+    """Positions of one tier sharing a policy type: one policy instance with array parameters."""
+
+    positions: np.ndarray
+    policy: ReplenishmentPolicy
+    period: np.ndarray  # NaN for continuous review
+    offset: np.ndarray
+
+    def due(self, time: float) -> np.ndarray:
+        phase = (time - self.offset) / np.where(np.isnan(self.period), 1.0, self.period)
+        periodic_due = (time >= self.offset - _EPS) & (np.abs(phase - np.round(phase)) < _EPS)
+        return np.isnan(self.period) | periodic_due
+
+
+class Simulation:
+    """One replication of a scenario. Build, then :meth:`run` once."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, days: float | None = None):
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.horizon = float(days if days is not None else scenario.horizon)
+        self.net: Network = compile_network(scenario)
+        self.streams = RandomStreams(self.seed)
+        self.env = simpy.Environment()
+        self.n_days = math.ceil(self.horizon)
+        topo, dem = self.net.topology, self.net.demand
+        P, S = topo.n_positions, dem.n_streams
+        self.continuous = len(dem.event) > 0
+        self.records = Records(self.n_days, scenario.warmup, P, S, len(topo.node_ids))
+
+        self.on_hand = topo.pos_initial.copy()
+        self.in_transit = np.zeros(P)
+        self.open_order = np.zeros(P)  # ordered, not yet shipped by the source
+        self.owed = np.zeros(P)  # open lines other positions have on this one
+        patience = dem.stream_patience[np.isfinite(dem.stream_patience)]
+        self.cohorts = int(math.ceil(patience.max())) + 2 if len(patience) else 1
+        self.backlog = np.zeros((self.cohorts, S))  # customer backorders by age in days
+        self.book = OrderBook()
+        self.calendar: dict[int, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+        self.lane_left = topo.lane_capacity.copy()
+        self.production_left = topo.production_capacity.copy()
+        self.demand_received = np.zeros(P)  # since the last daily review
+        self.lost_today = np.zeros(P)
+        self.pos_tier = np.empty(P, dtype=np.int64)
+        for k, tier in enumerate(topo.tiers):
+            self.pos_tier[tier.positions] = k
+        self.groups = self._policy_groups()
+        self.group_of = np.empty(P, dtype=np.int64)
+        for g, group in enumerate(self.groups):
+            self.group_of[group.positions] = g
+        self.desks = {
+            n: simpy.Resource(self.env, capacity=proc.servers)
+            for n, proc in enumerate(topo.node_processing)
+            if proc is not None
+        }
+        self._rngs: dict[str, np.random.Generator] = {}
+        self.daily_demand = draw_daily_demand(scenario, topo, dem, self.streams, self.n_days)
+
+    # ----------------------------------------------------------------- set-up
+
+    def _policy_groups(self) -> list[_PolicyGroup]:
+        topo = self.net.topology
+        groups = []
+        for k in range(len(topo.tiers)):
+            members = np.flatnonzero(self.pos_tier == k)
+            by_type: dict[str, list[int]] = defaultdict(list)
+            for p in members:
+                by_type[topo.pos_policy[p].type].append(int(p))  # type: ignore[attr-defined]
+            for name, positions in sorted(by_type.items()):
+                params = [topo.pos_policy[p] for p in positions]
+                period = [getattr(q, "review_period", None) for q in params]
+                groups.append(
+                    _PolicyGroup(
+                        positions=np.asarray(positions, dtype=np.int64),
+                        policy=REPLENISHMENT.get(name).from_params(params),  # type: ignore[attr-defined]
+                        period=np.asarray([math.nan if r is None else r for r in period]),
+                        offset=np.asarray([getattr(q, "review_offset", 0.0) for q in params]),
+                    )
+                )
+        return groups
+
+    def _rng(self, name: str) -> np.random.Generator:
+        rng = self._rngs.get(name)
+        if rng is None:
+            rng = self._rngs[name] = self.streams.stream(name)
+        return rng
+
+    def _draw(self, dist: AnyDistribution, name: str) -> float:
+        if isinstance(dist, Constant):
+            return dist.value
+        return float(dist.sample(self._rng(name), 1)[0])
+
+    # ----------------------------------------------------------------- running
+
+    def run(self) -> Result:
+        """Simulate the horizon and return the :class:`Result`."""
+        started = wallclock.perf_counter()
+        self.env.process(self._days())
+        for s in self.net.demand.event:
+            self.env.process(self._order_arrivals(int(s)))
+        self.env.run(until=self.n_days)
+        self._record_closed_lines()
+        return Result(
+            scenario=self.scenario,
+            seed=self.seed,
+            network=self.net,
+            records=self.records,
+            final_on_hand=self.on_hand.copy(),
+            final_in_transit=self.in_transit.copy(),
+            wall_time=wallclock.perf_counter() - started,
+        )
+
+    def _days(self) -> Generator[simpy.Event, Any, None]:
+        topo = self.net.topology
+        for day in range(self.n_days):
+            now = float(day)
+            self.lane_left[:] = topo.lane_capacity
+            self.production_left[:] = topo.production_capacity
+            self._receive_due(day)
+            self._serve_daily_demand(day)
+            for k, tier in enumerate(topo.tiers):
+                self._fill(self._lines_sourced_in(k))
+                self._review_tier(k, tier.positions, now)
+            self._account(day)
+            if day + 1 < self.n_days:
+                yield self.env.timeout(1)
+
+    # ----------------------------------------------------------------- customers
+
+    def _customer_backlog_by_position(self) -> np.ndarray:
+        return np.bincount(
+            self.net.demand.stream_pos,
+            weights=self.backlog.sum(axis=0),
+            minlength=self.net.topology.n_positions,
+        )
+
+    def _share(self, need: np.ndarray) -> np.ndarray:
+        """Serve ``need`` (per stream) from on-hand stock, proportionally within a position."""
+        pos = self.net.demand.stream_pos
+        need_pos = np.bincount(pos, weights=need, minlength=len(self.on_hand))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(need_pos > 0, np.minimum(1.0, self.on_hand / need_pos), 0.0)
+        served = need * ratio[pos]
+        issued = np.minimum(self.on_hand, need_pos)
+        self.on_hand -= issued
+        self._issued(issued, self._kpi(self.env.now))
+        return served
+
+    def _issued(self, units: np.ndarray, kpi: bool) -> None:
+        self.records.total_issued += units
+        if kpi:
+            self.records.pos_shipped += units
+
+    def _serve_backlog(self) -> None:
+        rec = self.records
+        kpi = self._kpi(self.env.now)
+        for age in range(self.cohorts - 1, -1, -1):  # oldest first
+            need = self.backlog[age]
+            if not need.any():
+                continue
+            served = self._share(need)
+            self.backlog[age] -= served
+            if kpi:
+                rec.stream_served_late += served
+
+    def _serve_daily_demand(self, day: int) -> None:
+        dem = self.net.demand
+        self._serve_backlog()
+        if len(dem.daily) == 0:
+            return
+        need = np.zeros(dem.n_streams)
+        need[dem.daily] = self.daily_demand[day]
+        served = self._share(need)
+        self._unmet(need, served, day)
+        if self._kpi(day):
+            rec = self.records
+            rec.stream_orders[dem.daily] += need[dem.daily] > 0
+            rec.stream_orders_full[dem.daily] += (need[dem.daily] > 0) & (
+                served[dem.daily] >= need[dem.daily] - _EPS
+            )
+
+    def _unmet(self, need: np.ndarray, served: np.ndarray, day: int) -> None:
+        """Book demand: served now, backordered (age 0) or lost."""
+        dem, rec, topo = self.net.demand, self.records, self.net.topology
+        short = need - served
+        lost = np.where(dem.stream_lost, short, 0.0)
+        self.backlog[0] += short - lost
+        self.lost_today += np.bincount(dem.stream_pos, weights=lost, minlength=topo.n_positions)
+        need_pos = np.bincount(dem.stream_pos, weights=need, minlength=topo.n_positions)
+        self.demand_received += need_pos
+        rec.node_demand[day] += np.bincount(
+            topo.pos_node, weights=need_pos, minlength=len(topo.node_ids)
+        )
+        if self._kpi(day):
+            rec.stream_demand += need
+            rec.stream_filled_now += served
+            rec.stream_lost += lost
+
+    def _order_arrivals(self, s: int) -> Generator[simpy.Event, Any, None]:
+        """Event path: Poisson customer orders for stream ``s`` (thinned for time-varying mean)."""
+        dem, topo = self.net.demand, self.net.topology
+        zone = dem.zones[dem.stream_zone[s]]
+        sku = topo.sku_ids[dem.stream_sku[s]]
+        assert zone.orders is not None
+        rng = self._rng(f"orders/{zone.id}/{sku}")
+        horizon_days = np.arange(self.n_days + 1, dtype=float)
+        peak = float(multipliers(zone, sku, horizon_days).max())
+        rate = zone.orders.rate * dem.stream_weight[s] * max(peak, _EPS)
+        varying = not np.allclose(multipliers(zone, sku, horizon_days), 1.0)
+        while True:
+            yield self.env.timeout(rng.exponential(1.0 / rate))
+            now = self.env.now
+            if varying and rng.random() * peak > multipliers(zone, sku, np.array([now]))[0]:
+                continue
+            size = float(zone.orders.size.sample(rng, 1)[0])
+            node = int(topo.pos_node[dem.stream_pos[s]])
+            if node in self.desks:
+                self.env.process(self._customer_desk(node, s, size, now))
+            else:
+                self._customer_order(s, size, now, 0.0)
+
+    def _customer_desk(
+        self, node: int, s: int, size: float, arrived: float
+    ) -> Generator[simpy.Event, Any, None]:
+        processing = self.net.topology.node_processing[node]
+        assert processing is not None
+        with self.desks[node].request() as request:
+            yield request
+            wait = self.env.now - arrived
+            yield self.env.timeout(self._draw(processing.time, f"processing/{self.net.topology.node_ids[node]}"))
+        self._customer_order(s, size, arrived, wait)
+
+    def _customer_order(self, s: int, size: float, arrived: float, wait: float) -> None:
+        dem, rec = self.net.demand, self.records
+        pos = int(dem.stream_pos[s])
+        day = min(int(self.env.now), self.n_days - 1)
+        queued = self._customer_backlog_by_position()[pos] > _EPS  # FIFO behind backorders
+        need = np.zeros(dem.n_streams)
+        need[s] = size
+        served = np.zeros(dem.n_streams)
+        if not queued:
+            served[s] = min(size, self.on_hand[pos])
+            self.on_hand[pos] -= served[s]
+            issued = np.zeros(len(self.on_hand))
+            issued[pos] = served[s]
+            self._issued(issued, self._kpi(arrived))
+        self._unmet(need, served, day)
+        if self._kpi(arrived):
+            rec.stream_orders[s] += 1
+            rec.stream_orders_full[s] += served[s] >= size - _EPS
+            rec.customer_orders.append(
+                time=arrived, stream=s, quantity=size, filled_now=served[s], wait=wait
+            )
+        group = self.groups[self.group_of[pos]]
+        if np.isnan(group.period[group.positions == pos][0]):
+            due = group.positions == pos
+            self._place(self._decide(group, due, self.env.now), group.positions, self.env.now)
+
+    # ----------------------------------------------------------------- replenishment
+
+    def _view(self, group: _PolicyGroup, due: np.ndarray, now: float) -> InventoryView:
+        idx = group.positions
+        backlog = self.owed[idx] + self._customer_backlog_by_position()[idx]
+        return InventoryView(
+            time=now,
+            on_hand=self.on_hand[idx],
+            on_order=self.open_order[idx] + self.in_transit[idx],
+            backlog=backlog,
+            due=due,
+            lead_time=self.net.topology.pos_lead_time[idx],
+        )
+
+    def _decide(self, group: _PolicyGroup, due: np.ndarray, now: float) -> np.ndarray:
+        quantities = group.policy.order(self._view(group, due, now))
+        return np.where(due, np.maximum(quantities, 0.0), 0.0)
+
+    def _review_tier(self, tier: int, positions: slice, now: float) -> None:
+        topo = self.net.topology
+        orders = np.zeros(topo.n_positions)
+        for group in self.groups:
+            if self.pos_tier[group.positions[0]] != tier:
+                continue
+            idx = group.positions
+            group.policy.observe(self.demand_received[idx])
+            self.demand_received[idx] = 0.0
+            due = group.due(now)
+            if due.any():
+                orders[idx] = self._decide(group, due, now)
+        span = np.arange(positions.start, positions.stop)
+        self._place(self._within_storage(orders[span], span), span, now)
+
+    def _within_storage(self, orders: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Scale a node's orders down so stock plus pipeline stays within storage capacity."""
+        topo = self.net.topology
+        nodes = topo.pos_node[idx]
+        capacity = topo.node_capacity[nodes]
+        if np.isinf(capacity).all():
+            return orders
+        n = len(topo.node_ids)
+        held = np.bincount(
+            nodes, weights=self.on_hand[idx] + self.open_order[idx] + self.in_transit[idx], minlength=n
+        )
+        wanted = np.bincount(nodes, weights=orders, minlength=n)
+        room = np.maximum(topo.node_capacity - held, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(wanted > room, room / wanted, 1.0)
+        return orders * scale[nodes]
+
+    def _place(self, orders: np.ndarray, idx: np.ndarray, now: float) -> None:
+        topo, rec = self.net.topology, self.records
+        mask = orders > _EPS
+        if not mask.any():
+            return
+        pos, qty = idx[mask], orders[mask]
+        src = topo.pos_source[pos]
+        day = min(int(now), self.n_days - 1)
+        n_nodes = len(topo.node_ids)
+        self.open_order[pos] += qty
+        stock = src >= 0
+        np.add.at(self.owed, src[stock], qty[stock])
+        np.add.at(self.demand_received, src[stock], qty[stock])
+        rec.node_orders[day] += np.bincount(topo.pos_node[pos], weights=qty, minlength=n_nodes)
+        rec.node_demand[day] += np.bincount(
+            topo.pos_node[src[stock]], weights=qty[stock], minlength=n_nodes
+        )
+        if self._kpi(now):
+            np.add.at(rec.pos_order_lines, pos, 1.0)
+        source_node = np.where(stock, topo.pos_node[np.maximum(src, 0)], -1)
+        desk = np.asarray([n in self.desks for n in source_node], dtype=bool)
+        ids = self.book.add(pos, qty, src, now, np.where(desk, math.inf, now))
+        for supplier in np.unique(source_node[desk]):
+            from_supplier = source_node == supplier
+            for requester in np.unique(topo.pos_node[pos[from_supplier]]):
+                lines = ids[from_supplier & (topo.pos_node[pos] == requester)]
+                self.env.process(self._desk(int(supplier), lines))
+        self._fill(self.book.rows_of(ids[~desk]) if self.continuous else self._new_external(ids))
+
+    def _new_external(self, ids: np.ndarray) -> np.ndarray:
+        """Rows of just-placed lines to external suppliers or production (they ship at once)."""
+        rows = self.book.rows_of(ids)
+        return rows[self.book.source[rows] < 0]
+
+    def _desk(self, node: int, ids: np.ndarray) -> Generator[simpy.Event, Any, None]:
+        """A replenishment order queues for a server at its supplier's order desk."""
+        processing = self.net.topology.node_processing[node]
+        assert processing is not None
+        with self.desks[node].request() as request:
+            yield request
+            service = self._draw(processing.time, f"processing/{self.net.topology.node_ids[node]}")
+            self.book.ready[self.book.rows_of(ids)] = self.env.now + service
+            yield self.env.timeout(service)
+        if self.continuous:
+            self._fill(self.book.rows_of(ids))
+
+    def _lines_sourced_in(self, tier: int) -> np.ndarray:
+        """Open lines this tier must fill: from its stock, or its own lines to outside sources."""
+        book = self.book
+        src = book.source
+        tier_of_source = np.where(src >= 0, self.pos_tier[np.maximum(src, 0)], -1)
+        own_external = (src < 0) & (self.pos_tier[book.position] == tier)
+        return np.flatnonzero((tier_of_source == tier) | own_external)
+
+    def _fill(self, rows: np.ndarray) -> None:
+        """Ship what sources can give to ready open lines, first come first served."""
+        topo, book = self.net.topology, self.book
+        now = self.env.now
+        rows = rows[(book.ready[rows] <= now + _EPS) & (book.open[rows] > _EPS)]
+        if len(rows) == 0:
+            return
+        src = book.source[rows]
+        pos = book.position[rows]
+        grant = book.open[rows].copy()
+        stock = src >= 0
+        if stock.any():
+            grant[stock] = grant_in_order(src[stock], grant[stock], self.on_hand)
+        made = src == PRODUCTION
+        if made.any():
+            grant[made] = grant_in_order(topo.pos_node[pos[made]], grant[made], self.production_left)
+        lane = topo.pos_lane[pos]
+        carried = lane >= 0
+        if carried.any() and np.isfinite(topo.lane_capacity).any():
+            grant[carried] = grant_in_order(lane[carried], grant[carried], self.lane_left)
+        moving = grant > _EPS
+        if moving.any():
+            self._ship(rows[moving], grant[moving], now)
+
+    def _ship(self, rows: np.ndarray, qty: np.ndarray, now: float) -> None:
+        topo, book, rec = self.net.topology, self.book, self.records
+        pos, src = book.position[rows], book.source[rows]
+        n_pos = topo.n_positions
+        stock = src >= 0
+        taken = np.bincount(src[stock], weights=qty[stock], minlength=n_pos)
+        self.on_hand -= taken
+        self.owed -= taken
+        self._issued(taken, self._kpi(now))
+        made = src == PRODUCTION
+        np.subtract.at(self.production_left, topo.pos_node[pos[made]], qty[made])
+        lane = topo.pos_lane[pos]
+        np.subtract.at(self.lane_left, lane[lane >= 0], qty[lane >= 0])
+        book.open[rows] -= qty
+        self.open_order[pos] -= qty
+        self.in_transit[pos] += qty
+        # One shipment per lane (or production batch per plant) per moment: one lead-time draw.
+        key = np.where(lane >= 0, lane, -1 - topo.pos_node[pos])
+        arrival = np.empty(len(rows))
+        for k in np.unique(key):
+            members = key == k
+            units = float(qty[members].sum())
+            if k >= 0:
+                lead = self._draw(topo.lane_lead_time[k], f"leadtime/{topo.lane_ids[k]}")
+                cost = (
+                    topo.lane_cost_per_shipment[k]
+                    + units * topo.lane_cost_per_unit[k]
+                    + topo.lane_distance[k] * topo.lane_cost_per_km[k]
+                )
+                node = int(topo.lane_destination[k])
+            else:
+                node = int(-1 - k)
+                dist = topo.production_lead_time[node]
+                assert dist is not None
+                lead, cost = self._draw(dist, f"production/{topo.node_ids[node]}"), 0.0
+            arrival[members] = now + lead
+            if self._kpi(now):
+                rec.shipments.append(
+                    time=now, lane=int(k), node=node, units=units, cost=cost, arrival=now + lead
+                )
+        if not self.continuous:
+            arrival = np.ceil(arrival - _EPS)  # daily path: usable from the next daily step
+        book.last_arrival[rows] = np.maximum(book.last_arrival[rows], arrival)
+        for when in np.unique(arrival):
+            members = arrival == when
+            self._schedule_arrival(float(when), pos[members], qty[members])
+
+    def _schedule_arrival(self, when: float, pos: np.ndarray, qty: np.ndarray) -> None:
+        if when <= self.env.now + _EPS:
+            self._receive(pos, qty)
+        elif self.continuous:
+            event = self.env.timeout(when - self.env.now)
+            event.callbacks.append(lambda _event: self._receive_now(pos, qty))
+        else:
+            self.calendar[int(when)].append((pos, qty))
+
+    def _receive(self, pos: np.ndarray, qty: np.ndarray) -> None:
+        units = np.bincount(pos, weights=qty, minlength=self.net.topology.n_positions)
+        self.on_hand += units
+        self.in_transit -= units
+        self.records.total_received += units
+
+    def _receive_now(self, pos: np.ndarray, qty: np.ndarray) -> None:
+        """Event path: stock arriving between daily steps serves waiting demand at once."""
+        self._receive(pos, qty)
+        self._serve_backlog()
+        waiting = np.flatnonzero(np.isin(self.book.source, pos))
+        self._fill(waiting)
+
+    def _receive_due(self, day: int) -> None:
+        for pos, qty in self.calendar.pop(day, []):
+            self._receive(pos, qty)
+
+    # ----------------------------------------------------------------- accounting
+
+    def _kpi(self, time: float) -> bool:
+        return time >= self.scenario.warmup - _EPS
+
+    def _account(self, day: int) -> None:
+        rec, dem = self.records, self.net.demand
+        customer_backlog = self._customer_backlog_by_position()
+        backlog = customer_backlog + self.owed
+        rec.series_on_hand[day] = self.on_hand
+        rec.series_backlog[day] = backlog
+        rec.series_pipeline[day] = self.open_order + self.in_transit
+        if self._kpi(day):
+            waiting = self.backlog.sum(axis=0)
+            rec.stream_backlog_days += waiting
+            np.maximum(rec.stream_backlog_max, waiting, out=rec.stream_backlog_max)
+            rec.pos_ok_days += (backlog <= _EPS) & (self.lost_today <= _EPS)
+        self.lost_today[:] = 0.0
+        self._age_backlog(day)
+        self._record_closed_lines()
+
+    def _age_backlog(self, day: int) -> None:
+        """Backorders get one day older; those older than the zone's patience are lost."""
+        if self.cohorts == 1:
+            return
+        dem = self.net.demand
+        oldest = self.backlog[-1] + self.backlog[-2]
+        self.backlog[2:] = self.backlog[1:-1]
+        self.backlog[-1] = oldest
+        self.backlog[1] = self.backlog[0]
+        self.backlog[0] = 0.0
+        ages = np.arange(self.cohorts)[:, None]
+        expired = (ages > dem.stream_patience[None, :]) * self.backlog
+        lost = expired.sum(axis=0)
+        if lost.any():
+            self.backlog -= expired
+            if self._kpi(day):
+                self.records.stream_lost += lost
+
+    def _record_closed_lines(self) -> None:
+        closed = self.book.pop_closed()
+        if len(closed["position"]):
+            self.records.order_lines.append(
+                position=closed["position"],
+                quantity=closed["quantity"],
+                placed=closed["placed"],
+                received=closed["last_arrival"],
+            )

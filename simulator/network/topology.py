@@ -1,0 +1,208 @@
+"""Compile a validated scenario's facilities and lanes into flat arrays.
+
+An *inventory position* is one SKU at one stocking node. Positions are numbered tier by tier,
+most downstream first (retailers, then the DCs that serve them, then plants), so each tier is a
+contiguous slice and a tier's daily work is array arithmetic on views. A node's positions are
+contiguous inside its tier.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel
+
+from simulator.scenario.distributions import AnyDistribution
+from simulator.scenario.models import Lane, Node, Processing, Scenario
+
+UNLIMITED = -1
+"""Source code of a position supplied by an external supplier with unlimited stock."""
+PRODUCTION = -2
+"""Source code of a plant position: replenished by the plant's own production."""
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Nodes at one echelon depth (0 = serves only customers) and their position slice."""
+
+    level: int
+    nodes: tuple[int, ...]
+    positions: slice
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Facilities, lanes and inventory positions of a scenario, as arrays."""
+
+    sku_ids: tuple[str, ...]
+    node_ids: tuple[str, ...]
+    node_kind: tuple[str, ...]
+    node_level: np.ndarray  # int, -1 for external suppliers
+    node_xy: np.ndarray  # (N, 2), NaN where no location
+    node_capacity: np.ndarray  # storage capacity, inf if unlimited
+    node_processing: tuple[Processing | None, ...]
+    production_capacity: np.ndarray  # units/day per node, inf if unlimited or not a plant
+    production_lead_time: tuple[AnyDistribution | None, ...]
+    node_positions: tuple[slice, ...]  # empty slice for external suppliers
+
+    pos_node: np.ndarray
+    pos_sku: np.ndarray
+    pos_source: np.ndarray  # supplier position, UNLIMITED or PRODUCTION
+    pos_lane: np.ndarray  # inbound lane, -1 for production
+    pos_initial: np.ndarray
+    pos_order_cost: np.ndarray
+    pos_lead_time: np.ndarray  # mean replenishment lead time, days
+    pos_policy: tuple[BaseModel, ...]  # replenishment policy parameters of each position
+
+    lane_ids: tuple[str, ...]
+    lane_origin: np.ndarray
+    lane_destination: np.ndarray
+    lane_lead_time: tuple[AnyDistribution, ...]
+    lane_distance: np.ndarray
+    lane_cost_per_shipment: np.ndarray
+    lane_cost_per_unit: np.ndarray
+    lane_cost_per_km: np.ndarray
+    lane_capacity: np.ndarray  # units/day, inf if unlimited
+
+    tiers: tuple[Tier, ...]
+
+    @property
+    def n_positions(self) -> int:
+        return len(self.pos_node)
+
+    def position_of(self, node_id: str, sku_id: str) -> int:
+        """Index of the position of ``sku_id`` at ``node_id`` (KeyError if the node lacks it)."""
+        node = self.node_ids.index(node_id)
+        sku = self.sku_ids.index(sku_id)
+        span = self.node_positions[node]
+        hits = np.flatnonzero(self.pos_sku[span] == sku)
+        if len(hits) == 0:
+            raise KeyError(f"{node_id} does not carry {sku_id}")
+        return int(span.start + hits[0])
+
+
+def _levels(nodes: list[Node], lanes: list[Lane]) -> dict[str, int]:
+    """Echelon depth: 0 for nodes that supply no stocking node, else 1 + the deepest child."""
+    children: dict[str, list[str]] = {n.id: [] for n in nodes}
+    for lane in lanes:
+        children[lane.origin].append(lane.destination)
+    level: dict[str, int] = {}
+
+    def depth(node_id: str) -> int:
+        if node_id not in level:
+            level[node_id] = 1 + max((depth(c) for c in children[node_id]), default=-1)
+        return level[node_id]
+
+    for node in nodes:
+        depth(node.id)
+    return level
+
+
+def _distance(lane: Lane, xy: dict[str, tuple[float, float] | None]) -> float:
+    if lane.distance is not None:
+        return lane.distance
+    a, b = xy[lane.origin], xy[lane.destination]
+    if a is None or b is None:
+        return 0.0
+    return math.dist(a, b)
+
+
+def compile_topology(scenario: Scenario) -> Topology:
+    """Number positions tier by tier and turn nodes and lanes into arrays."""
+    skus = scenario.product_ids()
+    sku_index = {s: i for i, s in enumerate(skus)}
+    nodes = scenario.nodes
+    node_index = {n.id: i for i, n in enumerate(nodes)}
+    inbound = {lane.destination: (k, lane) for k, lane in enumerate(scenario.lanes)}
+    level = _levels(nodes, scenario.lanes)
+    xy = {n.id: (n.location.x, n.location.y) if n.location else None for n in nodes}
+
+    stocking = [n for n in nodes if n.kind != "supplier"]
+    ordered = sorted(stocking, key=lambda n: (level[n.id], node_index[n.id]))
+
+    pos_node: list[int] = []
+    pos_sku: list[int] = []
+    pos_initial: list[float] = []
+    pos_order_cost: list[float] = []
+    pos_policy: list[BaseModel] = []
+    node_positions: dict[str, slice] = {}
+    for node in ordered:
+        assert node.inventory is not None  # guaranteed by validation for stocking kinds
+        carried = node.carries if node.carries is not None else skus
+        start = len(pos_node)
+        for sku in sorted(carried, key=sku_index.__getitem__):
+            rule = node.inventory.skus.get(sku)
+            pos_node.append(node_index[node.id])
+            pos_sku.append(sku_index[sku])
+            initial = rule.initial if rule and rule.initial is not None else node.inventory.initial
+            cost = rule.order_cost if rule and rule.order_cost is not None else None
+            pos_initial.append(initial)
+            pos_order_cost.append(node.inventory.order_cost if cost is None else cost)
+            policy = rule.policy if rule and rule.policy is not None else None
+            pos_policy.append(node.inventory.policy if policy is None else policy)
+        node_positions[node.id] = slice(start, len(pos_node))
+
+    pos_node_a = np.asarray(pos_node, dtype=np.int64)
+    pos_sku_a = np.asarray(pos_sku, dtype=np.int64)
+    n_pos = len(pos_node_a)
+    pos_source = np.full(n_pos, PRODUCTION, dtype=np.int64)
+    pos_lane = np.full(n_pos, -1, dtype=np.int64)
+    pos_lead = np.zeros(n_pos)
+    lookup = {(int(pos_node_a[p]), int(pos_sku_a[p])): p for p in range(n_pos)}
+    for p in range(n_pos):
+        node = nodes[pos_node_a[p]]
+        if node.kind == "plant":
+            assert node.production is not None
+            pos_lead[p] = node.production.lead_time.mean
+            continue
+        k, lane = inbound[node.id]
+        pos_lane[p] = k
+        pos_lead[p] = lane.lead_time.mean
+        origin = node_index[lane.origin]
+        pos_source[p] = (
+            UNLIMITED if nodes[origin].kind == "supplier" else lookup[(origin, int(pos_sku_a[p]))]
+        )
+
+    levels_present = sorted({level[n.id] for n in stocking})
+    tiers = []
+    for lv in levels_present:
+        members = tuple(node_index[n.id] for n in ordered if level[n.id] == lv)
+        spans = [node_positions[nodes[i].id] for i in members]
+        tiers.append(Tier(lv, members, slice(spans[0].start, spans[-1].stop)))
+
+    lanes = scenario.lanes
+    empty = slice(0, 0)
+    return Topology(
+        sku_ids=tuple(skus),
+        node_ids=tuple(n.id for n in nodes),
+        node_kind=tuple(n.kind for n in nodes),
+        node_level=np.asarray([level[n.id] if n.kind != "supplier" else -1 for n in nodes]),
+        node_xy=np.asarray([xy[n.id] or (math.nan, math.nan) for n in nodes], dtype=float),
+        node_capacity=np.asarray([n.storage_capacity or math.inf for n in nodes], dtype=float),
+        node_processing=tuple(n.processing for n in nodes),
+        production_capacity=np.asarray(
+            [(n.production.capacity or math.inf) if n.production else math.inf for n in nodes]
+        ),
+        production_lead_time=tuple(n.production.lead_time if n.production else None for n in nodes),
+        node_positions=tuple(node_positions.get(n.id, empty) for n in nodes),
+        pos_node=pos_node_a,
+        pos_sku=pos_sku_a,
+        pos_source=pos_source,
+        pos_lane=pos_lane,
+        pos_initial=np.asarray(pos_initial, dtype=float),
+        pos_order_cost=np.asarray(pos_order_cost, dtype=float),
+        pos_lead_time=pos_lead,
+        pos_policy=tuple(pos_policy),
+        lane_ids=tuple(lane.id or f"{lane.origin}->{lane.destination}" for lane in lanes),
+        lane_origin=np.asarray([node_index[lane.origin] for lane in lanes], dtype=np.int64),
+        lane_destination=np.asarray([node_index[lane.destination] for lane in lanes], dtype=np.int64),
+        lane_lead_time=tuple(lane.lead_time for lane in lanes),
+        lane_distance=np.asarray([_distance(lane, xy) for lane in lanes], dtype=float),
+        lane_cost_per_shipment=np.asarray([lane.cost_per_shipment for lane in lanes], dtype=float),
+        lane_cost_per_unit=np.asarray([lane.cost_per_unit for lane in lanes], dtype=float),
+        lane_cost_per_km=np.asarray([lane.cost_per_km for lane in lanes], dtype=float),
+        lane_capacity=np.asarray([lane.capacity or math.inf for lane in lanes], dtype=float),
+        tiers=tuple(tiers),
+    )

@@ -1,0 +1,89 @@
+"""Open replenishment order lines, oldest first, and first-come-first-served granting.
+
+A line is one SKU ordered by one position from its source. Lines stay in placement order, so
+granting scarce stock "in book order" is first-come-first-served without sorting by time.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def grant_in_order(groups: np.ndarray, requests: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Grant requests first-come-first-served within each group, up to ``available[group]``.
+
+    ``requests`` are in priority order; ``available`` is indexed by group id. Returns the granted
+    quantity per request: the first requests of a group are filled in full until the group's
+    supply runs out, one request may be partly filled, the rest get nothing.
+    """
+    if len(requests) == 0:
+        return np.zeros(0)
+    order = np.argsort(groups, kind="stable")
+    g = groups[order]
+    r = requests[order]
+    running = np.cumsum(r)
+    first = np.ones(len(g), dtype=bool)
+    first[1:] = g[1:] != g[:-1]
+    starts = np.flatnonzero(first)
+    before_group = np.repeat(running[starts] - r[starts], np.diff(np.append(starts, len(g))))
+    before = running - r - before_group  # demand ahead of each request within its group
+    granted = np.clip(available[g] - before, 0.0, r)
+    out = np.empty_like(granted)
+    out[order] = granted
+    return out
+
+
+class OrderBook:
+    """Open order lines as parallel arrays, appended at the end, compacted when lines close."""
+
+    def __init__(self) -> None:
+        self.line_id = np.zeros(0, dtype=np.int64)
+        self.position = np.zeros(0, dtype=np.int64)
+        self.source = np.zeros(0, dtype=np.int64)
+        self.quantity = np.zeros(0)
+        self.open = np.zeros(0)
+        self.placed = np.zeros(0)
+        self.ready = np.zeros(0)
+        self.last_arrival = np.zeros(0)
+        self._next_id = 0
+
+    def __len__(self) -> int:
+        return len(self.line_id)
+
+    def add(
+        self, positions: np.ndarray, quantities: np.ndarray, sources: np.ndarray, time: float,
+        ready: float,
+    ) -> np.ndarray:
+        """Append lines; returns their ids (for processing desks that set ``ready`` later)."""
+        n = len(positions)
+        ids = np.arange(self._next_id, self._next_id + n, dtype=np.int64)
+        self._next_id += n
+        self.line_id = np.concatenate([self.line_id, ids])
+        self.position = np.concatenate([self.position, positions])
+        self.source = np.concatenate([self.source, sources])
+        self.quantity = np.concatenate([self.quantity, quantities])
+        self.open = np.concatenate([self.open, quantities])
+        self.placed = np.concatenate([self.placed, np.full(n, time)])
+        self.ready = np.concatenate([self.ready, np.full(n, ready)])
+        self.last_arrival = np.concatenate([self.last_arrival, np.full(n, -math.inf)])
+        return ids
+
+    def rows_of(self, ids: np.ndarray) -> np.ndarray:
+        """Current row of each (still open) line id."""
+        return np.searchsorted(self.line_id, ids)
+
+    def pop_closed(self) -> dict[str, np.ndarray]:
+        """Remove fully shipped lines and return their position, quantity, placed, last_arrival."""
+        closed = self.open <= 1e-9
+        names = ("position", "quantity", "placed", "last_arrival")
+        if not closed.any():
+            return {name: np.zeros(0) for name in names}
+        out = {name: getattr(self, name)[closed] for name in names}
+        keep = ~closed
+        for name in self._COLUMNS:
+            setattr(self, name, getattr(self, name)[keep])
+        return out
+
+    _COLUMNS = ("line_id", "position", "source", "quantity", "open", "placed", "ready", "last_arrival")

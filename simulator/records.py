@@ -1,0 +1,125 @@
+"""What a run writes down: flat, typed buffers filled during the run, turned into KPIs afterwards.
+
+Nothing here knows SimPy or pandas. The engine appends numpy arrays (never per-event dicts or
+strings); :mod:`simulator.metrics` reads the finished :class:`Records`.
+
+Conventions (see docs/kpis.md):
+- ``series_*`` are end-of-day snapshots per position, shape (days, positions), float32.
+- ``stream_*`` and ``pos_*`` accumulators count only days at or after the warm-up.
+- ``total_*`` accumulators count the whole run; they feed the conservation audit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class ColumnBuffer:
+    """Append-only columns of fixed dtypes, grown geometrically, read back as arrays."""
+
+    def __init__(self, **dtypes: type | np.dtype) -> None:
+        self._dtypes = dtypes
+        self._size = 0
+        self._data = {name: np.empty(64, dtype=dt) for name, dt in dtypes.items()}
+
+    def append(self, **columns: np.ndarray | float) -> None:
+        """Append equal-length arrays (or scalars, broadcast to the arrays' length)."""
+        n = max((np.size(v) for v in columns.values()), default=0)
+        if n == 0:
+            return
+        end = self._size + n
+        capacity = len(next(iter(self._data.values())))
+        if end > capacity:
+            grown = max(end, 2 * capacity)
+            for name, col in self._data.items():
+                bigger = np.empty(grown, dtype=col.dtype)
+                bigger[: self._size] = col[: self._size]
+                self._data[name] = bigger
+        for name, col in self._data.items():
+            col[self._size : end] = columns[name]
+        self._size = end
+
+    def __len__(self) -> int:
+        return self._size
+
+    def column(self, name: str) -> np.ndarray:
+        return self._data[name][: self._size]
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return {name: self.column(name) for name in self._dtypes}
+
+
+@dataclass
+class Records:
+    """Everything the metrics need, for one replication."""
+
+    n_days: int
+    warmup: float
+    n_positions: int
+    n_streams: int
+    n_nodes: int
+
+    series_on_hand: np.ndarray = field(init=False)
+    series_backlog: np.ndarray = field(init=False)  # customers' and downstream nodes' backorders
+    series_pipeline: np.ndarray = field(init=False)  # ordered, not yet received
+    node_demand: np.ndarray = field(init=False)  # (days, nodes) units demanded of each node
+    node_orders: np.ndarray = field(init=False)  # (days, nodes) units each node ordered
+
+    stream_demand: np.ndarray = field(init=False)
+    stream_filled_now: np.ndarray = field(init=False)  # filled from stock on the day demanded
+    stream_served_late: np.ndarray = field(init=False)  # backorders filled later
+    stream_lost: np.ndarray = field(init=False)
+    stream_backlog_days: np.ndarray = field(init=False)  # unit-days of customer backorders
+    stream_backlog_max: np.ndarray = field(init=False)
+    stream_orders: np.ndarray = field(init=False)  # customer orders (days with demand, or events)
+    stream_orders_full: np.ndarray = field(init=False)  # ... filled completely on arrival
+
+    pos_ok_days: np.ndarray = field(init=False)  # days ending with no backorder and no lost sale
+    pos_shipped: np.ndarray = field(init=False)  # units issued to customers or downstream
+    pos_order_lines: np.ndarray = field(init=False)
+
+    total_received: np.ndarray = field(init=False)
+    total_issued: np.ndarray = field(init=False)
+
+    order_lines: ColumnBuffer = field(init=False)  # completed replenishment lines
+    shipments: ColumnBuffer = field(init=False)
+    customer_orders: ColumnBuffer = field(init=False)  # event path only
+
+    def __post_init__(self) -> None:
+        d, p, s, n = self.n_days, self.n_positions, self.n_streams, self.n_nodes
+        self.series_on_hand = np.zeros((d, p), dtype=np.float32)
+        self.series_backlog = np.zeros((d, p), dtype=np.float32)
+        self.series_pipeline = np.zeros((d, p), dtype=np.float32)
+        self.node_demand = np.zeros((d, n))
+        self.node_orders = np.zeros((d, n))
+        for name in (
+            "stream_demand",
+            "stream_filled_now",
+            "stream_served_late",
+            "stream_lost",
+            "stream_backlog_days",
+            "stream_backlog_max",
+            "stream_orders",
+            "stream_orders_full",
+        ):
+            setattr(self, name, np.zeros(s))
+        for name in ("pos_ok_days", "pos_shipped", "pos_order_lines", "total_received", "total_issued"):
+            setattr(self, name, np.zeros(p))
+        self.order_lines = ColumnBuffer(
+            position=np.int64, quantity=np.float64, placed=np.float64, received=np.float64
+        )
+        self.shipments = ColumnBuffer(
+            time=np.float64, lane=np.int64, node=np.int64, units=np.float64, cost=np.float64,
+            arrival=np.float64,
+        )
+        self.customer_orders = ColumnBuffer(
+            time=np.float64, stream=np.int64, quantity=np.float64, filled_now=np.float64,
+            wait=np.float64,
+        )
+
+    @property
+    def kpi_days(self) -> int:
+        """Number of whole days in the KPI window (after the warm-up)."""
+        return self.n_days - int(np.ceil(self.warmup))

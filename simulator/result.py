@@ -1,0 +1,81 @@
+"""The outcome of one run: KPI table, daily series, conservation audit and provenance."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.network import Network
+from simulator.records import Records
+from simulator.scenario.models import Scenario
+
+
+def _versions() -> dict[str, str]:
+    names = ("supplysim", "simpy", "numpy", "pandas", "pydantic")
+    found = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "unknown"
+    found["python"] = platform.python_version()
+    return found
+
+
+@dataclass
+class Result:
+    """One replication's outcome. KPIs are computed on first access, once."""
+
+    scenario: Scenario
+    seed: int
+    network: Network
+    records: Records
+    final_on_hand: np.ndarray
+    final_in_transit: np.ndarray
+    wall_time: float
+    versions: dict[str, str] = field(default_factory=_versions)
+
+    @cached_property
+    def kpis(self) -> pd.DataFrame:
+        """Tidy KPI table with columns ``scope, id, metric, value`` (see docs/kpis.md)."""
+        from simulator.metrics import compute_kpis
+
+        return compute_kpis(self)
+
+    def kpi(self, metric: str, scope: str = "network", id: str = "network") -> float:
+        """One KPI value, e.g. ``result.kpi("fill_rate")`` or ``kpi("fill_rate", "node", "r1")``."""
+        table = self.kpis
+        hit = table[(table.scope == scope) & (table.id == id) & (table.metric == metric)]
+        if hit.empty:
+            raise KeyError(f"no KPI {metric!r} for {scope} {id!r}")
+        return float(hit.value.iloc[0])
+
+    def series(self) -> pd.DataFrame:
+        """End-of-day on hand, backlog and pipeline per node and SKU (long format)."""
+        from simulator.metrics import position_series
+
+        return position_series(self)
+
+    def audit(self) -> pd.DataFrame:
+        """Conservation of units per node and SKU: initial + received = issued + on hand."""
+        from simulator.metrics import conservation_audit
+
+        return conservation_audit(self)
+
+    def provenance(self) -> dict[str, Any]:
+        """What produced this result: scenario name and hash, seed, horizon, versions, wall time."""
+        return {
+            "scenario": self.scenario.name,
+            "scenario_hash": self.scenario.content_hash(),
+            "seed": self.seed,
+            "horizon_days": self.records.n_days,
+            "warmup_days": self.records.warmup,
+            "wall_time_s": round(self.wall_time, 4),
+            "versions": self.versions,
+        }

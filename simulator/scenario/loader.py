@@ -1,0 +1,50 @@
+"""Load a scenario file: YAML (with ``extends`` overlays) -> validated, frozen :class:`Scenario`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from policies.registry import load_entry_points
+from simulator.scenario.errors import Problem, ScenarioError, problems_from_validation_error
+from simulator.scenario.models import Scenario
+from simulator.scenario.overlay import load_with_extends
+from simulator.scenario.references import check_references
+from simulator.scenario.yamlio import LineIndex
+
+
+def _line_of(lines: LineIndex, path: tuple[str | int, ...]) -> tuple[str | None, int | None]:
+    for cut in range(len(path), -1, -1):
+        hit = lines.get(tuple(path[:cut]))
+        if hit is not None:
+            return hit
+    return None, None
+
+
+def scenario_from_data(
+    data: Any, *, lines: LineIndex | None = None, file: str | None = None, source: Path | None = None
+) -> Scenario:
+    """Validate a scenario document, collecting every problem into one :class:`ScenarioError`."""
+    lines = lines or {}
+    problems: list[Problem] = []
+    scenario = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems += problems_from_validation_error(exc, lines, file, data)
+    for path, message in check_references(data):
+        where, line = _line_of(lines, path)
+        problems.append(Problem(where or file, line, path, message))
+    if problems or scenario is None:
+        raise ScenarioError(problems)
+    scenario._source = source
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, merge overlays, validate. Raises :class:`ScenarioError` listing every problem."""
+    load_entry_points()
+    data, lines = load_with_extends(path)
+    return scenario_from_data(data, lines=lines, file=str(path), source=Path(path).resolve())

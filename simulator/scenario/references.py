@@ -1,0 +1,154 @@
+"""Cross-reference checks between scenario sections, run on the raw document.
+
+They run next to pydantic's field validation (not after it), so one load reports structural and
+reference problems together. The checks are defensive about shape: anything malformed is left to
+pydantic's messages.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from simulator.scenario.errors import DocPath
+
+Issue = tuple[DocPath, str]
+
+_NEEDS_SUPPLIER = {"warehouse", "wholesaler", "distributor", "retailer", "ecommerce"}
+
+
+def _items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    items = data.get(key)
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _duplicates(data: dict[str, Any], key: str) -> list[Issue]:
+    counts = Counter(item.get("id") for _, item in _items(data, key) if "id" in item)
+    return [
+        ((key, i, "id"), f"duplicate id '{item['id']}'")
+        for i, item in _items(data, key)
+        if counts.get(item.get("id"), 0) > 1
+    ]
+
+
+def _node_checks(data: dict[str, Any], skus: set[str]) -> list[Issue]:
+    issues: list[Issue] = []
+    for i, node in _items(data, "nodes"):
+        carries = node.get("carries")
+        if isinstance(carries, list):
+            issues += [
+                (("nodes", i, "carries", j), f"unknown SKU '{s}'")
+                for j, s in enumerate(carries)
+                if s not in skus
+            ]
+        inventory = node.get("inventory")
+        per_sku = inventory.get("skus") if isinstance(inventory, dict) else None
+        if isinstance(per_sku, dict):
+            carried = set(carries) if isinstance(carries, list) else skus
+            issues += [
+                (("nodes", i, "inventory", "skus", s), f"SKU '{s}' is not carried by this node")
+                for s in per_sku
+                if s not in carried
+            ]
+    return issues
+
+
+def _lane_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: set[str]) -> list[Issue]:
+    issues: list[Issue] = []
+    inbound: dict[str, list[int]] = {}
+    for i, lane in _items(data, "lanes"):
+        for end in ("from", "to"):
+            if isinstance(lane.get(end), str) and lane[end] not in nodes:
+                issues.append((("lanes", i, end), f"unknown node '{lane[end]}'"))
+        origin, dest = lane.get("from"), lane.get("to")
+        if dest in nodes:
+            inbound.setdefault(dest, []).append(i)
+        if origin in nodes and dest in nodes:
+            if origin == dest:
+                issues.append((("lanes", i), "a lane cannot start and end at the same node"))
+            kind = nodes[dest].get("kind")
+            if kind in ("supplier", "plant"):
+                issues.append((("lanes", i, "to"), f"a {kind} is a source: no lane may end at it"))
+            if nodes[origin].get("kind") not in ("supplier",):
+                source_carries = set(nodes[origin].get("carries") or skus)
+                missing = set(nodes[dest].get("carries") or skus) - source_carries
+                if missing:
+                    issues.append(
+                        (("lanes", i), f"'{origin}' does not carry {sorted(missing)} needed by '{dest}'")
+                    )
+    for node_id, lanes in inbound.items():
+        if len(lanes) > 1:
+            issues += [
+                (("lanes", i, "to"), f"'{node_id}' has {len(lanes)} inbound lanes; one supplier per node")
+                for i in lanes[1:]
+            ]
+    for i, node in _items(data, "nodes"):
+        if node.get("kind") in _NEEDS_SUPPLIER and node.get("id") not in inbound:
+            issues.append((("nodes", i), f"'{node.get('id')}' has no supplier: add a lane into it"))
+    return issues + _cycles(data, nodes)
+
+
+def _cycles(data: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list[Issue]:
+    children: dict[str, list[str]] = {n: [] for n in nodes}
+    for _, lane in _items(data, "lanes"):
+        if lane.get("from") in nodes and lane.get("to") in nodes:
+            children[lane["from"]].append(lane["to"])
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> list[str] | None:
+        state[node] = 1
+        for child in children[node]:
+            if state.get(child) == 1:
+                return [*trail, node, child]
+            if child not in state and (found := visit(child, [*trail, node])):
+                return found
+        state[node] = 2
+        return None
+
+    for node in nodes:
+        if node not in state and (cycle := visit(node, [])):
+            return [(("lanes",), "lanes form a cycle: " + " -> ".join(cycle))]
+    return []
+
+
+def _demand_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: set[str]) -> list[Issue]:
+    issues: list[Issue] = []
+    for i, zone in _items(data, "demand"):
+        node_id = zone.get("node")
+        if isinstance(node_id, str) and node_id not in nodes:
+            issues.append((("demand", i, "node"), f"unknown node '{node_id}'"))
+            continue
+        node = nodes.get(node_id) if isinstance(node_id, str) else None
+        if node is not None and node.get("kind") in ("supplier", "plant"):
+            issues.append((("demand", i, "node"), f"customers cannot buy at a {node.get('kind')}"))
+        wanted = zone.get("skus")
+        carried = set(node.get("carries") or skus) if node else skus
+        for s in wanted or []:
+            if s not in carried:
+                issues.append((("demand", i, "skus", s), f"'{node_id}' does not carry SKU '{s}'"))
+        for j, promo in enumerate(zone.get("promotions") or []):
+            if isinstance(promo, dict):
+                for k, s in enumerate(promo.get("skus") or []):
+                    if s not in skus:
+                        issues.append((("demand", i, "promotions", j, "skus", k), f"unknown SKU '{s}'"))
+    return issues
+
+
+def check_references(data: Any) -> list[Issue]:
+    """Every cross-section problem in a raw scenario document, with its document path."""
+    if not isinstance(data, dict):
+        return []
+    issues: list[Issue] = []
+    for key in ("products", "nodes", "lanes", "demand"):
+        issues += _duplicates(data, key)
+    skus = {p["id"] for _, p in _items(data, "products") if isinstance(p.get("id"), str)}
+    nodes = {n["id"]: n for _, n in _items(data, "nodes") if isinstance(n.get("id"), str)}
+    issues += _node_checks(data, skus)
+    issues += _lane_checks(data, nodes, skus)
+    issues += _demand_checks(data, nodes, skus)
+    horizon, warmup = data.get("horizon", 365), data.get("warmup", 0)
+    if isinstance(horizon, int | float) and isinstance(warmup, int | float) and warmup >= horizon:
+        issues.append((("warmup",), f"warmup ({warmup}) must be shorter than the horizon ({horizon})"))
+    return issues
