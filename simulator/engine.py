@@ -101,7 +101,10 @@ class Simulation:
             for n, proc in enumerate(topo.node_processing)
             if proc is not None
         }
+        self.has_desk = np.zeros(len(topo.node_ids), dtype=bool)
+        self.has_desk[list(self.desks)] = True
         self._rngs: dict[str, np.random.Generator] = {}
+        self._blocks: dict[str, list[Any]] = {}
         self.daily_demand = draw_daily_demand(scenario, topo, dem, self.streams, self.n_days)
 
     # ----------------------------------------------------------------- set-up
@@ -134,9 +137,25 @@ class Simulation:
         return rng
 
     def _draw(self, dist: AnyDistribution, name: str) -> float:
+        """Next value of the named stream ``name``, drawn in blocks to keep per-draw cost low."""
         if isinstance(dist, Constant):
             return dist.value
-        return float(dist.sample(self._rng(name), 1)[0])
+        block = self._blocks.get(name)
+        if block is None or block[1] == len(block[0]):
+            block = self._blocks[name] = [dist.sample(self._rng(name), 256), 0]
+        value = float(block[0][block[1]])
+        block[1] += 1
+        return value
+
+    def _lead_time(self, key: int) -> float:
+        """Transit time of a lane shipment (``key >= 0``) or production batch (``-1 - node``)."""
+        topo = self.net.topology
+        if key >= 0:
+            return self._draw(topo.lane_lead_time[key], f"leadtime/{topo.lane_ids[key]}")
+        node = -1 - key
+        dist = topo.production_lead_time[node]
+        assert dist is not None
+        return self._draw(dist, f"production/{topo.node_ids[node]}")
 
     # ----------------------------------------------------------------- running
 
@@ -374,7 +393,7 @@ class Simulation:
         if self._kpi(now):
             np.add.at(rec.pos_order_lines, pos, 1.0)
         source_node = np.where(stock, topo.pos_node[np.maximum(src, 0)], -1)
-        desk = np.asarray([n in self.desks for n in source_node], dtype=bool)
+        desk = stock & self.has_desk[np.maximum(source_node, 0)]
         ids = self.book.add(pos, qty, src, now, np.where(desk, math.inf, now))
         for supplier in np.unique(source_node[desk]):
             from_supplier = source_node == supplier
@@ -450,28 +469,24 @@ class Simulation:
         self.in_transit[pos] += qty
         # One shipment per lane (or production batch per plant) per moment: one lead-time draw.
         key = np.where(lane >= 0, lane, -1 - topo.pos_node[pos])
-        arrival = np.empty(len(rows))
-        for k in np.unique(key):
-            members = key == k
-            units = float(qty[members].sum())
-            if k >= 0:
-                lead = self._draw(topo.lane_lead_time[k], f"leadtime/{topo.lane_ids[k]}")
-                cost = (
-                    topo.lane_cost_per_shipment[k]
-                    + units * topo.lane_cost_per_unit[k]
-                    + topo.lane_distance[k] * topo.lane_cost_per_km[k]
-                )
-                node = int(topo.lane_destination[k])
-            else:
-                node = int(-1 - k)
-                dist = topo.production_lead_time[node]
-                assert dist is not None
-                lead, cost = self._draw(dist, f"production/{topo.node_ids[node]}"), 0.0
-            arrival[members] = now + lead
-            if self._kpi(now):
-                rec.shipments.append(
-                    time=now, lane=int(k), node=node, units=units, cost=cost, arrival=now + lead
-                )
+        keys, member = np.unique(key, return_inverse=True)
+        units = np.bincount(member, weights=qty)
+        lead = np.fromiter((self._lead_time(int(k)) for k in keys), float, len(keys))
+        by_lane = keys >= 0
+        lanes = np.maximum(keys, 0)
+        if self._kpi(now):
+            cost = np.where(
+                by_lane,
+                topo.lane_cost_per_shipment[lanes]
+                + units * topo.lane_cost_per_unit[lanes]
+                + topo.lane_distance[lanes] * topo.lane_cost_per_km[lanes],
+                0.0,
+            )
+            node = np.where(by_lane, topo.lane_destination[lanes], -1 - keys)
+            rec.shipments.append(
+                time=now, lane=keys, node=node, units=units, cost=cost, arrival=now + lead
+            )
+        arrival = now + lead[member]
         if not self.continuous:
             arrival = np.ceil(arrival - _EPS)  # daily path: usable from the next daily step
         book.last_arrival[rows] = np.maximum(book.last_arrival[rows], arrival)

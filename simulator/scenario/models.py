@@ -224,6 +224,11 @@ class Scenario(Section):
     horizon: Positive = Field(365.0, description="Simulated days.")
     warmup: NonNegative = Field(0.0, description="Days excluded from every KPI.")
     seed: int = Field(0, ge=0)
+    templates: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Free-form YAML blocks to define anchors (&name) once and reuse them (*name); "
+        "the simulator ignores this section.",
+    )
     products: list[Product] = Field(min_length=1)
     nodes: list[Node] = Field(min_length=1)
     lanes: list[Lane] = Field(default_factory=list)

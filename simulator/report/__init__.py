@@ -1,0 +1,1 @@
+"""Plots and reports built from results; matplotlib only, no simulation logic."""

@@ -1,0 +1,83 @@
+"""Plots of a single run, callable from notebooks and used by the CLI's ``--out``.
+
+Each function draws on a given matplotlib ``Axes`` (or a new figure) and returns the figure, so
+notebooks can compose them and scripts can save them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from simulator.result import Result
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> tuple[Figure, Axes]:
+    if ax is not None:
+        figure = ax.get_figure()
+        assert isinstance(figure, Figure)
+        return figure, ax
+    figure = Figure(figsize=size, layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _echelon_names(result: Result) -> list[str]:
+    topo = result.network.topology
+    names = []
+    for tier in topo.tiers:
+        kinds = sorted({topo.node_kind[n] for n in tier.nodes})
+        names.append(f"level {tier.level}: " + ", ".join(kinds))
+    return names
+
+
+def plot_inventory(result: Result, ax: Axes | None = None) -> Figure:
+    """End-of-day on hand and backlog per echelon (units, summed over nodes and SKUs)."""
+    figure, ax = _axes(ax)
+    rec, topo = result.records, result.network.topology
+    days = np.arange(rec.n_days)
+    for name, tier in zip(_echelon_names(result), topo.tiers, strict=True):
+        on_hand = rec.series_on_hand[:, tier.positions].sum(axis=1)
+        backlog = rec.series_backlog[:, tier.positions].sum(axis=1)
+        line = ax.plot(days, on_hand, label=f"{name} on hand")[0]
+        if backlog.any():
+            ax.plot(days, -backlog, color=line.get_color(), linestyle=":", label=f"{name} backlog")
+    if rec.warmup:
+        ax.axvspan(0, rec.warmup, color="0.9", label="warm-up (excluded from KPIs)")
+    ax.axhline(0, color="0.4", linewidth=0.8)
+    ax.set_xlabel("day")
+    ax.set_ylabel("units (backlog below zero)")
+    ax.set_title(f"{result.scenario.name}: inventory by echelon")
+    ax.legend(fontsize="small", ncols=2)
+    return figure
+
+
+def plot_orders_vs_demand(result: Result, ax: Axes | None = None) -> Figure:
+    """Daily demand received and orders placed per echelon: the bullwhip made visible."""
+    figure, ax = _axes(ax)
+    rec, topo = result.records, result.network.topology
+    days = np.arange(rec.n_days)
+    for name, tier in zip(_echelon_names(result), topo.tiers, strict=True):
+        nodes = list(tier.nodes)
+        line = ax.plot(days, rec.node_orders[:, nodes].sum(axis=1), label=f"{name} orders")[0]
+        ax.plot(
+            days, rec.node_demand[:, nodes].sum(axis=1), color=line.get_color(), alpha=0.45,
+            label=f"{name} demand",
+        )
+    after_warmup = slice(int(np.ceil(rec.warmup)), None)
+    peak = max(rec.node_orders[after_warmup].max(), rec.node_demand[after_warmup].max(), 1.0)
+    ax.set_ylim(0, 1.5 * peak)  # start-up orders would otherwise flatten the steady state
+    ax.set_xlabel("day")
+    ax.set_ylabel("units per day")
+    ax.set_title(f"{result.scenario.name}: orders vs demand by echelon")
+    ax.legend(fontsize="small", ncols=2)
+    return figure
+
+
+def plot_run(result: Result) -> Figure:
+    """The two standard views of a run stacked in one figure."""
+    figure = Figure(figsize=(10, 7.5), layout="constrained")
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    plot_inventory(result, top)
+    plot_orders_vs_demand(result, bottom)
+    return figure
