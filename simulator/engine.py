@@ -81,7 +81,7 @@ class Simulation:
         self.open_order = np.zeros(P)  # ordered, not yet shipped by the source
         self.owed = np.zeros(P)  # open lines other positions have on this one
         patience = dem.stream_patience[np.isfinite(dem.stream_patience)]
-        self.cohorts = int(math.ceil(patience.max())) + 2 if len(patience) else 1
+        self.cohorts = math.ceil(patience.max()) + 2 if len(patience) else 1
         self.backlog = np.zeros((self.cohorts, S))  # customer backorders by age in days
         self.book = OrderBook()
         self.calendar: dict[int, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
@@ -123,7 +123,7 @@ class Simulation:
                 groups.append(
                     _PolicyGroup(
                         positions=np.asarray(positions, dtype=np.int64),
-                        policy=REPLENISHMENT.get(name).from_params(params),  # type: ignore[attr-defined]
+                        policy=REPLENISHMENT.get(name).from_params(params),
                         period=np.asarray([math.nan if r is None else r for r in period]),
                         offset=np.asarray([getattr(q, "review_offset", 0.0) for q in params]),
                     )
@@ -294,7 +294,9 @@ class Simulation:
         with self.desks[node].request() as request:
             yield request
             wait = self.env.now - arrived
-            yield self.env.timeout(self._draw(processing.time, f"processing/{self.net.topology.node_ids[node]}"))
+            yield self.env.timeout(
+                self._draw(processing.time, f"processing/{self.net.topology.node_ids[node]}")
+            )
         self._customer_order(s, size, arrived, wait)
 
     def _customer_order(self, s: int, size: float, arrived: float, wait: float) -> None:
@@ -365,7 +367,9 @@ class Simulation:
             return orders
         n = len(topo.node_ids)
         held = np.bincount(
-            nodes, weights=self.on_hand[idx] + self.open_order[idx] + self.in_transit[idx], minlength=n
+            nodes,
+            weights=self.on_hand[idx] + self.open_order[idx] + self.in_transit[idx],
+            minlength=n,
         )
         wanted = np.bincount(nodes, weights=orders, minlength=n)
         room = np.maximum(topo.node_capacity - held, 0.0)
@@ -442,7 +446,9 @@ class Simulation:
             grant[stock] = grant_in_order(src[stock], grant[stock], self.on_hand)
         made = src == PRODUCTION
         if made.any():
-            grant[made] = grant_in_order(topo.pos_node[pos[made]], grant[made], self.production_left)
+            grant[made] = grant_in_order(
+                topo.pos_node[pos[made]], grant[made], self.production_left
+            )
         lane = topo.pos_lane[pos]
         carried = lane >= 0
         if carried.any() and np.isfinite(topo.lane_capacity).any():
@@ -526,7 +532,7 @@ class Simulation:
         return time >= self.scenario.warmup - _EPS
 
     def _account(self, day: int) -> None:
-        rec, dem = self.records, self.net.demand
+        rec = self.records
         customer_backlog = self._customer_backlog_by_position()
         backlog = customer_backlog + self.owed
         rec.series_on_hand[day] = self.on_hand

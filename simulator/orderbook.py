@@ -53,8 +53,12 @@ class OrderBook:
         return len(self.line_id)
 
     def add(
-        self, positions: np.ndarray, quantities: np.ndarray, sources: np.ndarray, time: float,
-        ready: float,
+        self,
+        positions: np.ndarray,
+        quantities: np.ndarray,
+        sources: np.ndarray,
+        time: float,
+        ready: float | np.ndarray,
     ) -> np.ndarray:
         """Append lines; returns their ids (for processing desks that set ``ready`` later)."""
         n = len(positions)
@@ -86,4 +90,13 @@ class OrderBook:
             setattr(self, name, getattr(self, name)[keep])
         return out
 
-    _COLUMNS = ("line_id", "position", "source", "quantity", "open", "placed", "ready", "last_arrival")
+    _COLUMNS = (
+        "line_id",
+        "position",
+        "source",
+        "quantity",
+        "open",
+        "placed",
+        "ready",
+        "last_arrival",
+    )

@@ -105,17 +105,30 @@ class Records:
             "stream_orders_full",
         ):
             setattr(self, name, np.zeros(s))
-        for name in ("pos_ok_days", "pos_shipped", "pos_order_lines", "total_received", "total_issued"):
+        for name in (
+            "pos_ok_days",
+            "pos_shipped",
+            "pos_order_lines",
+            "total_received",
+            "total_issued",
+        ):
             setattr(self, name, np.zeros(p))
         self.order_lines = ColumnBuffer(
             position=np.int64, quantity=np.float64, placed=np.float64, received=np.float64
         )
         self.shipments = ColumnBuffer(
-            time=np.float64, lane=np.int64, node=np.int64, units=np.float64, cost=np.float64,
+            time=np.float64,
+            lane=np.int64,
+            node=np.int64,
+            units=np.float64,
+            cost=np.float64,
             arrival=np.float64,
         )
         self.customer_orders = ColumnBuffer(
-            time=np.float64, stream=np.int64, quantity=np.float64, filled_now=np.float64,
+            time=np.float64,
+            stream=np.int64,
+            quantity=np.float64,
+            filled_now=np.float64,
             wait=np.float64,
         )
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.network.topology import Topology
 from simulator.random import RandomStreams
 from simulator.scenario.distributions import AnyDistribution, NegBinomial, Poisson
 from simulator.scenario.errors import Problem, ScenarioError
 from simulator.scenario.models import DemandZone, Scenario, Trace
-from simulator.network.topology import Topology
 
 CHANNELS = ("retail", "ecommerce", "wholesale", "distributor")
 
@@ -118,7 +118,7 @@ def _scaled_draws(dist: AnyDistribution, rng: np.random.Generator, scale: np.nda
 
 
 def read_trace(trace: Trace, base: Path | None, skus: list[str]) -> dict[str, np.ndarray]:
-    """Daily quantities per SKU from a trace CSV (``day`` plus one column per SKU or ``quantity``)."""
+    """Daily quantities per SKU from a trace CSV: ``day``, then a column per SKU or ``quantity``."""
     path = Path(trace.file) if base is None else base / trace.file
     try:
         with path.open(newline="") as handle:
@@ -137,13 +137,19 @@ def read_trace(trace: Trace, base: Path | None, skus: list[str]) -> dict[str, np
         except ValueError as exc:
             raise ScenarioError([Problem(str(path), None, (), f"bad number: {exc}")]) from exc
         if not np.all(np.isfinite(values)) or np.any(values < 0):
-            raise ScenarioError([Problem(str(path), None, (), "quantities must be finite and >= 0")])
+            raise ScenarioError(
+                [Problem(str(path), None, (), "quantities must be finite and >= 0")]
+            )
         series[sku] = values
     return series
 
 
 def draw_daily_demand(
-    scenario: Scenario, topology: Topology, demand: DemandStreams, streams: RandomStreams, n_days: int
+    scenario: Scenario,
+    topology: Topology,
+    demand: DemandStreams,
+    streams: RandomStreams,
+    n_days: int,
 ) -> np.ndarray:
     """Customer demand per (day, daily stream): shape ``(n_days, len(demand.daily))``."""
     days = np.arange(n_days, dtype=float)

@@ -197,7 +197,9 @@ def compile_topology(scenario: Scenario) -> Topology:
         pos_policy=tuple(pos_policy),
         lane_ids=tuple(lane.id or f"{lane.origin}->{lane.destination}" for lane in lanes),
         lane_origin=np.asarray([node_index[lane.origin] for lane in lanes], dtype=np.int64),
-        lane_destination=np.asarray([node_index[lane.destination] for lane in lanes], dtype=np.int64),
+        lane_destination=np.asarray(
+            [node_index[lane.destination] for lane in lanes], dtype=np.int64
+        ),
         lane_lead_time=tuple(lane.lead_time for lane in lanes),
         lane_distance=np.asarray([_distance(lane, xy) for lane in lanes], dtype=float),
         lane_cost_per_shipment=np.asarray([lane.cost_per_shipment for lane in lanes], dtype=float),

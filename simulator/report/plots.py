@@ -61,7 +61,10 @@ def plot_orders_vs_demand(result: Result, ax: Axes | None = None) -> Figure:
         nodes = list(tier.nodes)
         line = ax.plot(days, rec.node_orders[:, nodes].sum(axis=1), label=f"{name} orders")[0]
         ax.plot(
-            days, rec.node_demand[:, nodes].sum(axis=1), color=line.get_color(), alpha=0.45,
+            days,
+            rec.node_demand[:, nodes].sum(axis=1),
+            color=line.get_color(),
+            alpha=0.45,
             label=f"{name} demand",
         )
     after_warmup = slice(int(np.ceil(rec.warmup)), None)

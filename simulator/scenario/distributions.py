@@ -27,7 +27,9 @@ def parse_duration(value: Any) -> Any:
     if isinstance(value, str):
         match = _DURATION.match(value)
         if match is None:
-            raise ValueError(f"cannot read {value!r} as a duration; write a number of days or e.g. '4h'")
+            raise ValueError(
+                f"cannot read {value!r} as a duration; write a number of days or e.g. '4h'"
+            )
         return float(match.group(1)) * _DAYS_PER_UNIT[match.group(2)]
     return value
 
@@ -162,7 +164,9 @@ class Normal(_Dist):
         if self.sd == 0:
             return 0.0
         z = self.mu / self.sd
-        second = (self.mu**2 + self.sd**2) * stats.norm.cdf(z) + self.mu * self.sd * stats.norm.pdf(z)
+        second = (self.mu**2 + self.sd**2) * stats.norm.cdf(z) + self.mu * self.sd * stats.norm.pdf(
+            z
+        )
         return float(second - self.mean**2)
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:

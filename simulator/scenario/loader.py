@@ -24,7 +24,11 @@ def _line_of(lines: LineIndex, path: tuple[str | int, ...]) -> tuple[str | None,
 
 
 def scenario_from_data(
-    data: Any, *, lines: LineIndex | None = None, file: str | None = None, source: Path | None = None
+    data: Any,
+    *,
+    lines: LineIndex | None = None,
+    file: str | None = None,
+    source: Path | None = None,
 ) -> Scenario:
     """Validate a scenario document, collecting every problem into one :class:`ScenarioError`."""
     lines = lines or {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -23,14 +23,16 @@ NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
-NodeKind = Literal["supplier", "plant", "warehouse", "wholesaler", "distributor", "retailer", "ecommerce"]
+NodeKind = Literal[
+    "supplier", "plant", "warehouse", "wholesaler", "distributor", "retailer", "ecommerce"
+]
 """``supplier`` is an external source with unlimited stock; ``plant`` produces; others stock."""
 
 Channel = Literal["retail", "ecommerce", "wholesale", "distributor"]
 
 
 class Section(BaseModel):
-    """Base of every scenario section: frozen, strict about unknown fields and non-finite numbers."""
+    """Base of every scenario section: frozen; rejects unknown fields and non-finite numbers."""
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True
@@ -43,7 +45,10 @@ def _policy_union() -> Any:
     return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
 
 
-PolicyParams = _policy_union()
+if TYPE_CHECKING:
+    PolicyParams = BaseModel
+else:
+    PolicyParams = _policy_union()
 
 
 class Location(Section):
@@ -54,7 +59,7 @@ class Location(Section):
 
 
 class Product(Section):
-    """A SKU. Money is in the scenario's currency; ``holding_rate`` is a share of unit cost per year."""
+    """A SKU. Money is in the scenario currency; ``holding_rate`` is a share of unit cost a year."""
 
     id: Id
     name: str | None = None
@@ -193,8 +198,9 @@ class DemandZone(Section):
     channel: Channel = "retail"
     location: Location | None = None
     skus: list[Id] | dict[Id, NonNegative] | None = Field(
-        None, description="SKUs demanded (all carried by the node if omitted); a mapping gives "
-        "a multiplier on the mean per SKU."
+        None,
+        description="SKUs demanded (all carried by the node if omitted); a mapping gives "
+        "a multiplier on the mean per SKU.",
     )
     daily: DailyModel | None = Field(None, description="Fast path: daily quantity per SKU.")
     orders: OrderStream | None = Field(None, description="Event path: individual orders.")

@@ -55,7 +55,9 @@ def _node_checks(data: dict[str, Any], skus: set[str]) -> list[Issue]:
     return issues
 
 
-def _lane_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: set[str]) -> list[Issue]:
+def _lane_checks(
+    data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: set[str]
+) -> list[Issue]:
     issues: list[Issue] = []
     inbound: dict[str, list[int]] = {}
     for i, lane in _items(data, "lanes"):
@@ -76,12 +78,18 @@ def _lane_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: s
                 missing = set(nodes[dest].get("carries") or skus) - source_carries
                 if missing:
                     issues.append(
-                        (("lanes", i), f"'{origin}' does not carry {sorted(missing)} needed by '{dest}'")
+                        (
+                            ("lanes", i),
+                            f"'{origin}' does not carry {sorted(missing)} needed by '{dest}'",
+                        )
                     )
     for node_id, lanes in inbound.items():
         if len(lanes) > 1:
             issues += [
-                (("lanes", i, "to"), f"'{node_id}' has {len(lanes)} inbound lanes; one supplier per node")
+                (
+                    ("lanes", i, "to"),
+                    f"'{node_id}' has {len(lanes)} inbound lanes; one supplier per node",
+                )
                 for i in lanes[1:]
             ]
     for i, node in _items(data, "nodes"):
@@ -113,7 +121,9 @@ def _cycles(data: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list[Issu
     return []
 
 
-def _demand_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: set[str]) -> list[Issue]:
+def _demand_checks(
+    data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: set[str]
+) -> list[Issue]:
     issues: list[Issue] = []
     for i, zone in _items(data, "demand"):
         node_id = zone.get("node")
@@ -132,7 +142,9 @@ def _demand_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus:
             if isinstance(promo, dict):
                 for k, s in enumerate(promo.get("skus") or []):
                     if s not in skus:
-                        issues.append((("demand", i, "promotions", j, "skus", k), f"unknown SKU '{s}'"))
+                        issues.append(
+                            (("demand", i, "promotions", j, "skus", k), f"unknown SKU '{s}'")
+                        )
     return issues
 
 
@@ -150,5 +162,7 @@ def check_references(data: Any) -> list[Issue]:
     issues += _demand_checks(data, nodes, skus)
     horizon, warmup = data.get("horizon", 365), data.get("warmup", 0)
     if isinstance(horizon, int | float) and isinstance(warmup, int | float) and warmup >= horizon:
-        issues.append((("warmup",), f"warmup ({warmup}) must be shorter than the horizon ({horizon})"))
+        issues.append(
+            (("warmup",), f"warmup ({warmup}) must be shorter than the horizon ({horizon})")
+        )
     return issues
