@@ -188,6 +188,8 @@ class Simulation:
             for k, tier in enumerate(topo.tiers):
                 self._fill(self._lines_sourced_in(k))
                 self._review_tier(k, tier.positions, now)
+                # Old and new lines to outside sources leave together: one shipment per lane.
+                self._fill(self._lines_to_outside(k))
             self._account(day)
             if day + 1 < self.n_days:
                 yield self.env.timeout(1)
@@ -205,9 +207,8 @@ class Simulation:
         """Serve ``need`` (per stream) from on-hand stock, proportionally within a position."""
         pos = self.net.demand.stream_pos
         need_pos = np.bincount(pos, weights=need, minlength=len(self.on_hand))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(need_pos > 0, np.minimum(1.0, self.on_hand / need_pos), 0.0)
-        served = need * ratio[pos]
+        ratio = np.divide(self.on_hand, need_pos, out=np.ones_like(need_pos), where=need_pos > 0)
+        served = need * np.minimum(ratio, 1.0)[pos]
         issued = np.minimum(self.on_hand, need_pos)
         self.on_hand -= issued
         self._issued(issued, self._kpi(self.env.now))
@@ -271,9 +272,12 @@ class Simulation:
         assert zone.orders is not None
         rng = self._rng(f"orders/{zone.id}/{sku}")
         horizon_days = np.arange(self.n_days + 1, dtype=float)
-        peak = float(multipliers(zone, sku, horizon_days).max())
-        rate = zone.orders.rate * dem.stream_weight[s] * max(peak, _EPS)
-        varying = not np.allclose(multipliers(zone, sku, horizon_days), 1.0)
+        profile = multipliers(zone, sku, horizon_days)
+        peak = float(profile.max())
+        rate = zone.orders.rate * dem.stream_weight[s] * peak
+        if rate <= 0:
+            return  # a SKU weighted 0, or a zone switched off all horizon: no orders
+        varying = not np.allclose(profile, 1.0)
         while True:
             yield self.env.timeout(rng.exponential(1.0 / rate))
             now = self.env.now
@@ -323,7 +327,8 @@ class Simulation:
         group = self.groups[self.group_of[pos]]
         if np.isnan(group.period[group.positions == pos][0]):
             due = group.positions == pos
-            self._place(self._decide(group, due, self.env.now), group.positions, self.env.now)
+            orders = self._decide(group, due, self.env.now)
+            self._place(self._within_storage(orders, group.positions), group.positions, self.env.now)
 
     # ----------------------------------------------------------------- replenishment
 
@@ -404,12 +409,8 @@ class Simulation:
             for requester in np.unique(topo.pos_node[pos[from_supplier]]):
                 lines = ids[from_supplier & (topo.pos_node[pos] == requester)]
                 self.env.process(self._desk(int(supplier), lines))
-        self._fill(self.book.rows_of(ids[~desk]) if self.continuous else self._new_external(ids))
-
-    def _new_external(self, ids: np.ndarray) -> np.ndarray:
-        """Rows of just-placed lines to external suppliers or production (they ship at once)."""
-        rows = self.book.rows_of(ids)
-        return rows[self.book.source[rows] < 0]
+        if self.continuous:  # event path: lines ship the moment they are placed
+            self._fill(self.book.rows_of(ids[~desk]))
 
     def _desk(self, node: int, ids: np.ndarray) -> Generator[simpy.Event, Any, None]:
         """A replenishment order queues for a server at its supplier's order desk."""
@@ -424,12 +425,15 @@ class Simulation:
             self._fill(self.book.rows_of(ids))
 
     def _lines_sourced_in(self, tier: int) -> np.ndarray:
-        """Open lines this tier must fill: from its stock, or its own lines to outside sources."""
-        book = self.book
-        src = book.source
+        """Open lines this tier must fill from its own stock."""
+        src = self.book.source
         tier_of_source = np.where(src >= 0, self.pos_tier[np.maximum(src, 0)], -1)
-        own_external = (src < 0) & (self.pos_tier[book.position] == tier)
-        return np.flatnonzero((tier_of_source == tier) | own_external)
+        return np.flatnonzero(tier_of_source == tier)
+
+    def _lines_to_outside(self, tier: int) -> np.ndarray:
+        """Open lines of this tier to external suppliers or to its plants' production."""
+        book = self.book
+        return np.flatnonzero((book.source < 0) & (self.pos_tier[book.position] == tier))
 
     def _fill(self, rows: np.ndarray) -> None:
         """Ship what sources can give to ready open lines, first come first served."""
@@ -471,8 +475,10 @@ class Simulation:
         lane = topo.pos_lane[pos]
         np.subtract.at(self.lane_left, lane[lane >= 0], qty[lane >= 0])
         book.open[rows] -= qty
-        self.open_order[pos] -= qty
-        self.in_transit[pos] += qty
+        # A position may have several open lines (an old partial one and today's): accumulate.
+        moved = np.bincount(pos, weights=qty, minlength=n_pos)
+        self.open_order -= moved
+        self.in_transit += moved
         # One shipment per lane (or production batch per plant) per moment: one lead-time draw.
         key = np.where(lane >= 0, lane, -1 - topo.pos_node[pos])
         keys, member = np.unique(key, return_inverse=True)
@@ -480,18 +486,17 @@ class Simulation:
         lead = np.fromiter((self._lead_time(int(k)) for k in keys), float, len(keys))
         by_lane = keys >= 0
         lanes = np.maximum(keys, 0)
-        if self._kpi(now):
-            cost = np.where(
-                by_lane,
-                topo.lane_cost_per_shipment[lanes]
-                + units * topo.lane_cost_per_unit[lanes]
-                + topo.lane_distance[lanes] * topo.lane_cost_per_km[lanes],
-                0.0,
-            )
-            node = np.where(by_lane, topo.lane_destination[lanes], -1 - keys)
-            rec.shipments.append(
-                time=now, lane=keys, node=node, units=units, cost=cost, arrival=now + lead
-            )
+        cost = np.where(
+            by_lane,
+            topo.lane_cost_per_shipment[lanes]
+            + units * topo.lane_cost_per_unit[lanes]
+            + topo.lane_distance[lanes] * topo.lane_cost_per_km[lanes],
+            0.0,
+        )
+        node = np.where(by_lane, topo.lane_destination[lanes], -1 - keys)
+        rec.shipments.append(
+            time=now, lane=keys, node=node, units=units, cost=cost, arrival=now + lead
+        )
         arrival = now + lead[member]
         if not self.continuous:
             arrival = np.ceil(arrival - _EPS)  # daily path: usable from the next daily step
@@ -503,6 +508,7 @@ class Simulation:
     def _schedule_arrival(self, when: float, pos: np.ndarray, qty: np.ndarray) -> None:
         if when <= self.env.now + _EPS:
             self._receive(pos, qty)
+            self._serve_backlog()  # waiting customers take stock that arrives at once
         elif self.continuous:
             event = self.env.timeout(when - self.env.now)
             event.callbacks.append(lambda _event: self._receive_now(pos, qty))

@@ -84,7 +84,7 @@ class Records:
     total_issued: np.ndarray = field(init=False)
 
     order_lines: ColumnBuffer = field(init=False)  # completed replenishment lines
-    shipments: ColumnBuffer = field(init=False)
+    shipments: ColumnBuffer = field(init=False)  # every shipment, warm-up included
     customer_orders: ColumnBuffer = field(init=False)  # event path only
 
     def __post_init__(self) -> None:

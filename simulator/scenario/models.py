@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from policies.registry import REPLENISHMENT
-from simulator.scenario.distributions import Days, Distribution
+from simulator.scenario.distributions import Constant, Days, Distribution
 
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -84,7 +84,7 @@ class Production(Section):
     """Production of a plant: ``capacity`` units per day over all SKUs, then ``lead_time`` days."""
 
     capacity: Positive | None = Field(None, description="Units per day; omit for unlimited.")
-    lead_time: Distribution = 0.0  # type: ignore[assignment]
+    lead_time: Distribution = Field(default_factory=lambda: Constant(value=0.0))
 
 
 class StockRule(Section):
@@ -164,7 +164,9 @@ class OrderStream(Section):
     """Event path: each SKU receives a Poisson stream of customer orders."""
 
     rate: Positive = Field(description="Orders per day per SKU.")
-    size: Distribution = Field(1.0, description="Units per order.")  # type: ignore[assignment]
+    size: Distribution = Field(
+        default_factory=lambda: Constant(value=1.0), description="Units per order."
+    )
 
 
 class Seasonality(Section):
