@@ -11,6 +11,11 @@ Time is in days. Each day ``d`` the :meth:`Simulation._days` process runs, at ti
 4. end-of-day accounting: snapshots and KPI accumulators; backorders older than the zone's
    patience are lost.
 
+Ordering and shipping in step 3 happen at the *end* of day ``d``, time ``d + 1``: a shipment with
+lead time ``L`` leaves then and is usable from the first daily step at or after ``d + 1 + L``. So
+an order-up-to level protects against ``L + R`` days of demand, as in the textbooks, and a lead
+time means the same on the daily path as on the event path.
+
 Event-path demand (Poisson orders) runs as one SimPy process per stream between the daily
 steps; its continuous-review positions order at each order event and shipments arrive at their
 exact times. Order-processing desks are SimPy resources: an order waits for a server, then for
@@ -74,6 +79,8 @@ class Simulation:
         topo, dem = self.net.topology, self.net.demand
         P, S = topo.n_positions, dem.n_streams
         self.continuous = len(dem.event) > 0
+        # Daily path: orders and shipments of day d happen at its end, time d + 1.
+        self.end_of_day = 0.0 if self.continuous else 1.0
         self.records = Records(self.n_days, scenario.warmup, P, S, len(topo.node_ids))
 
         self.on_hand = topo.pos_initial.copy()
@@ -207,9 +214,9 @@ class Simulation:
         """Serve ``need`` (per stream) from on-hand stock, proportionally within a position."""
         pos = self.net.demand.stream_pos
         need_pos = np.bincount(pos, weights=need, minlength=len(self.on_hand))
-        ratio = np.divide(self.on_hand, need_pos, out=np.ones_like(need_pos), where=need_pos > 0)
-        served = need * np.minimum(ratio, 1.0)[pos]
         issued = np.minimum(self.on_hand, need_pos)
+        ratio = np.divide(issued, need_pos, out=np.ones_like(need_pos), where=need_pos > 0)
+        served = need * ratio[pos]
         self.on_hand -= issued
         self._issued(issued, self._kpi(self.env.now))
         return served
@@ -326,9 +333,9 @@ class Simulation:
             )
         group = self.groups[self.group_of[pos]]
         if np.isnan(group.period[group.positions == pos][0]):
-            due = group.positions == pos
-            orders = self._decide(group, due, self.env.now)
-            self._place(self._within_storage(orders, group.positions), group.positions, self.env.now)
+            idx = group.positions
+            orders = self._within_storage(self._decide(group, idx == pos, self.env.now), idx)
+            self._place(orders, idx, self.env.now)
 
     # ----------------------------------------------------------------- replenishment
 
@@ -390,6 +397,7 @@ class Simulation:
         pos, qty = idx[mask], orders[mask]
         src = topo.pos_source[pos]
         day = min(int(now), self.n_days - 1)
+        stamp = now + self.end_of_day
         n_nodes = len(topo.node_ids)
         self.open_order[pos] += qty
         stock = src >= 0
@@ -403,7 +411,7 @@ class Simulation:
             np.add.at(rec.pos_order_lines, pos, 1.0)
         source_node = np.where(stock, topo.pos_node[np.maximum(src, 0)], -1)
         desk = stock & self.has_desk[np.maximum(source_node, 0)]
-        ids = self.book.add(pos, qty, src, now, np.where(desk, math.inf, now))
+        ids = self.book.add(pos, qty, src, stamp, np.where(desk, math.inf, stamp))
         for supplier in np.unique(source_node[desk]):
             from_supplier = source_node == supplier
             for requester in np.unique(topo.pos_node[pos[from_supplier]]):
@@ -416,6 +424,8 @@ class Simulation:
         """A replenishment order queues for a server at its supplier's order desk."""
         processing = self.net.topology.node_processing[node]
         assert processing is not None
+        if self.end_of_day:
+            yield self.env.timeout(self.end_of_day)  # the order reaches the desk at day's end
         with self.desks[node].request() as request:
             yield request
             service = self._draw(processing.time, f"processing/{self.net.topology.node_ids[node]}")
@@ -439,7 +449,8 @@ class Simulation:
         """Ship what sources can give to ready open lines, first come first served."""
         topo, book = self.net.topology, self.book
         now = self.env.now
-        rows = rows[(book.ready[rows] <= now + _EPS) & (book.open[rows] > _EPS)]
+        ready = book.ready[rows] <= now + self.end_of_day + _EPS
+        rows = rows[ready & (book.open[rows] > _EPS)]
         if len(rows) == 0:
             return
         src = book.source[rows]
@@ -484,6 +495,7 @@ class Simulation:
         keys, member = np.unique(key, return_inverse=True)
         units = np.bincount(member, weights=qty)
         lead = np.fromiter((self._lead_time(int(k)) for k in keys), float, len(keys))
+        depart = now + self.end_of_day
         by_lane = keys >= 0
         lanes = np.maximum(keys, 0)
         cost = np.where(
@@ -495,9 +507,9 @@ class Simulation:
         )
         node = np.where(by_lane, topo.lane_destination[lanes], -1 - keys)
         rec.shipments.append(
-            time=now, lane=keys, node=node, units=units, cost=cost, arrival=now + lead
+            time=depart, lane=keys, node=node, units=units, cost=cost, arrival=depart + lead
         )
-        arrival = now + lead[member]
+        arrival = depart + lead[member]
         if not self.continuous:
             arrival = np.ceil(arrival - _EPS)  # daily path: usable from the next daily step
         book.last_arrival[rows] = np.maximum(book.last_arrival[rows], arrival)

@@ -340,7 +340,8 @@ class Empirical(_Dist):
         return rng.choice(np.asarray(self.values, dtype=np.float64), size, p=self._probabilities())
 
 
-def _number_is_constant(value: Any) -> Any:
+def constant_shorthand(value: Any) -> Any:
+    """Read a bare number (or ``"4h"``) as ``{dist: constant, value: ...}``."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
@@ -366,6 +367,6 @@ AnyDistribution = (
 )
 
 Distribution = Annotated[
-    AnyDistribution, BeforeValidator(_number_is_constant), Field(discriminator="dist")
+    AnyDistribution, BeforeValidator(constant_shorthand), Field(discriminator="dist")
 ]
 """Any distribution; a bare number (or ``"4h"``) means a constant."""

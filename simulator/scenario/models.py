@@ -13,10 +13,23 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from policies.registry import REPLENISHMENT
-from simulator.scenario.distributions import Constant, Days, Distribution
+from simulator.scenario.distributions import (
+    AnyDistribution,
+    Constant,
+    Days,
+    Distribution,
+    constant_shorthand,
+)
 
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -157,7 +170,7 @@ class Trace(Section):
     file: str
 
 
-DailyModel = Annotated[Distribution | Trace, Field(union_mode="left_to_right")]
+DailyModel = Annotated[AnyDistribution | Trace, Field(discriminator="dist")]
 
 
 class OrderStream(Section):
@@ -213,6 +226,12 @@ class DemandZone(Section):
     patience: Positive | None = Field(
         None, description="Days a backordered customer waits before the sale is lost."
     )
+
+    @field_validator("daily", mode="before")
+    @classmethod
+    def _daily_shorthand(cls, value: Any) -> Any:
+        # Applied here rather than on DailyModel: inside ``| None`` pydantic would skip it.
+        return constant_shorthand(value)
 
     @model_validator(mode="after")
     def _one_model(self) -> DemandZone:

@@ -109,7 +109,8 @@ def _cycles(data: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list[Issu
         state[node] = 1
         for child in children[node]:
             if state.get(child) == 1:
-                return [*trail, node, child]
+                path = [*trail, node]
+                return [*path[path.index(child) :], child]  # just the loop, not the way in
             if child not in state and (found := visit(child, [*trail, node])):
                 return found
         state[node] = 2
