@@ -316,6 +316,7 @@ def test_overlay_of_quickstart_changes_one_policy_parameter(tmp_path: Path) -> N
 
 # ----------------------------------------------------------------------------- known defects
 
+
 def test_a_bad_value_in_a_daily_law_is_one_problem(tmp_path: Path) -> None:
     text = edit(GOOD, "{dist: poisson, mean: 3}", "{dist: poisson, mean: .nan}")
     path = write(tmp_path, "bad.yaml", text)
