@@ -28,15 +28,13 @@ import math
 import time as wallclock
 from collections import defaultdict
 from collections.abc import Generator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import simpy
 
-from policies.registry import REPLENISHMENT
-from policies.replenishment import ReplenishmentPolicy
 from policies.view import InventoryView
+from simulator.backorders import CustomerBackorders
 from simulator.network import Network, compile_network
 from simulator.network.demand import draw_daily_demand, multipliers
 from simulator.network.topology import PRODUCTION
@@ -44,25 +42,11 @@ from simulator.orderbook import OrderBook, grant_in_order
 from simulator.random import RandomStreams
 from simulator.records import Records
 from simulator.result import Result
+from simulator.review import PolicyGroup, build_policy_groups
 from simulator.scenario.distributions import AnyDistribution, Constant
 from simulator.scenario.models import Scenario
 
 _EPS = 1e-9
-
-
-@dataclass
-class _PolicyGroup:
-    """Positions of one tier sharing a policy type: one policy instance with array parameters."""
-
-    positions: np.ndarray
-    policy: ReplenishmentPolicy
-    period: np.ndarray  # NaN for continuous review
-    offset: np.ndarray
-
-    def due(self, time: float) -> np.ndarray:
-        phase = (time - self.offset) / np.where(np.isnan(self.period), 1.0, self.period)
-        periodic_due = (time >= self.offset - _EPS) & (np.abs(phase - np.round(phase)) < _EPS)
-        return np.isnan(self.period) | periodic_due
 
 
 class Simulation:
@@ -87,9 +71,7 @@ class Simulation:
         self.in_transit = np.zeros(P)
         self.open_order = np.zeros(P)  # ordered, not yet shipped by the source
         self.owed = np.zeros(P)  # open lines other positions have on this one
-        patience = dem.stream_patience[np.isfinite(dem.stream_patience)]
-        self.cohorts = math.ceil(patience.max()) + 2 if len(patience) else 1
-        self.backlog = np.zeros((self.cohorts, S))  # customer backorders by age in days
+        self.backorders = CustomerBackorders(dem.stream_pos, dem.stream_patience, P)
         self.book = OrderBook()
         self.calendar: dict[int, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
         self.lane_left = topo.lane_capacity.copy()
@@ -99,7 +81,7 @@ class Simulation:
         self.pos_tier = np.empty(P, dtype=np.int64)
         for k, tier in enumerate(topo.tiers):
             self.pos_tier[tier.positions] = k
-        self.groups = self._policy_groups()
+        self.groups = build_policy_groups(topo, self.pos_tier)
         self.group_of = np.empty(P, dtype=np.int64)
         for g, group in enumerate(self.groups):
             self.group_of[group.positions] = g
@@ -115,27 +97,6 @@ class Simulation:
         self.daily_demand = draw_daily_demand(scenario, topo, dem, self.streams, self.n_days)
 
     # ----------------------------------------------------------------- set-up
-
-    def _policy_groups(self) -> list[_PolicyGroup]:
-        topo = self.net.topology
-        groups = []
-        for k in range(len(topo.tiers)):
-            members = np.flatnonzero(self.pos_tier == k)
-            by_type: dict[str, list[int]] = defaultdict(list)
-            for p in members:
-                by_type[topo.pos_policy[p].type].append(int(p))  # type: ignore[attr-defined]
-            for name, positions in sorted(by_type.items()):
-                params = [topo.pos_policy[p] for p in positions]
-                period = [getattr(q, "review_period", None) for q in params]
-                groups.append(
-                    _PolicyGroup(
-                        positions=np.asarray(positions, dtype=np.int64),
-                        policy=REPLENISHMENT.get(name).from_params(params),
-                        period=np.asarray([math.nan if r is None else r for r in period]),
-                        offset=np.asarray([getattr(q, "review_offset", 0.0) for q in params]),
-                    )
-                )
-        return groups
 
     def _rng(self, name: str) -> np.random.Generator:
         rng = self._rngs.get(name)
@@ -203,13 +164,6 @@ class Simulation:
 
     # ----------------------------------------------------------------- customers
 
-    def _customer_backlog_by_position(self) -> np.ndarray:
-        return np.bincount(
-            self.net.demand.stream_pos,
-            weights=self.backlog.sum(axis=0),
-            minlength=self.net.topology.n_positions,
-        )
-
     def _share(self, need: np.ndarray) -> np.ndarray:
         """Serve ``need`` (per stream) from on-hand stock, proportionally within a position."""
         pos = self.net.demand.stream_pos
@@ -229,12 +183,9 @@ class Simulation:
     def _serve_backlog(self) -> None:
         rec = self.records
         kpi = self._kpi(self.env.now)
-        for age in range(self.cohorts - 1, -1, -1):  # oldest first
-            need = self.backlog[age]
-            if not need.any():
-                continue
-            served = self._share(need)
-            self.backlog[age] -= served
+        for waiting in self.backorders.oldest_first():
+            served = self._share(waiting)
+            waiting -= served
             if kpi:
                 rec.stream_served_late += served
 
@@ -259,7 +210,7 @@ class Simulation:
         dem, rec, topo = self.net.demand, self.records, self.net.topology
         short = need - served
         lost = np.where(dem.stream_lost, short, 0.0)
-        self.backlog[0] += short - lost
+        self.backorders.add(short - lost)
         self.lost_today += np.bincount(dem.stream_pos, weights=lost, minlength=topo.n_positions)
         need_pos = np.bincount(dem.stream_pos, weights=need, minlength=topo.n_positions)
         self.demand_received += need_pos
@@ -314,7 +265,7 @@ class Simulation:
         dem, rec = self.net.demand, self.records
         pos = int(dem.stream_pos[s])
         day = min(int(self.env.now), self.n_days - 1)
-        queued = self._customer_backlog_by_position()[pos] > _EPS  # FIFO behind backorders
+        queued = self.backorders.per_position()[pos] > _EPS  # FIFO behind backorders
         need = np.zeros(dem.n_streams)
         need[s] = size
         served = np.zeros(dem.n_streams)
@@ -332,16 +283,16 @@ class Simulation:
                 time=arrived, stream=s, quantity=size, filled_now=served[s], wait=wait
             )
         group = self.groups[self.group_of[pos]]
-        if np.isnan(group.period[group.positions == pos][0]):
+        if group.continuous[group.positions == pos][0]:
             idx = group.positions
             orders = self._within_storage(self._decide(group, idx == pos, self.env.now), idx)
             self._place(orders, idx, self.env.now)
 
     # ----------------------------------------------------------------- replenishment
 
-    def _view(self, group: _PolicyGroup, due: np.ndarray, now: float) -> InventoryView:
+    def _view(self, group: PolicyGroup, due: np.ndarray, now: float) -> InventoryView:
         idx = group.positions
-        backlog = self.owed[idx] + self._customer_backlog_by_position()[idx]
+        backlog = self.owed[idx] + self.backorders.per_position()[idx]
         return InventoryView(
             time=now,
             on_hand=self.on_hand[idx],
@@ -351,7 +302,7 @@ class Simulation:
             lead_time=self.net.topology.pos_lead_time[idx],
         )
 
-    def _decide(self, group: _PolicyGroup, due: np.ndarray, now: float) -> np.ndarray:
+    def _decide(self, group: PolicyGroup, due: np.ndarray, now: float) -> np.ndarray:
         quantities = group.policy.order(self._view(group, due, now))
         return np.where(due, np.maximum(quantities, 0.0), 0.0)
 
@@ -359,7 +310,7 @@ class Simulation:
         topo = self.net.topology
         orders = np.zeros(topo.n_positions)
         for group in self.groups:
-            if self.pos_tier[group.positions[0]] != tier:
+            if group.tier != tier:
                 continue
             idx = group.positions
             group.policy.observe(self.demand_received[idx])
@@ -551,13 +502,13 @@ class Simulation:
 
     def _account(self, day: int) -> None:
         rec = self.records
-        customer_backlog = self._customer_backlog_by_position()
+        customer_backlog = self.backorders.per_position()
         backlog = customer_backlog + self.owed
         rec.series_on_hand[day] = self.on_hand
         rec.series_backlog[day] = backlog
         rec.series_pipeline[day] = self.open_order + self.in_transit
         if self._kpi(day):
-            waiting = self.backlog.sum(axis=0)
+            waiting = self.backorders.per_stream()
             rec.stream_backlog_days += waiting
             np.maximum(rec.stream_backlog_max, waiting, out=rec.stream_backlog_max)
             rec.pos_ok_days += (backlog <= _EPS) & (self.lost_today <= _EPS)
@@ -567,21 +518,9 @@ class Simulation:
 
     def _age_backlog(self, day: int) -> None:
         """Backorders get one day older; those older than the zone's patience are lost."""
-        if self.cohorts == 1:
-            return
-        dem = self.net.demand
-        oldest = self.backlog[-1] + self.backlog[-2]
-        self.backlog[2:] = self.backlog[1:-1]
-        self.backlog[-1] = oldest
-        self.backlog[1] = self.backlog[0]
-        self.backlog[0] = 0.0
-        ages = np.arange(self.cohorts)[:, None]
-        expired = (ages > dem.stream_patience[None, :]) * self.backlog
-        lost = expired.sum(axis=0)
-        if lost.any():
-            self.backlog -= expired
-            if self._kpi(day):
-                self.records.stream_lost += lost
+        lost = self.backorders.age_one_day()
+        if self._kpi(day):
+            self.records.stream_lost += lost
 
     def _record_closed_lines(self) -> None:
         closed = self.book.pop_closed()

@@ -342,7 +342,7 @@ def test_stock_is_conserved_per_position_and_never_negative(data: dict[str, Any]
     assert rec.series_backlog.min(initial=0.0) >= -1e-9, "negative backlog"
     assert rec.series_pipeline.min(initial=0.0) >= -1e-9, "negative pipeline"
     assert result.final_on_hand.min(initial=0.0) >= -1e-9, "negative final on hand"
-    assert sim.backlog.min(initial=0.0) >= -1e-9, "negative customer backorders"
+    assert sim.backorders.units.min(initial=0.0) >= -1e-9, "negative customer backorders"
 
 
 @PROPERTY_SETTINGS
@@ -355,7 +355,7 @@ def test_every_customer_unit_and_every_issued_unit_is_accounted_for(data: dict[s
     """
     _, sim, result = simulate(no_warmup(data))
     rec, topo = result.records, result.network.topology
-    still_waiting = sim.backlog.sum(axis=0)
+    still_waiting = sim.backorders.per_stream()
     assert_balanced(
         rec.stream_demand,
         rec.stream_filled_now + rec.stream_served_late + rec.stream_lost + still_waiting,

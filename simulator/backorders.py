@@ -1,0 +1,55 @@
+"""Customers' backordered units per demand stream, kept by age so patience can run out.
+
+Row ``k`` of :attr:`CustomerBackorders.units` holds units that have waited ``k`` days. The last
+row also collects everything older, for streams whose customers wait forever. Serving goes
+oldest first, so backorders are filled first come, first served.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+
+
+class CustomerBackorders:
+    """Backorders of every demand stream, by age in days."""
+
+    def __init__(self, stream_pos: np.ndarray, patience: np.ndarray, n_positions: int) -> None:
+        finite = patience[np.isfinite(patience)]
+        # Enough rows to tell "older than the longest patience" apart; one row if nobody leaves.
+        ages = math.ceil(finite.max()) + 2 if len(finite) else 1
+        self.units = np.zeros((ages, len(patience)))
+        self._patience = patience
+        self._stream_pos = stream_pos
+        self._n_positions = n_positions
+
+    def per_stream(self) -> np.ndarray:
+        return self.units.sum(axis=0)
+
+    def per_position(self) -> np.ndarray:
+        return np.bincount(self._stream_pos, weights=self.per_stream(), minlength=self._n_positions)
+
+    def add(self, units: np.ndarray) -> None:
+        """New backorders (age 0)."""
+        self.units[0] += units
+
+    def oldest_first(self) -> Iterator[np.ndarray]:
+        """Rows with waiting units, oldest first, as views: subtract what gets served in place."""
+        for age in range(len(self.units) - 1, -1, -1):
+            if self.units[age].any():
+                yield self.units[age]
+
+    def age_one_day(self) -> np.ndarray:
+        """Everyone waits a day longer; returns units whose patience ran out (now lost)."""
+        units = self.units
+        if len(units) == 1:
+            return np.zeros(units.shape[1])
+        oldest = units[-1] + units[-2]
+        units[1:] = units[:-1].copy()
+        units[-1] = oldest
+        units[0] = 0.0
+        expired = (np.arange(len(units))[:, None] > self._patience[None, :]) * units
+        units -= expired
+        return expired.sum(axis=0)
