@@ -458,7 +458,13 @@ class Simulation:
         )
         node = np.where(by_lane, topo.lane_destination[lanes], -1 - keys)
         rec.shipments.append(
-            time=depart, lane=keys, node=node, units=units, cost=cost, arrival=depart + lead
+            time=depart,
+            day=int(now),
+            lane=keys,
+            node=node,
+            units=units,
+            cost=cost,
+            arrival=depart + lead,
         )
         arrival = depart + lead[member]
         if not self.continuous:
@@ -527,6 +533,7 @@ class Simulation:
         if len(closed["position"]):
             self.records.order_lines.append(
                 position=closed["position"],
+                day=np.floor(closed["placed"] - self.end_of_day + _EPS).astype(np.int64),
                 quantity=closed["quantity"],
                 placed=closed["placed"],
                 received=closed["last_arrival"],

@@ -7,6 +7,8 @@ Conventions (see docs/kpis.md):
 - ``series_*`` are end-of-day snapshots per position, shape (days, positions), float32.
 - ``stream_*`` and ``pos_*`` accumulators count only days at or after the warm-up.
 - ``total_*`` accumulators count the whole run; they feed the conservation audit.
+- Event buffers carry ``day``, the day whose work produced the row; a row belongs to the KPI
+  window when ``day >= warmup``, the same rule as the accumulators.
 """
 
 from __future__ import annotations
@@ -114,10 +116,15 @@ class Records:
         ):
             setattr(self, name, np.zeros(p))
         self.order_lines = ColumnBuffer(
-            position=np.int64, quantity=np.float64, placed=np.float64, received=np.float64
+            position=np.int64,
+            day=np.int64,
+            quantity=np.float64,
+            placed=np.float64,
+            received=np.float64,
         )
         self.shipments = ColumnBuffer(
             time=np.float64,
+            day=np.int64,
             lane=np.int64,
             node=np.int64,
             units=np.float64,
@@ -131,6 +138,10 @@ class Records:
             filled_now=np.float64,
             wait=np.float64,
         )
+
+    def in_window(self, day: np.ndarray) -> np.ndarray:
+        """Which rows of an event buffer fall in the KPI window, from their ``day`` column."""
+        return day >= self.warmup - 1e-9
 
     @property
     def kpi_days(self) -> int:

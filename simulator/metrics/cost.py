@@ -51,7 +51,7 @@ def add_cost_kpis(ctx: KpiContext) -> None:
         + rec.stream_lost * ctx.product("lost_sale_cost")[sku]
     )
     shipments = rec.shipments
-    in_window = shipments.column("time") >= rec.warmup - 1e-9
+    in_window = rec.in_window(shipments.column("day"))
     transport = np.bincount(
         shipments.column("node")[in_window],
         weights=shipments.column("cost")[in_window],
