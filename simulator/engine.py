@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import simpy
+from simpy.core import URGENT
 
 from policies.view import InventoryView
 from simulator.backorders import CustomerBackorders
@@ -47,6 +48,22 @@ from simulator.scenario.distributions import AnyDistribution, Constant
 from simulator.scenario.models import Scenario
 
 _EPS = 1e-9
+
+
+class _DayBoundary(simpy.Event):
+    """Fires one day later, before any other event due at that moment.
+
+    The end-of-day snapshot of day ``d`` is taken at time ``d + 1`` ahead of the event path's
+    arrivals at that instant, so both paths snapshot the same state: everything that happened
+    during day ``d`` and nothing after. SimPy's ``Timeout`` always has normal priority, hence
+    this small urgent variant (set up as ``Timeout.__init__`` does).
+    """
+
+    def __init__(self, env: simpy.Environment) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, URGENT, 1.0)
 
 
 class Simulation:
@@ -130,10 +147,10 @@ class Simulation:
     def run(self) -> Result:
         """Simulate the horizon and return the :class:`Result`."""
         started = wallclock.perf_counter()
-        self.env.process(self._days())
+        days = self.env.process(self._days())
         for s in self.net.demand.event:
             self.env.process(self._order_arrivals(int(s)))
-        self.env.run(until=self.n_days)
+        self.env.run(until=days)
         self._record_closed_lines()
         return Result(
             scenario=self.scenario,
@@ -148,6 +165,9 @@ class Simulation:
     def _days(self) -> Generator[simpy.Event, Any, None]:
         topo = self.net.topology
         for day in range(self.n_days):
+            if day:
+                yield _DayBoundary(self.env)
+                self._account(day - 1)
             now = float(day)
             self.lane_left[:] = topo.lane_capacity
             self.production_left[:] = topo.production_capacity
@@ -158,9 +178,8 @@ class Simulation:
                 self._review_tier(k, tier.positions, now)
                 # Old and new lines to outside sources leave together: one shipment per lane.
                 self._fill(self._lines_to_outside(k))
-            self._account(day)
-            if day + 1 < self.n_days:
-                yield self.env.timeout(1)
+        yield _DayBoundary(self.env)
+        self._account(self.n_days - 1)
 
     # ----------------------------------------------------------------- customers
 

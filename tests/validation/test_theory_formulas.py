@@ -226,11 +226,13 @@ def _simulate_daily_order_up_to(
     """Simulate the simulator's daily step order for an order-up-to-S policy.
 
     Steps per day: receive shipments due, fill demand from on-hand (backorder the
-    rest), order up to S (lead 0 arrives at once), then record end-of-day stock.
+    rest), order up to S, then record end-of-day stock. The order of day ``t`` is
+    placed at the end of the day, time ``t + 1``, and is received at the start of day
+    ``t + 1 + lead``, before that day's demand (lead 0: the next day).
     """
     rng = np.random.default_rng(seed)
     demand = rng.poisson(lam, size=days).tolist()
-    due = [0] * (days + lead + 1)
+    due = [0] * (days + lead + 2)
     level = s_level  # net inventory: on hand minus backlog
     outstanding = 0
     on_hand = np.empty(days)
@@ -243,11 +245,8 @@ def _simulate_daily_order_up_to(
         filled[day] = min(d, max(level, 0))
         level -= d
         order = s_level - (level + outstanding)
-        if lead == 0:
-            level += order
-        else:
-            due[day + lead] += order
-            outstanding += order
+        due[day + 1 + lead] += order
+        outstanding += order
         on_hand[day] = max(level, 0)
         backlog[day] = max(-level, 0)
     return {
@@ -262,10 +261,10 @@ def _simulate_daily_order_up_to(
 def test_order_up_to_protection_matches_daily_step_order(
     s_level: int, lam: float, lead: int
 ) -> None:
-    # Checks the documented mapping n = L against the simulator's timing, including
-    # the lead-time-0 case whose fill rate uses protections (1, 0).
+    # Checks the documented mapping n = L + 1 (daily review) against the simulator's
+    # timing, including lead time 0, which protects one day (n = 1).
     sim = _simulate_daily_order_up_to(s_level, lam, lead, days=60_000, seed=7 + lead)
-    kpi = order_up_to_periodic_poisson(s_level, lam, lead)
+    kpi = order_up_to_periodic_poisson(s_level, lam, lead + 1)
     _assert_within_se(sim["on_hand"], kpi.expected_on_hand, "on hand")
     _assert_within_se(sim["backlog"], kpi.expected_backorders, "backlog")
     _assert_within_se((sim["backlog"] == 0).astype(float), kpi.cycle_service_level, "csl")

@@ -14,17 +14,22 @@ Timing conventions of the simulator and how they map onto the arguments below:
 * Daily path (one period is one day). On day ``t`` the simulator (1) receives the
   shipments due, (2) fills the day's demand ``D_t ~ Poisson(lam)`` from on-hand stock
   and backorders the rest, (3) reviews and orders, (4) books holding cost on the
-  end-of-day on-hand stock and backorder cost on the end-of-day backlog. An order
-  placed in step (3) of day ``t`` with integer lead time ``L >= 1`` arrives in step (1)
-  of day ``t + L``; with ``L = 0`` it arrives at once, before the accounting of day
-  ``t``. If the inventory position after the review of day ``t`` is ``y``, the
-  end-of-day inventory level of day ``t + n`` is ``y - D(n)``, where ``D(n)`` is the
-  demand of days ``t + 1, ..., t + n`` and ``n`` is called the *protection* (in
-  periods). With a review every day, ``n = L``. With a review every ``R`` days the
-  end-of-day levels of the ``R`` days served by one review have protections
-  ``L, L + 1, ..., L + R - 1``; period averages are the mean over those ``R`` values,
-  and the last day before the next order arrives (the usual "cycle" check) uses
-  ``n = R + L - 1``.
+  end-of-day on-hand stock and backorder cost on the end-of-day backlog. Ordering and
+  shipping in step (3) happen at the end of day ``t``, time ``t + 1``: an order with
+  integer lead time ``L >= 0`` arrives in step (1) of day ``t + 1 + L``, before that
+  day's demand (``L = 0``: at the start of the next day). If the inventory position
+  after the review of day ``t`` is ``y``, the end-of-day inventory level of day
+  ``t + n`` is ``y - D(n)``, where ``D(n)`` is the demand of days ``t + 1, ..., t + n``
+  and ``n`` is called the *protection* (in periods). This holds for the days served
+  by that order, from the day it arrives (``n = L + 1``) to the day before the next
+  order arrives. With a review every day that is a single day: ``n = L + 1``, the
+  textbook protection ``L + R`` with ``R = 1``. With a review every ``R`` days,
+  aligned at the review days ``t, t + R, ...``, the order of day ``t`` serves days
+  ``t + L + 1, ..., t + L + R`` (the next one arrives at the start of day
+  ``t + R + L + 1``), whose end-of-day levels have protections
+  ``L + 1, L + 2, ..., L + R``; period averages are the mean over those ``R`` values,
+  and the last day before the next order arrives (the usual "cycle" check, day
+  ``t + L + R``; the next review day itself when ``L = 0``) uses ``n = L + R``.
 
 All infinite sums over the Poisson distribution are evaluated from positive terms up
 to the ``1 - 1e-12`` quantile (or further, if the argument lies beyond it) and the
@@ -281,7 +286,7 @@ def order_up_to_periodic_poisson(S: int, lam: float, n: int) -> OrderUpToKPIs:
     """Periodic-review order-up-to-``S`` policy with Poisson period demand.
 
     End-of-period net inventory is ``S - D(n)`` with ``D(n) ~ Poisson(lam * n)``; see
-    the module docstring for the protection ``n`` (``n = L`` with a daily review).
+    the module docstring for the protection ``n`` (``n = L + 1`` with a daily review).
 
     The fill rate is the expected new backlog created in a period divided by the
     expected period demand (Axsäter, *Inventory Control*, ch. 5, fill rate as expected
@@ -292,10 +297,11 @@ def order_up_to_periodic_poisson(S: int, lam: float, n: int) -> OrderUpToKPIs:
 
         fill_rate = 1 - (E[(D(n) - S)^+] - E[(D(n-1) - S)^+]) / lam,
 
-    the exact form (the common approximation drops the second term). With ``n = 0``
-    (lead time 0) the order arrives after the period's demand and the accounting
-    protection is 0 (``IL_end = S``), but the period's demand still meets the stock
-    ``S`` restored the evening before, so the fill rate uses protections ``(1, 0)``.
+    the exact form (the common approximation drops the second term). The case
+    ``n = 0`` describes a model in which the order arrives within the period, after its
+    demand (``IL_end = S``); the period's demand then meets the stock ``S`` restored the
+    period before, so the fill rate uses protections ``(1, 0)``. The simulator's daily
+    path never has ``n = 0``: there lead time 0 gives ``n = 1``.
 
     Args:
         S: Order-up-to level (integer, may be negative).
@@ -384,8 +390,8 @@ def sS_periodic_markov(s: int, S: int, lam: float, n: int, K: float, h: float, b
         s: Reorder level (integer).
         S: Order-up-to level, ``S > s``.
         lam: Mean demand per period, ``> 0``.
-        n: Protection in periods (``n = L`` with a daily review), ``>= 0``; ``n = 0``
-            means the end-of-period level equals ``y``.
+        n: Protection in periods (``n = L + 1`` with a daily review), ``>= 0``;
+            ``n = 0`` means the end-of-period level equals ``y``.
         K: Fixed cost per order, ``>= 0``.
         h: Holding cost per unit of end-of-period on-hand stock, ``>= 0``.
         b: Backorder cost per unit of end-of-period backlog, ``>= 0``.
