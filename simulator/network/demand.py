@@ -11,18 +11,16 @@ by thinning, and an order-size law.
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from simulator.network.topology import Topology
 from simulator.random import RandomStreams
 from simulator.scenario.distributions import AnyDistribution, NegBinomial, Poisson
-from simulator.scenario.errors import Problem, ScenarioError
 from simulator.scenario.models import DemandZone, Scenario, Trace
+from simulator.scenario.traces import read_trace
 
 CHANNELS = ("retail", "ecommerce", "wholesale", "distributor")
 
@@ -106,7 +104,8 @@ def multipliers(zone: DemandZone, sku_id: str, days: np.ndarray) -> np.ndarray:
     return m
 
 
-def _scaled_draws(dist: AnyDistribution, rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
+def scaled_draws(dist: AnyDistribution, rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
+    """One draw per entry of ``scale``, with the mean multiplied by it."""
     if isinstance(dist, Poisson):
         return rng.poisson(dist.mu * scale).astype(np.float64)
     if isinstance(dist, NegBinomial):
@@ -115,33 +114,6 @@ def _scaled_draws(dist: AnyDistribution, rng: np.random.Generator, scale: np.nda
         # Scaling n keeps p: mean and variance both scale with the multiplier.
         return rng.negative_binomial(np.maximum(n * scale, 1e-12), p).astype(np.float64)
     return dist.sample(rng, len(scale)) * scale
-
-
-def read_trace(trace: Trace, base: Path | None, skus: list[str]) -> dict[str, np.ndarray]:
-    """Daily quantities per SKU from a trace CSV: ``day``, then a column per SKU or ``quantity``."""
-    path = Path(trace.file) if base is None else base / trace.file
-    try:
-        with path.open(newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise ScenarioError([Problem(str(path), None, (), f"cannot read trace: {exc}")]) from exc
-    if not rows:
-        raise ScenarioError([Problem(str(path), None, (), "trace has no rows")])
-    series: dict[str, np.ndarray] = {}
-    for sku in skus:
-        column = sku if sku in rows[0] else "quantity"
-        if column not in rows[0]:
-            raise ScenarioError([Problem(str(path), 1, (), f"no column '{sku}' or 'quantity'")])
-        try:
-            values = np.asarray([float(r[column]) for r in rows])
-        except ValueError as exc:
-            raise ScenarioError([Problem(str(path), None, (), f"bad number: {exc}")]) from exc
-        if not np.all(np.isfinite(values)) or np.any(values < 0):
-            raise ScenarioError(
-                [Problem(str(path), None, (), "quantities must be finite and >= 0")]
-            )
-        series[sku] = values
-    return series
 
 
 def draw_daily_demand(
@@ -171,5 +143,5 @@ def draw_daily_demand(
         else:
             assert model is not None
             rng = streams.stream(f"demand/{zone.id}/{sku}")
-            out[:, column] = _scaled_draws(model, rng, scale)
+            out[:, column] = scaled_draws(model, rng, scale)
     return out

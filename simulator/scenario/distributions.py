@@ -366,7 +366,8 @@ AnyDistribution = (
     | Empirical
 )
 
+# The shorthand must wrap the tagged union: inside it, pydantic looks for the tag first.
 Distribution = Annotated[
-    AnyDistribution, BeforeValidator(constant_shorthand), Field(discriminator="dist")
+    Annotated[AnyDistribution, Field(discriminator="dist")], BeforeValidator(constant_shorthand)
 ]
 """Any distribution; a bare number (or ``"4h"``) means a constant."""

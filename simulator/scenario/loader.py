@@ -9,9 +9,10 @@ from pydantic import ValidationError
 
 from policies.registry import load_entry_points
 from simulator.scenario.errors import Problem, ScenarioError, problems_from_validation_error
-from simulator.scenario.models import Scenario
+from simulator.scenario.models import Scenario, Trace
 from simulator.scenario.overlay import load_with_extends
 from simulator.scenario.references import check_references
+from simulator.scenario.traces import read_trace
 from simulator.scenario.yamlio import LineIndex
 
 
@@ -41,10 +42,29 @@ def scenario_from_data(
     for path, message in check_references(data):
         where, line = _line_of(lines, path)
         problems.append(Problem(where or file, line, path, message))
+    if scenario is not None:
+        problems += _trace_problems(scenario, source)
     if problems or scenario is None:
         raise ScenarioError(problems)
     scenario._source = source
     return scenario
+
+
+def _trace_problems(scenario: Scenario, source: Path | None) -> list[Problem]:
+    """Read every demand trace once now, so a bad CSV is reported with the other problems."""
+    problems: list[Problem] = []
+    base = source.parent if source else None
+    for zone in scenario.demand:
+        if not isinstance(zone.daily, Trace):
+            continue
+        node = scenario.node(zone.node)
+        carried = node.carries if node.carries is not None else scenario.product_ids()
+        skus = list(zone.skus) if zone.skus is not None else carried
+        try:
+            read_trace(zone.daily, base, skus)
+        except ScenarioError as exc:
+            problems += exc.problems  # they name the CSV file, line and column
+    return problems
 
 
 def load_scenario(path: str | Path) -> Scenario:

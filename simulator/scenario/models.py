@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
-    field_validator,
     model_validator,
 )
 
@@ -81,7 +81,11 @@ class Product(Section):
     holding_rate: NonNegative = 0.25
     volume: NonNegative = 0.0
     weight: NonNegative = 0.0
-    shelf_life: Positive | None = None
+    shelf_life: Positive | None = Field(
+        None,
+        description="Days a unit stays sellable. Perishable stock is not simulated yet: a "
+        "scenario that sets it is rejected rather than run as if stock never expired.",
+    )
     backorder_cost: NonNegative = Field(0.0, description="Penalty per unit backordered per day.")
     lost_sale_cost: NonNegative = Field(0.0, description="Penalty per unit of lost sales.")
 
@@ -170,7 +174,10 @@ class Trace(Section):
     file: str
 
 
-DailyModel = Annotated[AnyDistribution | Trace, Field(discriminator="dist")]
+DailyModel = Annotated[
+    Annotated[AnyDistribution | Trace, Field(discriminator="dist")],
+    BeforeValidator(constant_shorthand),
+]
 
 
 class OrderStream(Section):
@@ -226,12 +233,6 @@ class DemandZone(Section):
     patience: Positive | None = Field(
         None, description="Days a backordered customer waits before the sale is lost."
     )
-
-    @field_validator("daily", mode="before")
-    @classmethod
-    def _daily_shorthand(cls, value: Any) -> Any:
-        # Applied here rather than on DailyModel: inside ``| None`` pydantic would skip it.
-        return constant_shorthand(value)
 
     @model_validator(mode="after")
     def _one_model(self) -> DemandZone:

@@ -161,6 +161,11 @@ def check_references(data: Any) -> list[Issue]:
     issues += _node_checks(data, skus)
     issues += _lane_checks(data, nodes, skus)
     issues += _demand_checks(data, nodes, skus)
+    issues += [
+        (("products", i, "shelf_life"), "perishable stock (shelf_life) is not simulated yet")
+        for i, product in _items(data, "products")
+        if product.get("shelf_life") is not None
+    ]
     horizon, warmup = data.get("horizon", 365), data.get("warmup", 0)
     if isinstance(horizon, int | float) and isinstance(warmup, int | float) and warmup >= horizon:
         issues.append(
