@@ -111,6 +111,9 @@ class Simulation:
         self.has_desk[list(self.desks)] = True
         self._rngs: dict[str, np.random.Generator] = {}
         self._blocks: dict[str, list[Any]] = {}
+        self.lane_constant = np.asarray(
+            [d.value if isinstance(d, Constant) else np.nan for d in topo.lane_lead_time]
+        )
         self.daily_demand = draw_daily_demand(scenario, topo, dem, self.streams, self.n_days)
 
     # ----------------------------------------------------------------- set-up
@@ -131,6 +134,13 @@ class Simulation:
         value = float(block[0][block[1]])
         block[1] += 1
         return value
+
+    def _lead_times(self, keys: np.ndarray) -> np.ndarray:
+        """Transit times of shipments by key; constant lanes need no draw, random ones do."""
+        lead = np.where(keys >= 0, self.lane_constant[np.maximum(keys, 0)], np.nan)
+        for i in np.flatnonzero(np.isnan(lead)):
+            lead[i] = self._lead_time(int(keys[i]))
+        return lead
 
     def _lead_time(self, key: int) -> float:
         """Transit time of a lane shipment (``key >= 0``) or production batch (``-1 - node``)."""
@@ -464,7 +474,7 @@ class Simulation:
         key = np.where(lane >= 0, lane, -1 - topo.pos_node[pos])
         keys, member = np.unique(key, return_inverse=True)
         units = np.bincount(member, weights=qty)
-        lead = np.fromiter((self._lead_time(int(k)) for k in keys), float, len(keys))
+        lead = self._lead_times(keys)
         depart = now + self.end_of_day
         by_lane = keys >= 0
         lanes = np.maximum(keys, 0)
@@ -554,6 +564,5 @@ class Simulation:
                 position=closed["position"],
                 day=np.floor(closed["placed"] - self.end_of_day + _EPS).astype(np.int64),
                 quantity=closed["quantity"],
-                placed=closed["placed"],
-                received=closed["last_arrival"],
+                cycle=closed["last_arrival"] - closed["placed"],
             )

@@ -19,35 +19,35 @@ import numpy as np
 
 
 class ColumnBuffer:
-    """Append-only columns of fixed dtypes, grown geometrically, read back as arrays."""
+    """Append-only typed columns: chunks are kept as appended and joined once, when read.
+
+    Joining once (and dropping the chunks) avoids the repeated copies of a growing array, which
+    matters for logs of millions of rows.
+    """
 
     def __init__(self, **dtypes: type | np.dtype) -> None:
-        self._dtypes = dtypes
+        self._dtypes = {name: np.dtype(dt) for name, dt in dtypes.items()}
+        self._chunks: dict[str, list[np.ndarray]] = {name: [] for name in dtypes}
         self._size = 0
-        self._data = {name: np.empty(64, dtype=dt) for name, dt in dtypes.items()}
 
     def append(self, **columns: np.ndarray | float) -> None:
-        """Append equal-length arrays (or scalars, broadcast to the arrays' length)."""
+        """Append equal-length arrays (scalars are broadcast to the arrays' length)."""
         n = max((np.size(v) for v in columns.values()), default=0)
         if n == 0:
             return
-        end = self._size + n
-        capacity = len(next(iter(self._data.values())))
-        if end > capacity:
-            grown = max(end, 2 * capacity)
-            for name, col in self._data.items():
-                bigger = np.empty(grown, dtype=col.dtype)
-                bigger[: self._size] = col[: self._size]
-                self._data[name] = bigger
-        for name, col in self._data.items():
-            col[self._size : end] = columns[name]
-        self._size = end
+        for name, dtype in self._dtypes.items():
+            self._chunks[name].append(np.broadcast_to(np.asarray(columns[name], dtype), n).copy())
+        self._size += n
 
     def __len__(self) -> int:
         return self._size
 
     def column(self, name: str) -> np.ndarray:
-        return self._data[name][: self._size]
+        chunks = self._chunks[name]
+        if len(chunks) != 1:
+            joined = np.concatenate(chunks) if chunks else np.empty(0, self._dtypes[name])
+            self._chunks[name] = chunks = [joined]
+        return chunks[0]
 
     def as_dict(self) -> dict[str, np.ndarray]:
         return {name: self.column(name) for name in self._dtypes}
@@ -85,7 +85,7 @@ class Records:
     total_received: np.ndarray = field(init=False)
     total_issued: np.ndarray = field(init=False)
 
-    order_lines: ColumnBuffer = field(init=False)  # completed replenishment lines
+    order_lines: ColumnBuffer = field(init=False)  # completed replenishment lines (compact)
     shipments: ColumnBuffer = field(init=False)  # every shipment, warm-up included
     customer_orders: ColumnBuffer = field(init=False)  # event path only
 
@@ -116,11 +116,10 @@ class Records:
         ):
             setattr(self, name, np.zeros(p))
         self.order_lines = ColumnBuffer(
-            position=np.int64,
-            day=np.int64,
-            quantity=np.float64,
-            placed=np.float64,
-            received=np.float64,
+            position=np.int32,
+            day=np.int32,
+            quantity=np.float32,
+            cycle=np.float32,  # days from placing the line to receiving its last unit
         )
         self.shipments = ColumnBuffer(
             time=np.float64,

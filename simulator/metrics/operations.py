@@ -80,10 +80,9 @@ def _position_service(ctx: KpiContext) -> None:
 
 def _order_cycle_times(ctx: KpiContext) -> None:
     lines = ctx.records.order_lines
-    placed = lines.column("placed")
     in_window = ctx.records.in_window(lines.column("day"))
     position = lines.column("position")[in_window]
-    cycle = lines.column("received")[in_window] - placed[in_window]
+    cycle = lines.column("cycle")[in_window].astype(np.float64)
     for scope in LINE_SCOPES:
         keys = ctx.keys("position", scope)[position]
         present = ctx.population("position", scope)

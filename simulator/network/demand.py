@@ -64,9 +64,11 @@ def compile_demand(scenario: Scenario, topology: Topology) -> DemandStreams:
     zones = scenario.demand
     stream_zone = np.asarray([z for z, _, _ in zone_sku], dtype=np.int64)
     stream_sku = np.asarray([s for _, s, _ in zone_sku], dtype=np.int64)
+    keys = zip(topology.pos_node.tolist(), topology.pos_sku.tolist(), strict=True)
+    position = {key: p for p, key in enumerate(keys)}  # (node, sku) -> position
+    node_index = {node: i for i, node in enumerate(topology.node_ids)}
     stream_pos = np.asarray(
-        [topology.position_of(zones[z].node, topology.sku_ids[s]) for z, s, _ in zone_sku],
-        dtype=np.int64,
+        [position[node_index[zones[z].node], s] for z, s, _ in zone_sku], dtype=np.int64
     )
     is_event = np.asarray([zones[z].orders is not None for z, _, _ in zone_sku], dtype=bool)
     return DemandStreams(
@@ -125,13 +127,19 @@ def draw_daily_demand(
 ) -> np.ndarray:
     """Customer demand per (day, daily stream): shape ``(n_days, len(demand.daily))``."""
     days = np.arange(n_days, dtype=float)
-    out = np.empty((n_days, len(demand.daily)), dtype=np.float64)
+    # Single precision halves the largest buffer of a big run; counts stay exact to 2**24.
+    out = np.empty((n_days, len(demand.daily)), dtype=np.float32)
     base = scenario.source.parent if scenario.source else None
     traces: dict[int, dict[str, np.ndarray]] = {}
+    profiles: dict[tuple[int, str | None], np.ndarray] = {}
     for column, s in enumerate(demand.daily):
         zone = demand.zones[demand.stream_zone[s]]
         sku = topology.sku_ids[demand.stream_sku[s]]
-        scale = multipliers(zone, sku, days) * demand.stream_weight[s]
+        # The multiplier depends on the SKU only through SKU-specific promotions.
+        key = (int(demand.stream_zone[s]), sku if any(p.skus for p in zone.promotions) else None)
+        if key not in profiles:
+            profiles[key] = multipliers(zone, sku, days)
+        scale = profiles[key] * demand.stream_weight[s]
         model = zone.daily
         if isinstance(model, Trace):
             z = int(demand.stream_zone[s])
