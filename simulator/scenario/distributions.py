@@ -74,15 +74,14 @@ class Constant(_Dist):
         return np.full(size, self.value, dtype=np.float64)
 
 
-class Uniform(_Dist):
-    """Continuous uniform on ``[low, high]``."""
+class _Range(_Dist):
+    """Shared by the two uniform laws: an interval ``[low, high]`` and its midpoint."""
 
-    dist: Literal["uniform"] = "uniform"
     low: float = Field(ge=0)
     high: float = Field(ge=0)
 
     @model_validator(mode="after")
-    def _ordered(self) -> Uniform:
+    def _ordered(self) -> _Range:
         if self.high < self.low:
             raise ValueError(f"high must be >= low (got low={self.low}, high={self.high})")
         return self
@@ -90,6 +89,12 @@ class Uniform(_Dist):
     @property
     def mean(self) -> float:
         return (self.low + self.high) / 2
+
+
+class Uniform(_Range):
+    """Continuous uniform on ``[low, high]``."""
+
+    dist: Literal["uniform"] = "uniform"
 
     @property
     def variance(self) -> float:
@@ -99,22 +104,12 @@ class Uniform(_Dist):
         return rng.uniform(self.low, self.high, size)
 
 
-class UniformInt(_Dist):
+class UniformInt(_Range):
     """Discrete uniform on the integers ``low, low+1, ..., high`` (both included)."""
 
     dist: Literal["uniform_int"] = "uniform_int"
     low: int = Field(ge=0)
     high: int = Field(ge=0)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> UniformInt:
-        if self.high < self.low:
-            raise ValueError(f"high must be >= low (got low={self.low}, high={self.high})")
-        return self
-
-    @property
-    def mean(self) -> float:
-        return (self.low + self.high) / 2
 
     @property
     def variance(self) -> float:
