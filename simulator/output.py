@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import yaml
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -102,7 +104,9 @@ def save_result(result: Result, out_dir: str | Path) -> dict[str, Path]:
 
     Files: ``kpis.parquet`` and ``kpis.csv`` (tidy KPI table), ``series.parquet`` (end-of-day
     positions), ``audit.csv`` (conservation of units), ``run.png`` (inventory and orders by
-    echelon) and ``summary.json`` (provenance, network KPIs and the list of files).
+    echelon), ``scenario.yaml`` (the effective scenario: overlays and overrides applied, so
+    ``supplysim run scenario.yaml --seed N`` repeats the run) and ``summary.json`` (provenance,
+    network KPIs and the list of files).
 
     Args:
         result: The run to save.
@@ -119,6 +123,7 @@ def save_result(result: Result, out_dir: str | Path) -> dict[str, Path]:
         "series.parquet": _parquet(result.series()),
         "audit.csv": result.audit().to_csv(index=False).encode("utf-8"),
         "run.png": _png(result),
+        "scenario.yaml": yaml.safe_dump(result.scenario.to_dict(), sort_keys=False).encode("utf-8"),
     }
     written: dict[str, Path] = {}
     for name, data in contents.items():

@@ -78,7 +78,14 @@ def test_run_prints_a_table_of_network_kpis() -> None:
 def test_run_out_writes_every_file(tmp_path: Path) -> None:
     out = tmp_path / "results"
     document = run_json("--out", str(out))
-    expected = {"kpis.parquet", "kpis.csv", "series.parquet", "audit.csv", "run.png"}
+    expected = {
+        "kpis.parquet",
+        "kpis.csv",
+        "series.parquet",
+        "audit.csv",
+        "run.png",
+        "scenario.yaml",
+    }
     expected.add("summary.json")
     assert set(document["files"]) == expected
     assert {path.name for path in out.iterdir()} == expected

@@ -72,12 +72,22 @@ def test_network_kpis_are_json_ready(result: Result) -> None:
 def test_save_result_writes_every_file(result: Result, tmp_path: Path) -> None:
     out = tmp_path / "new" / "dir"
     files = save_result(result, out)
-    names = ["kpis.parquet", "kpis.csv", "series.parquet", "audit.csv", "run.png", "summary.json"]
+    names = [
+        "kpis.parquet",
+        "kpis.csv",
+        "series.parquet",
+        "audit.csv",
+        "run.png",
+        "scenario.yaml",
+        "summary.json",
+    ]
     assert list(files) == names
     assert sorted(os.listdir(out)) == sorted(names)
     pd.testing.assert_frame_equal(pd.read_parquet(out / "kpis.parquet"), result.kpis)
     assert pd.read_csv(out / "audit.csv").balanced.all()
     assert (out / "run.png").read_bytes().startswith(b"\x89PNG")
+    # The effective scenario reloads to the very scenario that ran.
+    assert load_scenario(out / "scenario.yaml").content_hash() == result.scenario.content_hash()
     summary = json.loads((out / "summary.json").read_text())
     assert summary == {
         "provenance": json.loads(json.dumps(result.provenance())),
