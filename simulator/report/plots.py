@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 from simulator.result import Result
 
 
-def _axes(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> tuple[Figure, Axes]:
+def axes_or_new(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> tuple[Figure, Axes]:
+    """The figure of ``ax``, or a new figure of ``size`` inches with one Axes."""
     if ax is not None:
         figure = ax.get_figure()
         assert isinstance(figure, Figure)
@@ -33,7 +34,7 @@ def _echelon_names(result: Result) -> list[str]:
 
 def plot_inventory(result: Result, ax: Axes | None = None) -> Figure:
     """End-of-day on hand and backlog per echelon (units, summed over nodes and SKUs)."""
-    figure, ax = _axes(ax)
+    figure, ax = axes_or_new(ax)
     rec, topo = result.records, result.network.topology
     days = np.arange(rec.n_days)
     for name, tier in zip(_echelon_names(result), topo.tiers, strict=True):
@@ -54,7 +55,7 @@ def plot_inventory(result: Result, ax: Axes | None = None) -> Figure:
 
 def plot_orders_vs_demand(result: Result, ax: Axes | None = None) -> Figure:
     """Daily demand received and orders placed per echelon: the bullwhip made visible."""
-    figure, ax = _axes(ax)
+    figure, ax = axes_or_new(ax)
     rec, topo = result.records, result.network.topology
     days = np.arange(rec.n_days)
     for name, tier in zip(_echelon_names(result), topo.tiers, strict=True):
