@@ -14,16 +14,18 @@ deep-merged over its bases:
 
 The merged line index points each path at the file and line that last defined it, so
 validation errors in a merged scenario name the right file.
+
+Programs and study files change a document with dotted-path overrides instead: see
+:mod:`simulator.scenario.overrides`.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from simulator.scenario.errors import DocPath, Problem, ScenarioError, format_path
+from simulator.scenario.errors import DocPath, Problem, ScenarioError
 from simulator.scenario.yamlio import LineIndex, load_yaml
 
 EXTENDS_KEY = "extends"
@@ -181,8 +183,8 @@ class _Merger:
         if isinstance(o, dict):
             return self._maps(b if isinstance(b, dict) else _ABSENT, bpath, o, opath)
         if isinstance(o, list):
-            if _is_id_list(o):
-                by_id = isinstance(b, list) and _is_id_list(b)
+            if is_id_list(o):
+                by_id = isinstance(b, list) and is_id_list(b)
                 return self._by_id(b if by_id else [], bpath, o, opath)
             return self._replace_list(o, opath)
         return copy.deepcopy(o), self.over.subtree(opath)
@@ -266,91 +268,8 @@ class _Merger:
         self.problems.append(Problem(at[0] if at else None, at[1] if at else None, path, message))
 
 
-def _is_id_list(items: list[Any]) -> bool:
+def is_id_list(items: list[Any]) -> bool:
     """Non-empty, and every item a mapping with a scalar ``id`` (so it can key a dict)."""
     return bool(items) and all(
         isinstance(item, dict) and isinstance(item.get("id"), str | int | float) for item in items
     )
-
-
-def merge_overrides(
-    data: Mapping[str, Any], overrides: Mapping[str, Any], *, create: bool = False
-) -> dict[str, Any]:
-    """Apply programmatic overrides addressed by dotted paths.
-
-    List items are addressed by ``id``: ``{"nodes.dc-1.policy.s": 40, "horizon": 100}`` sets
-    ``s`` in the policy of the node whose id is ``dc-1``. Ids and keys that contain dots work
-    (the longest matching name wins). Items of lists without ids can be addressed by index.
-
-    Args:
-        data: The document to start from; not modified.
-        overrides: Dotted path -> new value (copied into the result).
-        create: Allow the last step of a path to add a key to an existing mapping, e.g. to
-            set an optional field a dump left out. Typos then surface as validation errors.
-
-    Returns:
-        A new document with every override applied.
-
-    Raises:
-        ScenarioError: Listing every path that does not exist in ``data``.
-    """
-    result = copy.deepcopy(dict(data))
-    problems: list[Problem] = []
-    for dotted, value in overrides.items():
-        reason, walked = _set_dotted(result, dotted, copy.deepcopy(value), create)
-        if reason:
-            problems.append(
-                Problem(None, None, walked, f"unknown override path {dotted!r}: {reason}")
-            )
-    if problems:
-        raise ScenarioError(problems)
-    return result
-
-
-def _set_dotted(root: dict[str, Any], dotted: str, value: Any, create: bool) -> tuple[str, DocPath]:
-    """Set ``dotted`` in ``root``; returns ``("", ())`` or why not and how far it got."""
-    parts = dotted.split(".")
-    if "" in parts:
-        return "empty path segment", ()
-    node: Any = root
-    walked: DocPath = ()
-    i = 0
-    while True:
-        found = _find_step(node, parts[i:])
-        if found is None:
-            if create and isinstance(node, dict) and len(parts) - i == 1:
-                node[parts[i]] = value
-                return "", ()
-            return _why_not(node, parts[i], walked), walked
-        step, used = found
-        i += used
-        if i == len(parts):
-            node[step] = value
-            return "", ()
-        node = node[step]
-        walked = (*walked, step)
-
-
-def _find_step(node: Any, remaining: Sequence[str]) -> tuple[str | int, int] | None:
-    """The key, or index of the item with the matching id, and how many parts it used."""
-    for used in range(len(remaining), 0, -1):
-        name = ".".join(remaining[:used])
-        if isinstance(node, dict) and name in node:
-            return name, used
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                if isinstance(item, Mapping) and "id" in item and str(item["id"]) == name:
-                    return index, used
-    if isinstance(node, list) and not _is_id_list(node) and remaining[0].isdigit():
-        index = int(remaining[0])
-        if index < len(node):
-            return index, 1
-    return None
-
-
-def _why_not(node: Any, name: str, walked: DocPath) -> str:
-    if isinstance(node, dict):
-        return f"no key {name!r}"
-    if isinstance(node, list):
-        return f"no item with id {name!r}"
-    return f"{format_path(walked) or 'the document'} is not a mapping or list"

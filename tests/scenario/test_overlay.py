@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.overlay import deep_merge, load_with_extends, merge_overrides
+from simulator.scenario.overlay import deep_merge, load_with_extends
+from simulator.scenario.overrides import merge_overrides
 from simulator.scenario.yamlio import load_yaml_text
 
 ROOT = """\
