@@ -21,7 +21,18 @@ import simulator
 
 ROOT = Path(__file__).resolve().parents[1]
 
-PUBLIC_API = ["Result", "Scenario", "ScenarioError", "Simulation", "load_scenario", "run"]
+PUBLIC_API = [
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "Simulation",
+    "Study",
+    "StudyResult",
+    "load_scenario",
+    "load_study",
+    "make_executor",
+    "run",
+]
 
 
 def test_simulator_all_is_the_documented_list() -> None:

@@ -1,0 +1,134 @@
+"""The outcome of a study: every run's KPIs and daily series, with summaries and comparisons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from simulator.experiment import stats
+from simulator.experiment.runner import WHOLE_RUN
+from simulator.experiment.store import read_manifest, read_runs, read_study
+from simulator.experiment.study import Study
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    """Every run of a study, in study order (variant, then replication).
+
+    Attributes:
+        study: The study.
+        runs: Whole-run rows: ``variant, replication, seed, scope, id, metric, value``; the
+            KPIs of every scope, and scope ``lane`` (metric ``units``: units shipped on each
+            lane in the KPI window).
+        series: Daily rows, ``variant, replication, seed, scope, id, metric, day, value``:
+            scope ``echelon``, ids ``level-k``, metrics ``on_hand, backlog, pipeline, demand,
+            orders``; days from 0, warm-up included.
+        warmup: Days left out of every KPI (found by MSER-5 when the study asks).
+        notes: What happened: the warm-up found, whether the precision target was met.
+    """
+
+    study: Study
+    runs: pd.DataFrame
+    series: pd.DataFrame
+    warmup: float
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_table(
+        cls, study: Study, table: pd.DataFrame, warmup: float, notes: list[str]
+    ) -> StudyResult:
+        """Split run outcome tables (``runner.run_one``'s columns) into runs and series."""
+        whole = table["day"] == WHOLE_RUN
+        runs = table.loc[whole].drop(columns="day").reset_index(drop=True)
+        series = table.loc[~whole].reset_index(drop=True)
+        return cls(study, runs, series, warmup, list(notes))
+
+    @classmethod
+    def load(cls, out_dir: str | Path) -> StudyResult:
+        """Read a results folder written by ``Study.run(out=...)``, complete or not.
+
+        Raises:
+            ScenarioError: The folder is not a readable results folder.
+        """
+        folder = Path(out_dir)
+        manifest = read_manifest(folder)
+        study = read_study(folder)
+        table = read_runs(folder, study, manifest)
+        warmup = manifest["warmup"] if manifest["warmup"] is not None else 0.0
+        return cls.from_table(study, table, warmup, manifest["notes"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every row, whole-run (``day = -1``) then daily, in the columns of a run's table."""
+        return pd.concat([self.runs.assign(day=WHOLE_RUN), self.series], ignore_index=True)[
+            list(self.series.columns)
+        ]
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        """Units shipped per lane and run: ``variant, replication, lane, units``."""
+        rows = self.runs[self.runs["scope"] == "lane"]
+        return rows.rename(columns={"id": "lane", "value": "units"})[
+            ["variant", "replication", "lane", "units"]
+        ].reset_index(drop=True)
+
+    def _select(self, scope: str, metrics: list[str] | None) -> pd.DataFrame:
+        rows = self.runs[self.runs["scope"] == scope]
+        wanted = list(self.study.kpis) if metrics is None and scope == "network" else metrics
+        return rows if wanted is None else rows[rows["metric"].isin(wanted)]
+
+    def summary(
+        self, scope: str = "network", metrics: list[str] | None = None, confidence: float = 0.95
+    ) -> pd.DataFrame:
+        """Mean and confidence interval of KPIs per variant (``stats.summarize``).
+
+        Args:
+            scope: KPI scope (``network``, ``node``, ``echelon``, ...).
+            metrics: KPIs to keep; default: the study's KPIs for the network, else all.
+            confidence: Two-sided confidence level.
+        """
+        return stats.summarize(self._select(scope, metrics), confidence)
+
+    def paired(
+        self,
+        baseline: str | None = None,
+        scope: str = "network",
+        metrics: list[str] | None = None,
+        confidence: float = 0.95,
+    ) -> pd.DataFrame:
+        """Paired differences ``variant - baseline`` by replication (``stats.paired_differences``).
+
+        Args:
+            baseline: Variant to compare with; default: the study's baseline.
+            scope: KPI scope.
+            metrics: KPIs to keep; default as for :meth:`summary`.
+            confidence: Two-sided confidence level.
+        """
+        rows = self._select(scope, metrics)
+        return stats.paired_differences(rows, baseline or self.study.baseline, confidence)
+
+    def ranking(
+        self,
+        metric: str,
+        higher_is_better: bool | None = None,
+        n_boot: int = 10_000,
+        seed: int = 0,
+    ) -> pd.DataFrame:
+        """Probability that each variant has the best mean of a network KPI (paired bootstrap).
+
+        Args:
+            metric: The KPI.
+            higher_is_better: Direction; default: ``stats.HIGHER_IS_BETTER[metric]``.
+            n_boot: Bootstrap resamples.
+            seed: Seed of the resampling.
+
+        Raises:
+            ValueError: ``metric`` has no natural direction and none is given.
+        """
+        if higher_is_better is None:
+            if metric not in stats.HIGHER_IS_BETTER:
+                raise ValueError(f"{metric!r} has no better direction: give higher_is_better")
+            higher_is_better = stats.HIGHER_IS_BETTER[metric]
+        rows = self._select("network", [metric])
+        return stats.probability_best(rows, metric, higher_is_better, n_boot=n_boot, seed=seed)

@@ -1,0 +1,299 @@
+"""Study files: a base scenario, its variants, replications and seeds, validated as one.
+
+A study file is checked like a scenario file: unknown fields, bad values and variants that do
+not build are all reported at once, as ``file:LINE: path: message``, in one
+:class:`~simulator.scenario.errors.ScenarioError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from simulator.experiment.variants import (
+    VARIANT_NAME,
+    Recipe,
+    SweepValue,
+    Variant,
+    build_variants,
+    problem_at,
+    sweep_recipes,
+)
+from simulator.metrics import KPI_DEFINITIONS
+from simulator.network.topology import compile_topology
+from simulator.scenario.errors import DocPath, ScenarioError, problems_from_validation_error
+from simulator.scenario.loader import load_scenario
+from simulator.scenario.yamlio import LineIndex, load_yaml
+
+if TYPE_CHECKING:
+    from simulator.experiment.results import StudyResult
+
+DEFAULT_KPIS = ("fill_rate", "total_cost", "lost_sales", "on_hand_mean")
+BASE_VARIANT = "base"
+"""Name of the only variant of a study that lists no variants and no sweep."""
+
+
+def _known_kpi(name: str) -> str:
+    if name not in KPI_DEFINITIONS:
+        raise ValueError(f"unknown KPI {name!r} (expected one of {sorted(KPI_DEFINITIONS)})")
+    return name
+
+
+KpiName = Annotated[str, AfterValidator(_known_kpi)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class MserWarmup(_Section):
+    """Warm-up found by MSER-5 on pilot runs of every variant (see ``warmup.mser5``).
+
+    Attributes:
+        method: Only ``mser5``.
+        series: The daily echelon series the rule reads.
+        echelon: The echelon level (0: the nodes that serve customers).
+        pilot_replications: Pilot runs per variant, without warm-up; their series are averaged.
+    """
+
+    method: Literal["mser5"]
+    series: Literal["on_hand", "backlog"] = "on_hand"
+    echelon: int = Field(0, ge=0)
+    pilot_replications: int = Field(5, ge=1)
+
+
+class Precision(_Section):
+    """Add replications until the network KPI ``metric`` is this precise in every variant."""
+
+    metric: KpiName
+    half_width: float = Field(gt=0, description="Target half-width of the confidence interval.")
+    max_replications: int = Field(ge=2)
+    confidence: float = Field(0.95, gt=0, lt=1)
+
+
+class VariantEntry(_Section):
+    """A listed variant: the base scenario with overrides, or an overlay file (and overrides)."""
+
+    name: str = Field(pattern=VARIANT_NAME)
+    overrides: dict[str, Any] = Field(default_factory=dict)
+    extends: str | None = Field(None, description="Overlay file, relative to the study file.")
+
+
+class StudyFile(_Section):
+    """The schema of a study file."""
+
+    study: str = Field(min_length=1, description="The study's name.")
+    description: str = ""
+    scenario: str = Field(description="Base scenario file, relative to the study file.")
+    replications: int = Field(ge=2, description="Replications per variant.")
+    seed: int | None = Field(None, ge=0, description="First seed; default: the scenario's.")
+    common_random_numbers: bool = True
+    horizon: float | None = Field(None, gt=0)
+    warmup: Annotated[float, Field(ge=0)] | MserWarmup | None = Field(
+        None, description="Days, or MSER-5 settings."
+    )
+    kpis: list[KpiName] = Field(default_factory=lambda: list(DEFAULT_KPIS), min_length=1)
+    baseline: str | None = None
+    variants: list[VariantEntry] = Field(default_factory=list)
+    sweep: dict[str, Annotated[list[SweepValue], Field(min_length=1)]] = Field(
+        default_factory=dict, description="Dotted path -> values; every combination is a variant."
+    )
+    precision: Precision | None = None
+
+
+class Study(BaseModel):
+    """A validated study: settings and the effective scenario of every variant.
+
+    Attributes:
+        name: The study's name.
+        description: Free text.
+        source: The study file as it was named, if any.
+        scenario_path: The base scenario file, resolved.
+        replications: Replications per variant (the first batch, with a precision target).
+        seed: Replication ``i`` of every variant uses seed ``seed + i`` under common random
+            numbers; otherwise each variant and replication gets its own (:meth:`seed_of`).
+        common_random_numbers: Whether variants share seeds.
+        horizon: The study's horizon override, if any (already in the variants' scenarios).
+        warmup: Days (already in the variants' scenarios), or MSER-5 settings (found at run
+            time), or None for the scenarios' own.
+        kpis: Network KPIs of interest.
+        baseline: The variant paired differences are taken against.
+        precision: The precision target, if any.
+        variant_list: The variants, in study order (see :meth:`variants`).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    description: str = ""
+    source: str | None = None
+    scenario_path: Path | None = None
+    replications: int = Field(ge=2)
+    seed: int = Field(ge=0)
+    common_random_numbers: bool = True
+    horizon: float | None = None
+    warmup: float | MserWarmup | None = None
+    kpis: tuple[str, ...] = DEFAULT_KPIS
+    baseline: str
+    precision: Precision | None = None
+    variant_list: tuple[Variant, ...] = Field(min_length=1)
+
+    def variants(self) -> list[Variant]:
+        """The variants, in study order."""
+        return list(self.variant_list)
+
+    def variant(self, name: str) -> Variant:
+        """The variant called ``name`` (KeyError if there is none)."""
+        for variant in self.variant_list:
+            if variant.name == name:
+                return variant
+        raise KeyError(name)
+
+    def seed_of(self, variant: str, replication: int) -> int:
+        """The seed of one run.
+
+        Under common random numbers replication ``i`` of every variant uses ``seed + i``, so
+        variants face the same demand and lead times. Otherwise the seed is a hash of the
+        study seed, the variant's name and the replication: independent streams that do not
+        depend on the variants' order.
+        """
+        if self.common_random_numbers:
+            return self.seed + replication
+        key = f"{self.seed}/{variant}/{replication}".encode()
+        return int.from_bytes(hashlib.blake2b(key, digest_size=4).digest(), "little")
+
+    def content_hash(self) -> str:
+        """SHA-256 of what decides the runs: variants' scenarios, seeds, replications, targets.
+
+        Names, descriptions, KPIs of interest and the baseline are left out: changing them
+        does not change any run, so a results folder stays valid.
+        """
+        payload = {
+            "variants": [[v.name, v.scenario.content_hash()] for v in self.variant_list],
+            "seed": self.seed,
+            "common_random_numbers": self.common_random_numbers,
+            "replications": self.replications,
+            "warmup": _plain(self.warmup),
+            "precision": _plain(self.precision),
+        }
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def run(
+        self,
+        executor: Executor | None = None,
+        out: str | Path | None = None,
+        progress: bool = False,
+    ) -> StudyResult:
+        """Run every replication of every variant.
+
+        Args:
+            executor: Where runs execute (see :func:`~simulator.experiment.make_executor`);
+                default: one after the other, in this process.
+            out: Results folder. Runs already recorded there are not run again; a folder of
+                another study is refused (see :mod:`simulator.experiment.store`).
+            progress: Show a progress bar on stderr.
+
+        Returns:
+            The outcome of every run, with the warm-up used and notes.
+
+        Raises:
+            ScenarioError: ``out`` is not usable for this study.
+            RuntimeError: A run failed; completed runs stay recorded in ``out``.
+        """
+        from simulator.experiment.executors import SerialExecutor
+        from simulator.experiment.runner import run_study
+        from simulator.experiment.store import RunStore
+
+        store = RunStore(self, Path(out) if out is not None else None)
+        return run_study(self, executor or SerialExecutor(), store, progress)
+
+
+def _plain(model: BaseModel | float | None) -> Any:
+    return model.model_dump(mode="json") if isinstance(model, BaseModel) else model
+
+
+def load_study(path: str | Path) -> Study:
+    """Read and validate a study file, building every variant's scenario.
+
+    Args:
+        path: The study file.
+
+    Returns:
+        The study.
+
+    Raises:
+        ScenarioError: Listing every problem with the study file, its base scenario, its
+            overlays and its variants.
+    """
+    file = str(path)
+    data, lines = load_yaml(path)
+    if not isinstance(data, dict):
+        raise ScenarioError.single("the top level must be a mapping", file=file, line=1)
+    try:
+        spec = StudyFile.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from_validation_error(exc, lines, file, data)) from None
+    base_path = Path(path).parent / spec.scenario
+    if not base_path.is_file():
+        raise _problem(file, lines, ("scenario",), f"scenario file not found: {base_path}")
+    base = load_scenario(base_path)
+    common: dict[str, tuple[Any, DocPath]] = {}
+    if spec.horizon is not None:
+        common["horizon"] = (spec.horizon, ("horizon",))
+    if isinstance(spec.warmup, float | int):
+        common["warmup"] = (spec.warmup, ("warmup",))
+    variants = build_variants(_recipes(spec), base, common, Path(path), lines)
+    names = [v.name for v in variants]
+    baseline = spec.baseline or names[0]
+    if baseline not in names:
+        raise _problem(file, lines, ("baseline",), f"no variant {baseline!r} (variants: {names})")
+    if isinstance(spec.warmup, MserWarmup):
+        for variant in variants:
+            levels = [tier.level for tier in compile_topology(variant.scenario).tiers]
+            if spec.warmup.echelon not in levels:
+                message = f"variant {variant.name!r} has echelon levels {levels} only"
+                raise _problem(file, lines, ("warmup", "echelon"), message)
+    if spec.precision and spec.precision.max_replications < spec.replications:
+        message = f"must be at least replications ({spec.replications})"
+        raise _problem(file, lines, ("precision", "max_replications"), message)
+    return Study(
+        name=spec.study,
+        description=spec.description,
+        source=file,
+        scenario_path=base_path.resolve(),
+        replications=spec.replications,
+        seed=base.seed if spec.seed is None else spec.seed,
+        common_random_numbers=spec.common_random_numbers,
+        horizon=spec.horizon,
+        warmup=spec.warmup,
+        kpis=tuple(spec.kpis),
+        baseline=baseline,
+        precision=spec.precision,
+        variant_list=tuple(variants),
+    )
+
+
+def _recipes(spec: StudyFile) -> list[Recipe]:
+    listed = [
+        Recipe(
+            name=entry.name,
+            at=("variants", j),
+            name_at=("variants", j, "name"),
+            overrides=[(k, v, ("variants", j, "overrides", k)) for k, v in entry.overrides.items()],
+            extends=(entry.extends, ("variants", j, "extends")) if entry.extends else None,
+        )
+        for j, entry in enumerate(spec.variants)
+    ]
+    if not listed:  # the base alone: named after the sweep values, or "base" without a sweep
+        listed = [Recipe("" if spec.sweep else BASE_VARIANT, ("scenario",), ("scenario",))]
+    return sweep_recipes(listed, spec.sweep) if spec.sweep else listed
+
+
+def _problem(file: str, lines: LineIndex, path: DocPath, message: str) -> ScenarioError:
+    return ScenarioError([problem_at(Path(file), lines, path, path, message)])
