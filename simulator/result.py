@@ -16,7 +16,8 @@ from simulator.records import Records
 from simulator.scenario.models import Scenario
 
 
-def _versions() -> dict[str, str]:
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of the packages that decide the numbers, for provenance."""
     names = ("supplysim", "simpy", "numpy", "pandas", "pydantic")
     found = {}
     for name in names:
@@ -39,7 +40,7 @@ class Result:
     final_on_hand: np.ndarray
     final_in_transit: np.ndarray
     wall_time: float
-    versions: dict[str, str] = field(default_factory=_versions)
+    versions: dict[str, str] = field(default_factory=package_versions)
 
     @cached_property
     def kpis(self) -> pd.DataFrame:

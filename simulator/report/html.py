@@ -165,6 +165,12 @@ class _Context:
         return f"{swatch}{escape(name)}{tag}"
 
 
+def _random_numbers(meta: Mapping[str, Any]) -> str:
+    if meta.get("common_random_numbers", True):
+        return "common: replication k uses the same random streams in every variant"
+    return "independent: each variant and replication has its own seed"
+
+
 def _header(meta: Mapping[str, Any], scenario: Scenario, ctx: _Context) -> str:
     rows = [
         ("Scenario", scenario.name),
@@ -172,7 +178,7 @@ def _header(meta: Mapping[str, Any], scenario: Scenario, ctx: _Context) -> str:
         ("Variants", ", ".join(ctx.colors)),
         ("Replications", meta.get("replications")),
         ("Seeds", _short(meta.get("seeds"))),
-        ("Random numbers", "common: replication k uses the same random streams in every variant"),
+        ("Random numbers", _random_numbers(meta)),
         ("Warm-up", f"{ctx.warmup:g} days (excluded from every KPI)"),
         ("Horizon", f"{float(meta.get('horizon') or scenario.horizon):g} days"),
         ("Confidence", _percent(meta.get("confidence"))),

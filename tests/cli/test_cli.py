@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-import simulator.cli as cli
+import simulator.cli.run as cli
 from simulator.cli import app
 
 QUICKSTART = Path(__file__).parents[2] / "scenarios" / "quickstart.yaml"

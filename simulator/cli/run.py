@@ -1,0 +1,182 @@
+"""Commands on one scenario: run, validate, schema, list policies."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from policies.registry import REPLENISHMENT, load_entry_points
+from simulator import Scenario, load_scenario
+from simulator import run as simulate
+from simulator.cli.app import (
+    JsonOpt,
+    app,
+    failures_reported,
+    list_app,
+    plural,
+    print_json,
+    spinner,
+    stdout,
+)
+from simulator.output import network_kpis, save_result
+from simulator.scenario.reference import render_reference
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+
+# The run table's KPIs, in order, with label and kind (which sets format and unit). The rest of
+# the network KPIs are in --json and kpis.csv.
+_HEADLINE: dict[str, tuple[str, str]] = {
+    "fill_rate": ("Fill rate", "share"),
+    "order_fill_rate": ("Order fill rate", "share"),
+    "cycle_service_level": ("Cycle service level", "share"),
+    "lost_sales": ("Lost sales", "units"),
+    "backorders_mean": ("Backorders, mean", "units"),
+    "on_hand_mean": ("On hand, mean", "units"),
+    "inventory_turns": ("Inventory turns", "per_year"),
+    "holding_cost": ("Holding cost", "money"),
+    "ordering_cost": ("Ordering cost", "money"),
+    "transport_cost": ("Transport cost", "money"),
+    "shortage_cost": ("Shortage cost", "money"),
+    "total_cost": ("Total cost", "money"),
+    "revenue": ("Revenue", "money"),
+    "gross_margin": ("Gross margin", "money"),
+}
+
+
+@app.command("run")
+def run_scenario(
+    ctx: typer.Context,
+    scenario: ScenarioArg,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option(min=1, help="Horizon in days (default: the scenario's).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(file_okay=False, help="Directory for the result files.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Simulate one replication and print the network KPIs."""
+    with failures_reported(ctx, as_json):
+        model = load_scenario(scenario)
+        if days is not None:
+            # An override, not a run argument: provenance then names the effective scenario.
+            model = model.with_overrides({"horizon": days})
+        with spinner(f"Simulating {model.name}", quiet=as_json):
+            result = simulate(model, seed=seed)
+            kpis = network_kpis(result)  # the KPI tables are computed here, on first access
+            files = save_result(result, out) if out is not None else {}
+        provenance = result.provenance()
+        if as_json:
+            print_json(
+                {
+                    "provenance": provenance,
+                    "kpis": kpis,
+                    "files": {name: str(path) for name, path in files.items()},
+                }
+            )
+            return
+        stdout.print(_kpi_table(kpis, model))
+        typer.echo(_run_line(provenance))
+        if out is not None:
+            typer.echo(f"saved {len(files)} files to {out}")
+
+
+@app.command("validate")
+def validate_scenario(ctx: typer.Context, scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
+    """Check a scenario and report every problem with its file and line."""
+    with failures_reported(ctx, as_json):
+        model = load_scenario(scenario)
+    counts = {
+        "nodes": len(model.nodes),
+        "lanes": len(model.lanes),
+        "skus": len(model.products),
+        "demand_zones": len(model.demand),
+    }
+    if as_json:
+        print_json({"ok": True, "scenario": model.name, **counts})
+        return
+    words = ("node", "lane", "SKU", "demand zone")
+    summary = ", ".join(plural(n, word) for n, word in zip(counts.values(), words, strict=True))
+    typer.echo(f"ok: {summary}")
+
+
+@app.command("schema")
+def print_schema(
+    markdown: Annotated[
+        bool,
+        typer.Option("--markdown", help="The scenario reference (docs/scenario.md) instead."),
+    ] = False,
+) -> None:
+    """Print the JSON Schema of scenario files."""
+    if markdown:
+        typer.echo(render_reference(), nl=False)
+    else:
+        print_json(Scenario.model_json_schema(by_alias=True))
+
+
+@list_app.command("policies")
+def list_policies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Replenishment policies (the `type` of an inventory policy) and their parameters."""
+    with failures_reported(ctx, as_json):
+        load_entry_points()  # third-party policies belong in the list too
+    infos = [REPLENISHMENT.describe(name) for name in REPLENISHMENT.names()]
+    if as_json:
+        print_json(
+            [
+                {
+                    "name": info.name,
+                    "family": info.family,
+                    "doc": info.doc,
+                    "parameters": [asdict(parameter) for parameter in info.parameters],
+                }
+                for info in infos
+            ]
+        )
+        return
+    table = Table("Policy", "Parameters", "Description", title="Replenishment policies")
+    for info in infos:
+        parameters = "\n".join(
+            f"{p.name}: {p.type}" + (" (required)" if p.required else f" = {p.default!r}")
+            for p in info.parameters
+        )
+        table.add_row(Text(info.name, style="bold"), Text(parameters), Text(info.doc))
+    stdout.print(table)
+
+
+def _kpi_table(kpis: dict[str, float | None], scenario: Scenario) -> Table:
+    """The headline network KPIs for people, each with its format and unit."""
+    table = Table("KPI", "Value", "Unit", title=Text(f"{scenario.name}: network KPIs"))
+    table.columns[1].justify = "right"
+    for metric, (label, kind) in _HEADLINE.items():
+        if metric in kpis:
+            value, unit = _formatted(kpis[metric], kind, scenario.currency)
+            table.add_row(Text(label), value, Text(unit))
+    return table
+
+
+def _run_line(provenance: dict[str, Any]) -> str:
+    return (
+        f"seed {provenance['seed']}, {provenance['horizon_days']} days "
+        f"(first {provenance['warmup_days']:g} excluded as warm-up), "
+        f"simulated in {provenance['wall_time_s']:.2f} s"
+    )
+
+
+def _formatted(value: float | None, kind: str, currency: str) -> tuple[str, str]:
+    """Value text and unit of one KPI; a KPI without a value (e.g. no demand) shows a dash."""
+    unit = {"share": "%", "units": "units", "money": currency, "per_year": "per year"}[kind]
+    if value is None:
+        return "—", unit
+    if kind == "share":
+        return f"{100 * value:.1f}", unit
+    if kind == "units":
+        return f"{value:,.1f}", unit
+    return f"{value:,.2f}", unit

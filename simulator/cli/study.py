@@ -1,0 +1,220 @@
+"""Commands on many runs: study, compare, report."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from simulator import load_scenario
+from simulator.cli.app import JsonOpt, app, failures_reported, print_json, stderr, stdout
+from simulator.experiment import Study, StudyResult, Variant, load_study, make_executor
+from simulator.experiment.store import read_manifest
+from simulator.experiment.study import Precision
+from simulator.report.html import write_report
+from simulator.report.labels import metric_label, metric_scale
+from simulator.report.study_report import render_study_report
+
+ExecutorKind = Literal["serial", "process", "dask"]
+ExecutorOpt = Annotated[
+    ExecutorKind,
+    typer.Option(help="Where runs execute: serial, local processes, or a Dask cluster."),
+]
+WorkersOpt = Annotated[
+    int | None, typer.Option(min=1, help="Worker processes (default: one per core).")
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(help="Dask scheduler address, e.g. tcp://host:8786 (implies --executor dask)."),
+]
+
+
+@app.command("study")
+def run_study(
+    ctx: typer.Context,
+    study_file: Annotated[Path, typer.Argument(help="Study YAML file.", show_default=False)],
+    executor: ExecutorOpt = "process",
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(file_okay=False, help="Results folder (default: out/<study name>)."),
+    ] = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(help="Add replications until this CI half-width is reached (--metric)."),
+    ] = None,
+    metric: Annotated[str, typer.Option(help="Network KPI for --precision.")] = "fill_rate",
+    max_replications: Annotated[
+        int, typer.Option(min=2, help="Cap on replications per variant with --precision.")
+    ] = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run every variant of a study over its replications; resumes an interrupted folder."""
+    with failures_reported(ctx, as_json):
+        study = load_study(study_file)
+        if precision is not None:
+            target = Precision(
+                metric=metric, half_width=precision, max_replications=max_replications
+            )
+            study = study.model_copy(update={"precision": target})
+        folder = out or Path("out") / _folder_name(study.name)
+        kind = "dask" if scheduler else executor
+        with make_executor(kind, workers=workers, scheduler=scheduler) as pool:
+            result = study.run(executor=pool, out=folder, progress=_show_progress(as_json))
+    _report_study(result, folder, as_json)
+
+
+@app.command("compare")
+def compare(
+    ctx: typer.Context,
+    first: Annotated[Path, typer.Argument(help="Baseline scenario.", show_default=False)],
+    second: Annotated[Path, typer.Argument(help="Scenario to compare.", show_default=False)],
+    replications: Annotated[int, typer.Option("-n", min=2, help="Replications of each.")] = 30,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the first replication.")] = 0,
+    executor: ExecutorOpt = "process",
+    workers: WorkersOpt = None,
+    out: Annotated[Path | None, typer.Option(file_okay=False, help="Results folder.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A quick paired comparison of two scenarios under common random numbers."""
+    with failures_reported(ctx, as_json):
+        variants = _two_variants(first, second)
+        study = Study(
+            name=f"{variants[0].name}-vs-{variants[1].name}",
+            replications=replications,
+            seed=seed,
+            baseline=variants[0].name,
+            variant_list=variants,
+        )
+        with make_executor(executor, workers=workers) as pool:
+            result = study.run(executor=pool, out=out, progress=_show_progress(as_json))
+    _report_study(result, out, as_json)
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    results: Annotated[
+        Path, typer.Argument(file_okay=False, help="Results folder of a study.", show_default=False)
+    ],
+    html: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, help="Where to write the page (default: report.html in it)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the self-contained HTML report of a study's results folder."""
+    with failures_reported(ctx, as_json):
+        result = StudyResult.load(results)
+        runs = read_manifest(results).get("runs", [])
+        compute = sum(float(run.get("wall_time", 0.0)) for run in runs)
+        target = html or results / "report.html"
+        write_report(target, render_study_report(result, wall_time=compute))
+    if as_json:
+        print_json({"report": str(target), "runs": len(runs)})
+    else:
+        typer.echo(f"wrote {target} ({len(runs)} runs)")
+
+
+def _two_variants(first: Path, second: Path) -> tuple[Variant, Variant]:
+    names = [_folder_name(first.stem), _folder_name(second.stem)]
+    if names[0] == names[1]:
+        names = [f"a-{names[0]}", f"b-{names[1]}"]
+    return (
+        Variant(name=names[0], scenario=load_scenario(first)),
+        Variant(name=names[1], scenario=load_scenario(second)),
+    )
+
+
+def _folder_name(name: str) -> str:
+    """A name usable as a variant or folder name: letters, digits and ``_.,=+-`` only."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.,=+\-]+", "-", name).strip("-.")
+    return cleaned or "study"
+
+
+def _show_progress(as_json: bool) -> bool:
+    return not as_json and stderr.is_terminal
+
+
+def _report_study(result: StudyResult, folder: Path | None, as_json: bool) -> None:
+    summary, paired = result.summary(), result.paired()
+    if as_json:
+        print_json(
+            {
+                "study": result.study.name,
+                "folder": str(folder) if folder else None,
+                "warmup": result.warmup,
+                "notes": result.notes,
+                "summary": _records(summary),
+                "paired": _records(paired),
+            }
+        )
+        return
+    currency = result.study.variant(result.study.baseline).scenario.currency
+    stdout.print(_summary_table(result, summary, currency))
+    if len(paired):
+        stdout.print(_paired_table(result, paired, currency))
+    for note in result.notes:
+        typer.echo(note)
+    if folder is not None:
+        typer.echo(f"results in {folder}; `supplysim report {folder}` writes the HTML report")
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {str(k): (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        for row in table.to_dict(orient="records")
+    ]
+
+
+def _number(value: float) -> str:
+    """Digits a person can compare: fewer decimals as values grow."""
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:,.1f}"
+    return f"{value:.3g}" if size < 1 else f"{value:.2f}"
+
+
+def _interval(mean: float, half: float, metric: str) -> str:
+    scale = metric_scale(metric)
+    if half != half:  # NaN: a single replication
+        return _number(mean * scale)
+    return f"{_number(mean * scale)} ± {_number(half * scale)}"
+
+
+def _variant_table(
+    title: str, table: pd.DataFrame, value: str, currency: str, mark_significant: bool
+) -> Table:
+    """Variants as rows, metrics as columns, each cell ``value ± half-width``."""
+    out = Table("Variant", title=Text(title))
+    metrics = list(dict.fromkeys(table["metric"]))
+    for metric in metrics:
+        out.add_column(metric_label(metric, currency), justify="right")
+    for variant, rows in table.groupby("variant", sort=False):
+        cells = {}
+        for row in rows.to_dict(orient="records"):
+            text = _interval(float(row[value]), float(row["half_width"]), str(row["metric"]))
+            if mark_significant and (row["ci_low"] > 0 or row["ci_high"] < 0):
+                text += " *"
+            cells[str(row["metric"])] = text
+        out.add_row(str(variant), *(cells.get(m, "—") for m in metrics))
+    return out
+
+
+def _summary_table(result: StudyResult, summary: pd.DataFrame, currency: str) -> Table:
+    n = int(summary["n"].max()) if len(summary) else 0
+    title = f"{result.study.name}: mean ± 95% CI half-width over {n} replications"
+    return _variant_table(title, summary, "mean", currency, mark_significant=False)
+
+
+def _paired_table(result: StudyResult, paired: pd.DataFrame, currency: str) -> Table:
+    title = f"Difference from {result.study.baseline} (paired, 95% CI; * excludes 0)"
+    return _variant_table(title, paired, "mean_diff", currency, mark_significant=True)
