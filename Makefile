@@ -18,9 +18,13 @@ $(VENV)/.dev: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.base
 
+# The flagship study: four replenishment strategies for the regional network, 20 replications
+# each, compared with common random numbers; then the HTML report. Rerunning resumes.
 demo: $(VENV)/.base
 	$(BIN)/supplysim run scenarios/regional.yaml --out out/regional
-	@echo "Results and plot written to out/regional/"
+	$(BIN)/supplysim study scenarios/studies/regional_policies.yaml --out out/regional-policies
+	$(BIN)/supplysim report out/regional-policies --html out/regional-policies/report.html
+	@echo "Report: out/regional-policies/report.html (one run's files: out/regional/)"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -34,6 +38,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_vs_supplynetpy.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_study.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
