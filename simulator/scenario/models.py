@@ -284,7 +284,7 @@ class Scenario(Section):
         List items are addressed by their ``id``. The result is validated like a loaded file.
         """
         from simulator.scenario.loader import scenario_from_data
-        from simulator.scenario.overlay import merge_overrides
+        from simulator.scenario.overrides import merge_overrides
 
         data = merge_overrides(self.to_dict(), overrides)
         return scenario_from_data(data, source=self._source)
