@@ -156,10 +156,7 @@ def _report_study(result: StudyResult, folder: Path | None, as_json: bool) -> No
             }
         )
         return
-    currency = result.study.variant(result.study.baseline).scenario.currency
-    stdout.print(_summary_table(result, summary, currency))
-    if len(paired):
-        stdout.print(_paired_table(result, paired, currency))
+    stdout.print(_comparison_table(result, summary, paired))
     for note in result.notes:
         typer.echo(note)
     if folder is not None:
@@ -190,31 +187,29 @@ def _interval(mean: float, half: float, metric: str) -> str:
     return f"{_number(mean * scale)} ± {_number(half * scale)}"
 
 
-def _variant_table(
-    title: str, table: pd.DataFrame, value: str, currency: str, mark_significant: bool
-) -> Table:
-    """Variants as rows, metrics as columns, each cell ``value ± half-width``."""
-    out = Table("Variant", title=Text(title))
-    metrics = list(dict.fromkeys(table["metric"]))
-    for metric in metrics:
-        out.add_column(metric_label(metric, currency), justify="right")
-    for variant, rows in table.groupby("variant", sort=False):
-        cells = {}
-        for row in rows.to_dict(orient="records"):
-            text = _interval(float(row[value]), float(row["half_width"]), str(row["metric"]))
-            if mark_significant and (row["ci_low"] > 0 or row["ci_high"] < 0):
-                text += " *"
-            cells[str(row["metric"])] = text
-        out.add_row(str(variant), *(cells.get(m, "—") for m in metrics))
-    return out
-
-
-def _summary_table(result: StudyResult, summary: pd.DataFrame, currency: str) -> Table:
+def _comparison_table(result: StudyResult, summary: pd.DataFrame, paired: pd.DataFrame) -> Table:
+    """One row per KPI and variant: mean ± CI half-width, and the paired difference from the
+    baseline (``*`` when its interval excludes 0). Long rather than wide, to fit any terminal."""
+    study = result.study
+    currency = study.variant(study.baseline).scenario.currency
     n = int(summary["n"].max()) if len(summary) else 0
-    title = f"{result.study.name}: mean ± 95% CI half-width over {n} replications"
-    return _variant_table(title, summary, "mean", currency, mark_significant=False)
+    title = f"{study.name}: mean ± 95% CI over {n} replications, common random numbers"
+    table = Table("KPI", "Variant", "Mean", f"Difference from {study.baseline}", title=Text(title))
+    table.columns[2].justify = table.columns[3].justify = "right"
+    differences = {
+        (str(row["variant"]), str(row["metric"])): row for row in paired.to_dict(orient="records")
+    }
+    for metric, rows in summary.groupby("metric", sort=False):
+        for k, row in enumerate(rows.to_dict(orient="records")):
+            variant = str(row["variant"])
+            mean = _interval(float(row["mean"]), float(row["half_width"]), str(metric))
+            diff = differences.get((variant, str(metric)))
+            change = "baseline" if diff is None else _difference(diff)
+            label = metric_label(str(metric), currency) if k == 0 else ""
+            table.add_row(label, variant, mean, change, end_section=k == len(rows) - 1)
+    return table
 
 
-def _paired_table(result: StudyResult, paired: pd.DataFrame, currency: str) -> Table:
-    title = f"Difference from {result.study.baseline} (paired, 95% CI; * excludes 0)"
-    return _variant_table(title, paired, "mean_diff", currency, mark_significant=True)
+def _difference(row: dict[Any, Any]) -> str:
+    text = _interval(float(row["mean_diff"]), float(row["half_width"]), str(row["metric"]))
+    return text + (" *" if row["ci_low"] > 0 or row["ci_high"] < 0 else "")
