@@ -19,10 +19,10 @@ class StudyResult:
 
     Attributes:
         study: The study.
-        runs: Whole-run rows: ``variant, replication, seed, scope, id, metric, value``; the
+        runs: Whole-run rows: ``study, variant, replication, seed, scope, id, metric, value``; the
             KPIs of every scope, and scope ``lane`` (metric ``units``: units shipped on each
             lane in the KPI window).
-        series: Daily rows, ``variant, replication, seed, scope, id, metric, day, value``:
+        series: Daily rows, ``study, variant, replication, seed, scope, id, metric, day, value``:
             scope ``echelon``, ids ``level-k``, metrics ``on_hand, backlog, pipeline, demand,
             orders``; days from 0, warm-up included.
         warmup: Days left out of every KPI (found by MSER-5 when the study asks).
@@ -40,6 +40,8 @@ class StudyResult:
         cls, study: Study, table: pd.DataFrame, warmup: float, notes: list[str]
     ) -> StudyResult:
         """Split run outcome tables (``runner.run_one``'s columns) into runs and series."""
+        # The study's name leads every row, so tables of several studies can be stacked.
+        table = table.assign(study=study.name)[["study", *table.columns]]
         whole = table["day"] == WHOLE_RUN
         runs = table.loc[whole].drop(columns="day").reset_index(drop=True)
         series = table.loc[~whole].reset_index(drop=True)

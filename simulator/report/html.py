@@ -33,10 +33,10 @@ from simulator.report.study_plots import (
     echelon_labels,
     efficient_variants,
     network_stats,
+    plot_bullwhip,
     plot_echelon_bands,
     plot_frontier,
     plot_intervals,
-    plot_orders_vs_demand,
     plot_paired,
     variant_colors,
 )
@@ -311,7 +311,7 @@ def _bands(series: pd.DataFrame, scenario: Scenario, ctx: _Context) -> str:
 def _orders(series: pd.DataFrame, scenario: Scenario, ctx: _Context) -> str:
     if not series["metric"].isin(["orders", "demand"]).any():
         return _section("Orders against demand", "orders", _note("daily orders and demand series"))
-    figure = plot_orders_vs_demand(
+    figure = plot_bullwhip(
         series, colors=ctx.colors, labels=echelon_labels(scenario), warmup=ctx.warmup
     )
     return _section("Orders against demand", "orders", _img(figure))

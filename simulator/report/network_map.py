@@ -8,7 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from simulator.report.plots import axes_or_new
+from simulator.report.figures import axes_or_new
 from simulator.scenario.models import Scenario
 
 _KINDS: dict[str, tuple[str, str]] = {  # node kind -> (marker, colour)

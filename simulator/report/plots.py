@@ -1,7 +1,11 @@
-"""Plots of a single run, callable from notebooks and used by the CLI's ``--out``.
+"""Every plot, for notebooks: one run's plots are defined here, a study's are re-exported.
 
 Each function draws on a given matplotlib ``Axes`` (or a new figure) and returns the figure, so
-notebooks can compose them and scripts can save them.
+notebooks can compose them and scripts can save them. One run: :func:`plot_inventory`,
+:func:`plot_orders_vs_demand`, :func:`plot_run`. A study (from its result tables, see
+:mod:`simulator.report.study_plots`): :func:`plot_frontier`, :func:`plot_intervals`,
+:func:`plot_paired`, :func:`plot_echelon_bands`, :func:`plot_bullwhip`,
+:func:`plot_network_map`.
 """
 
 from __future__ import annotations
@@ -10,17 +14,14 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from simulator.report.figures import axes_or_new
+from simulator.report.network_map import plot_network_map as plot_network_map
+from simulator.report.study_plots import plot_bullwhip as plot_bullwhip
+from simulator.report.study_plots import plot_echelon_bands as plot_echelon_bands
+from simulator.report.study_plots import plot_frontier as plot_frontier
+from simulator.report.study_plots import plot_intervals as plot_intervals
+from simulator.report.study_plots import plot_paired as plot_paired
 from simulator.result import Result
-
-
-def axes_or_new(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> tuple[Figure, Axes]:
-    """The figure of ``ax``, or a new figure of ``size`` inches with one Axes."""
-    if ax is not None:
-        figure = ax.get_figure()
-        assert isinstance(figure, Figure)
-        return figure, ax
-    figure = Figure(figsize=size, layout="constrained")
-    return figure, figure.add_subplot()
 
 
 def _echelon_names(result: Result) -> list[str]:

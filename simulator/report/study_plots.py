@@ -31,8 +31,8 @@ from matplotlib.ticker import StrMethodFormatter
 from matplotlib.typing import ColorType
 
 from simulator.network.topology import compile_topology
+from simulator.report.figures import axes_or_new
 from simulator.report.labels import difference_label, is_money, metric_label, metric_scale
-from simulator.report.plots import axes_or_new
 from simulator.scenario.models import Scenario
 
 Colors = Mapping[str, ColorType]
@@ -280,7 +280,7 @@ def plot_echelon_bands(
     return figure
 
 
-def plot_orders_vs_demand(
+def plot_bullwhip(
     series: pd.DataFrame,
     *,
     colors: Colors | None = None,

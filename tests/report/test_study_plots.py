@@ -20,10 +20,10 @@ from simulator.report.study_plots import (
     bullwhip_ratios,
     echelon_labels,
     efficient_variants,
+    plot_bullwhip,
     plot_echelon_bands,
     plot_frontier,
     plot_intervals,
-    plot_orders_vs_demand,
     plot_paired,
     variant_colors,
 )
@@ -266,7 +266,7 @@ def test_echelon_bands_rejects_unknown_metric(study: Study) -> None:
 
 
 def test_orders_vs_demand_annotates_bullwhip(study: Study) -> None:
-    figure = plot_orders_vs_demand(study.series, warmup=5)
+    figure = plot_bullwhip(study.series, warmup=5)
     assert len(figure.axes) == 2
     for ax in figure.axes:
         assert len(ax.lines) == 2 * len(VARIANTS)
