@@ -10,10 +10,14 @@ notebooks can compose them and scripts can save them. One run: :func:`plot_inven
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from simulator.network.topology import Tier
 from simulator.report.figures import axes_or_new
 from simulator.report.network_map import plot_network_map as plot_network_map
 from simulator.report.study_plots import plot_bullwhip as plot_bullwhip
@@ -33,17 +37,32 @@ def _echelon_names(result: Result) -> list[str]:
     return names
 
 
+Series = tuple[str, Callable[[Tier], np.ndarray]]
+
+
+def _echelon_lines(
+    ax: Axes, result: Result, main: Series, companion: Series, style: dict[str, Any]
+) -> None:
+    """Per echelon, a main daily line and, in the same colour, a companion (if not all zero)."""
+    days = np.arange(result.records.n_days)
+    for name, tier in zip(_echelon_names(result), result.network.topology.tiers, strict=True):
+        line = ax.plot(days, main[1](tier), label=f"{name} {main[0]}")[0]
+        values = companion[1](tier)
+        if values.any():
+            ax.plot(days, values, color=line.get_color(), label=f"{name} {companion[0]}", **style)
+
+
 def plot_inventory(result: Result, ax: Axes | None = None) -> Figure:
     """End-of-day on hand and backlog per echelon (units, summed over nodes and SKUs)."""
     figure, ax = axes_or_new(ax)
-    rec, topo = result.records, result.network.topology
-    days = np.arange(rec.n_days)
-    for name, tier in zip(_echelon_names(result), topo.tiers, strict=True):
-        on_hand = rec.series_on_hand[:, tier.positions].sum(axis=1)
-        backlog = rec.series_backlog[:, tier.positions].sum(axis=1)
-        line = ax.plot(days, on_hand, label=f"{name} on hand")[0]
-        if backlog.any():
-            ax.plot(days, -backlog, color=line.get_color(), linestyle=":", label=f"{name} backlog")
+    rec = result.records
+    _echelon_lines(
+        ax,
+        result,
+        ("on hand", lambda tier: rec.series_on_hand[:, tier.positions].sum(axis=1)),
+        ("backlog", lambda tier: -rec.series_backlog[:, tier.positions].sum(axis=1)),
+        {"linestyle": ":"},
+    )
     if rec.warmup:
         ax.axvspan(0, rec.warmup, color="0.9", label="warm-up (excluded from KPIs)")
     ax.axhline(0, color="0.4", linewidth=0.8)
@@ -57,18 +76,14 @@ def plot_inventory(result: Result, ax: Axes | None = None) -> Figure:
 def plot_orders_vs_demand(result: Result, ax: Axes | None = None) -> Figure:
     """Daily demand received and orders placed per echelon: the bullwhip made visible."""
     figure, ax = axes_or_new(ax)
-    rec, topo = result.records, result.network.topology
-    days = np.arange(rec.n_days)
-    for name, tier in zip(_echelon_names(result), topo.tiers, strict=True):
-        nodes = list(tier.nodes)
-        line = ax.plot(days, rec.node_orders[:, nodes].sum(axis=1), label=f"{name} orders")[0]
-        ax.plot(
-            days,
-            rec.node_demand[:, nodes].sum(axis=1),
-            color=line.get_color(),
-            alpha=0.45,
-            label=f"{name} demand",
-        )
+    rec = result.records
+    _echelon_lines(
+        ax,
+        result,
+        ("orders", lambda tier: rec.node_orders[:, list(tier.nodes)].sum(axis=1)),
+        ("demand", lambda tier: rec.node_demand[:, list(tier.nodes)].sum(axis=1)),
+        {"alpha": 0.45},
+    )
     after_warmup = slice(int(np.ceil(rec.warmup)), None)
     peak = max(rec.node_orders[after_warmup].max(), rec.node_demand[after_warmup].max(), 1.0)
     ax.set_ylim(0, 1.5 * peak)  # start-up orders would otherwise flatten the steady state

@@ -168,10 +168,9 @@ class Normal(_Dist):
         return np.maximum(rng.normal(self.mu, self.sd, size), 0.0)
 
 
-class LogNormal(_Dist):
-    """Lognormal parameterised by its own mean and standard deviation."""
+class _MeanSd(_Dist):
+    """Laws given by their own mean and standard deviation."""
 
-    dist: Literal["lognormal"] = "lognormal"
     mu: float = Field(alias="mean", gt=0)
     sd: float = Field(gt=0)
 
@@ -182,26 +181,22 @@ class LogNormal(_Dist):
     @property
     def variance(self) -> float:
         return self.sd**2
+
+
+class LogNormal(_MeanSd):
+    """Lognormal parameterised by its own mean and standard deviation."""
+
+    dist: Literal["lognormal"] = "lognormal"
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
         sigma2 = math.log1p((self.sd / self.mu) ** 2)
         return rng.lognormal(math.log(self.mu) - sigma2 / 2, math.sqrt(sigma2), size)
 
 
-class Gamma(_Dist):
+class Gamma(_MeanSd):
     """Gamma parameterised by mean and standard deviation."""
 
     dist: Literal["gamma"] = "gamma"
-    mu: float = Field(alias="mean", gt=0)
-    sd: float = Field(gt=0)
-
-    @property
-    def mean(self) -> float:
-        return self.mu
-
-    @property
-    def variance(self) -> float:
-        return self.sd**2
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
         shape = (self.mu / self.sd) ** 2
@@ -226,12 +221,10 @@ class Poisson(_Dist):
         return rng.poisson(self.mu, size).astype(np.float64)
 
 
-class NegBinomial(_Dist):
+class NegBinomial(_MeanSd):
     """Negative binomial parameterised by mean and standard deviation (requires sd² > mean)."""
 
     dist: Literal["negbin"] = "negbin"
-    mu: float = Field(alias="mean", gt=0)
-    sd: float = Field(gt=0)
 
     @model_validator(mode="after")
     def _overdispersed(self) -> NegBinomial:
@@ -240,14 +233,6 @@ class NegBinomial(_Dist):
                 f"negbin needs sd² > mean (got mean={self.mu}, sd={self.sd}); use poisson instead"
             )
         return self
-
-    @property
-    def mean(self) -> float:
-        return self.mu
-
-    @property
-    def variance(self) -> float:
-        return self.sd**2
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
         p = self.mu / self.sd**2
