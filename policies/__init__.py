@@ -1,7 +1,9 @@
 """Pluggable decision policies for supplysim."""
 
+from policies.allocation import AllocationRequest, AllocationRule, grant_in_order
 from policies.forecasting import ExponentialSmoothing, Forecaster, MovingAverage
 from policies.registry import (
+    ALLOCATION,
     REPLENISHMENT,
     ParameterInfo,
     PolicyInfo,
@@ -28,7 +30,10 @@ from policies.replenishment import (
 from policies.view import InventoryView
 
 __all__ = [
+    "ALLOCATION",
     "REPLENISHMENT",
+    "AllocationRequest",
+    "AllocationRule",
     "BaseStockParams",
     "ExponentialSmoothing",
     "ForecastParams",
@@ -51,5 +56,6 @@ __all__ = [
     "ReviewParams",
     "SSParams",
     "SSPolicy",
+    "grant_in_order",
     "load_entry_points",
 ]

@@ -14,6 +14,15 @@ from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel
 
+from policies.allocation import (
+    AllocationRule,
+    FairShare,
+    FairShareParams,
+    FcfsParams,
+    FirstComeFirstServed,
+    Priority,
+    PriorityParams,
+)
 from policies.replenishment import (
     BaseStockParams,
     ForecastParams,
@@ -138,6 +147,11 @@ REPLENISHMENT.register("RS", OrderUpToPolicy, RSParams)
 REPLENISHMENT.register("min_max", MinMaxPolicy, MinMaxParams)
 REPLENISHMENT.register("forecast", ForecastPolicy, ForecastParams)
 REPLENISHMENT.register("none", PassThroughPolicy, PassThroughParams)
+
+ALLOCATION: Registry[AllocationRule] = Registry("allocation")
+ALLOCATION.register("fcfs", FirstComeFirstServed, FcfsParams)
+ALLOCATION.register("fair_share", FairShare, FairShareParams)
+ALLOCATION.register("priority", Priority, PriorityParams)
 
 # Entry points already loaded, so repeated calls do not register plugins twice.
 _loaded: set[tuple[str, str, str]] = set()

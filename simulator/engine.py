@@ -34,12 +34,14 @@ import numpy as np
 import simpy
 from simpy.core import URGENT
 
+from policies.allocation import AllocationRequest, AllocationRule, grant_in_order
+from policies.registry import ALLOCATION
 from policies.view import InventoryView
 from simulator.backorders import CustomerBackorders
 from simulator.network import Network, compile_network
 from simulator.network.demand import draw_daily_demand, multipliers
 from simulator.network.topology import PRODUCTION
-from simulator.orderbook import OrderBook, grant_in_order
+from simulator.orderbook import OrderBook
 from simulator.random import RandomStreams
 from simulator.records import Records
 from simulator.result import Result
@@ -99,6 +101,13 @@ class Simulation:
         for k, tier in enumerate(topo.tiers):
             self.pos_tier[tier.positions] = k
         self.groups = build_policy_groups(topo, self.pos_tier)
+        # One rule instance per distinct allocation setting; nodes point at theirs.
+        settings = list(dict.fromkeys(topo.node_allocation))
+        self.rules: list[AllocationRule] = [
+            ALLOCATION.get(s.type).from_params(s)  # type: ignore[attr-defined]
+            for s in settings
+        ]
+        self.node_rule = np.asarray([settings.index(a) for a in topo.node_allocation])
         self.group_of = np.empty(P, dtype=np.int64)
         for g, group in enumerate(self.groups):
             self.group_of[group.positions] = g
@@ -438,7 +447,7 @@ class Simulation:
         grant = book.open[rows].copy()
         stock = src >= 0
         if stock.any():
-            grant[stock] = grant_in_order(src[stock], grant[stock], self.on_hand)
+            grant[stock] = self._allocate(src[stock], pos[stock], grant[stock])
         made = src == PRODUCTION
         if made.any():
             grant[made] = grant_in_order(
@@ -451,6 +460,27 @@ class Simulation:
         moving = grant > _EPS
         if moving.any():
             self._ship(rows[moving], grant[moving], now)
+
+    def _allocate(
+        self, sources: np.ndarray, requesters: np.ndarray, wanted: np.ndarray
+    ) -> np.ndarray:
+        """Share each source position's stock among its lines by its node's allocation rule."""
+        topo = self.net.topology
+        rule_of = self.node_rule[topo.pos_node[sources]]
+        requester = topo.pos_node[requesters]
+        granted = np.empty(len(wanted))
+        for r in np.unique(rule_of):
+            mine = rule_of == r
+            granted[mine] = self.rules[r].allocate(
+                AllocationRequest(
+                    supplier=sources[mine],
+                    quantity=wanted[mine],
+                    tier=topo.node_tier[requester[mine]],
+                    channel=topo.node_channel[requester[mine]],
+                    available=self.on_hand,
+                )
+            )
+        return granted
 
     def _ship(self, rows: np.ndarray, qty: np.ndarray, now: float) -> None:
         topo, book, rec = self.net.topology, self.book, self.records

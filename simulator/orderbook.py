@@ -1,4 +1,4 @@
-"""Open replenishment order lines, oldest first, and first-come-first-served granting.
+"""Open replenishment order lines, oldest first.
 
 A line is one SKU ordered by one position from its source. Lines stay in placement order, so
 granting scarce stock "in book order" is first-come-first-served without sorting by time.
@@ -9,30 +9,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
-
-def grant_in_order(groups: np.ndarray, requests: np.ndarray, available: np.ndarray) -> np.ndarray:
-    """Grant requests first-come-first-served within each group, up to ``available[group]``.
-
-    ``requests`` are in priority order; ``available`` is indexed by group id. Returns the granted
-    quantity per request: the first requests of a group are filled in full until the group's
-    supply runs out, one request may be partly filled, the rest get nothing.
-    """
-    if len(requests) == 0:
-        return np.zeros(0)
-    order = np.argsort(groups, kind="stable")
-    g = groups[order]
-    r = requests[order]
-    running = np.cumsum(r)
-    first = np.ones(len(g), dtype=bool)
-    first[1:] = g[1:] != g[:-1]
-    starts = np.flatnonzero(first)
-    before_group = np.repeat(running[starts] - r[starts], np.diff(np.append(starts, len(g))))
-    before = running - r - before_group  # demand ahead of each request within its group
-    granted = np.clip(available[g] - before, 0.0, r)
-    out = np.empty_like(granted)
-    out[order] = granted
-    return out
 
 
 class OrderBook:

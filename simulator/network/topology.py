@@ -22,6 +22,14 @@ UNLIMITED = -1
 PRODUCTION = -2
 """Source code of a plant position: replenished by the plant's own production."""
 
+CHANNEL_OF_KIND = {
+    "retailer": "retail",
+    "ecommerce": "ecommerce",
+    "wholesaler": "wholesale",
+    "distributor": "distributor",
+}
+"""The channel a partner of each kind buys for, as allocation rules by channel see it."""
+
 
 @dataclass(frozen=True)
 class Tier:
@@ -46,6 +54,9 @@ class Topology:
     production_capacity: np.ndarray  # units/day per node, inf if unlimited or not a plant
     production_lead_time: tuple[AnyDistribution | None, ...]
     node_positions: tuple[slice, ...]  # empty slice for external suppliers
+    node_tier: np.ndarray  # partner tier, 1 first
+    node_channel: np.ndarray  # channel a node buys for ("" for DCs and sources)
+    node_allocation: tuple[BaseModel, ...]  # how each node shares scarce stock
 
     pos_node: np.ndarray
     pos_sku: np.ndarray
@@ -187,6 +198,9 @@ def compile_topology(scenario: Scenario) -> Topology:
         ),
         production_lead_time=tuple(n.production.lead_time if n.production else None for n in nodes),
         node_positions=tuple(node_positions.get(n.id, empty) for n in nodes),
+        node_tier=np.asarray([n.tier for n in nodes], dtype=np.int64),
+        node_channel=np.asarray([CHANNEL_OF_KIND.get(n.kind, "") for n in nodes], dtype=object),
+        node_allocation=tuple(n.allocation for n in nodes),
         pos_node=pos_node_a,
         pos_sku=pos_sku_a,
         pos_source=pos_source,

@@ -22,7 +22,8 @@ from pydantic import (
     model_validator,
 )
 
-from policies.registry import REPLENISHMENT
+from policies.allocation import FcfsParams
+from policies.registry import ALLOCATION, REPLENISHMENT, Registry
 from simulator.scenario.distributions import (
     AnyDistribution,
     Constant,
@@ -52,16 +53,20 @@ class Section(BaseModel):
     )
 
 
-def _policy_union() -> Any:
-    """The discriminated union of every registered replenishment policy's parameters."""
-    models = tuple(REPLENISHMENT.params_models())
+def _policy_union(registry: Registry[Any]) -> Any:
+    """The discriminated union of every registered policy's parameters in one family."""
+    models = tuple(registry.params_models())
+    if len(models) == 1:
+        return Annotated[models[0], Field(discriminator="type")]
     return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
 
 
 if TYPE_CHECKING:
     PolicyParams = BaseModel
+    AllocationParams = BaseModel
 else:
-    PolicyParams = _policy_union()
+    PolicyParams = _policy_union(REPLENISHMENT)
+    AllocationParams = _policy_union(ALLOCATION)
 
 
 class Location(Section):
@@ -133,6 +138,11 @@ class Node(Section):
     processing: Processing | None = None
     production: Production | None = None
     inventory: Inventory | None = None
+    allocation: AllocationParams = Field(
+        default_factory=FcfsParams,
+        description="How this node shares scarce stock among the orders waiting for it.",
+    )
+    tier: int = Field(1, ge=1, description="Partner tier: 1 is served first by `priority` rules.")
 
     @model_validator(mode="after")
     def _kind_fits(self) -> Node:

@@ -15,7 +15,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
-from policies.registry import REPLENISHMENT
+from policies.registry import ALLOCATION, REPLENISHMENT
 from simulator.scenario.distributions import AnyDistribution, Constant
 from simulator.scenario.models import (
     DemandZone,
@@ -80,6 +80,14 @@ Chosen by `type` in a node's `inventory.policy` (or per SKU in `inventory.skus`)
 inventory position: on hand + on order - backorders."""
 
 _POLICY_LINK = "[replenishment policy](#replenishment-policies)"
+
+_ALLOCATION_INTRO = """\
+## Allocation rules
+
+Chosen by `type` in a node's `allocation`: how the node shares scarce stock among the order lines
+waiting for it (each line gets at most what it asks, the node gives at most what it has)."""
+
+_ALLOCATION_LINK = "[allocation rule](#allocation-rules)"
 _NUMBER_BOUNDS = (
     ("minimum", "≥"),
     ("exclusiveMinimum", ">"),
@@ -199,6 +207,8 @@ def render_reference() -> str:
     links = {model.__name__: f"[{model.__name__}](#{model.__name__.lower()})" for model in SECTIONS}
     links |= {model.__name__: "[distribution](#distributions)" for model in DISTRIBUTIONS}
     links |= {model.__name__: _POLICY_LINK for model in policies.values()}
+    rules = {name: ALLOCATION.params_model(name) for name in ALLOCATION.names()}
+    links |= {model.__name__: _ALLOCATION_LINK for model in rules.values()}
     types = _TypeNames(links, id_schema["pattern"])
     id_rule = (
         f"{id_schema['minLength']} to {id_schema['maxLength']} characters matching "
@@ -213,4 +223,6 @@ def render_reference() -> str:
     ]
     parts.append(_POLICIES_INTRO)
     parts += [_section(model, f"### {name}", types, tag="type") for name, model in policies.items()]
+    parts.append(_ALLOCATION_INTRO)
+    parts += [_section(model, f"### {name}", types, tag="type") for name, model in rules.items()]
     return "\n\n".join(parts) + "\n"
