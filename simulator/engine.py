@@ -40,7 +40,8 @@ from policies.view import InventoryView
 from simulator.backorders import CustomerBackorders
 from simulator.network import Network, compile_network
 from simulator.network.demand import draw_daily_demand, multipliers
-from simulator.network.topology import PRODUCTION
+from simulator.network.sourcing import PRIMARY, SPLIT
+from simulator.network.topology import PRODUCTION, UNLIMITED
 from simulator.orderbook import OrderBook
 from simulator.random import RandomStreams
 from simulator.records import Records
@@ -384,23 +385,23 @@ class Simulation:
         if not mask.any():
             return
         pos, qty = idx[mask], orders[mask]
-        src = topo.pos_source[pos]
         day = min(int(now), self.n_days - 1)
         stamp = now + self.end_of_day
         n_nodes = len(topo.node_ids)
         self.open_order[pos] += qty
+        rec.node_orders[day] += np.bincount(topo.pos_node[pos], weights=qty, minlength=n_nodes)
+        if self._kpi(now):
+            np.add.at(rec.pos_order_lines, pos, 1.0)
+        pos, qty, src, lane = self._choose_suppliers(pos, qty)
         stock = src >= 0
         np.add.at(self.owed, src[stock], qty[stock])
         np.add.at(self.demand_received, src[stock], qty[stock])
-        rec.node_orders[day] += np.bincount(topo.pos_node[pos], weights=qty, minlength=n_nodes)
         rec.node_demand[day] += np.bincount(
             topo.pos_node[src[stock]], weights=qty[stock], minlength=n_nodes
         )
-        if self._kpi(now):
-            np.add.at(rec.pos_order_lines, pos, 1.0)
         source_node = np.where(stock, topo.pos_node[np.maximum(src, 0)], -1)
         desk = stock & self.has_desk[np.maximum(source_node, 0)]
-        ids = self.book.add(pos, qty, src, stamp, np.where(desk, math.inf, stamp))
+        ids = self.book.add(pos, qty, src, lane, stamp, np.where(desk, math.inf, stamp))
         for supplier in np.unique(source_node[desk]):
             from_supplier = source_node == supplier
             for requester in np.unique(topo.pos_node[pos[from_supplier]]):
@@ -408,6 +409,38 @@ class Simulation:
                 self.env.process(self._desk(int(supplier), lines))
         if self.continuous:  # event path: lines ship the moment they are placed
             self._fill(self.book.rows_of(ids[~desk]))
+
+    def _choose_suppliers(
+        self, pos: np.ndarray, qty: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each line's supplier and lane by its node's sourcing rule; split lines multiply.
+
+        ``primary`` takes the first candidate whose spare stock (on hand less what it already
+        owes) covers the line, judged line by line at the time of ordering.
+        """
+        topo = self.net.topology
+        rule = topo.pos_rule[pos]
+        column = np.zeros(len(pos), dtype=np.int64)
+        backup = np.flatnonzero(rule == PRIMARY)
+        if len(backup):
+            candidates = topo.pos_sources[pos[backup]]
+            at = np.maximum(candidates, 0)
+            spare = np.where(
+                candidates >= 0,
+                self.on_hand[at] - self.owed[at],
+                np.where(candidates == UNLIMITED, math.inf, -math.inf),
+            )
+            enough = spare >= qty[backup, None] - _EPS
+            column[backup] = np.where(enough.any(axis=1), enough.argmax(axis=1), 0)
+        split = np.flatnonzero(rule == SPLIT)
+        if len(split):
+            row, col = np.nonzero(topo.pos_shares[pos[split]] > 0)
+            keep = rule != SPLIT
+            parts = qty[split][row] * topo.pos_shares[pos[split][row], col]
+            pos = np.concatenate([pos[keep], pos[split][row]])
+            qty = np.concatenate([qty[keep], parts])
+            column = np.concatenate([column[keep], col])
+        return pos, qty, topo.pos_sources[pos, column], topo.pos_lanes[pos, column]
 
     def _desk(self, node: int, ids: np.ndarray) -> Generator[simpy.Event, Any, None]:
         """A replenishment order queues for a server at its supplier's order desk."""
@@ -453,7 +486,7 @@ class Simulation:
             grant[made] = grant_in_order(
                 topo.pos_node[pos[made]], grant[made], self.production_left
             )
-        lane = topo.pos_lane[pos]
+        lane = book.lane[rows]
         carried = lane >= 0
         if carried.any() and np.isfinite(topo.lane_capacity).any():
             grant[carried] = grant_in_order(lane[carried], grant[carried], self.lane_left)
@@ -493,7 +526,7 @@ class Simulation:
         self._issued(taken, self._kpi(now))
         made = src == PRODUCTION
         np.subtract.at(self.production_left, topo.pos_node[pos[made]], qty[made])
-        lane = topo.pos_lane[pos]
+        lane = book.lane[rows]
         np.subtract.at(self.lane_left, lane[lane >= 0], qty[lane >= 0])
         book.open[rows] -= qty
         # A position may have several open lines (an old partial one and today's): accumulate.

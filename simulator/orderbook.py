@@ -18,6 +18,7 @@ class OrderBook:
         self.line_id = np.zeros(0, dtype=np.int64)
         self.position = np.zeros(0, dtype=np.int64)
         self.source = np.zeros(0, dtype=np.int64)
+        self.lane = np.zeros(0, dtype=np.int64)
         self.quantity = np.zeros(0)
         self.open = np.zeros(0)
         self.placed = np.zeros(0)
@@ -33,6 +34,7 @@ class OrderBook:
         positions: np.ndarray,
         quantities: np.ndarray,
         sources: np.ndarray,
+        lanes: np.ndarray,
         time: float,
         ready: float | np.ndarray,
     ) -> np.ndarray:
@@ -43,6 +45,7 @@ class OrderBook:
         self.line_id = np.concatenate([self.line_id, ids])
         self.position = np.concatenate([self.position, positions])
         self.source = np.concatenate([self.source, sources])
+        self.lane = np.concatenate([self.lane, lanes])
         self.quantity = np.concatenate([self.quantity, quantities])
         self.open = np.concatenate([self.open, quantities])
         self.placed = np.concatenate([self.placed, np.full(n, time)])
@@ -70,6 +73,7 @@ class OrderBook:
         "line_id",
         "position",
         "source",
+        "lane",
         "quantity",
         "open",
         "placed",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel
 
+from simulator.network.sourcing import SINGLE, ranked_lanes
 from simulator.scenario.distributions import AnyDistribution
 from simulator.scenario.models import Lane, Node, Processing, Scenario
 
@@ -21,6 +22,8 @@ UNLIMITED = -1
 """Source code of a position supplied by an external supplier with unlimited stock."""
 PRODUCTION = -2
 """Source code of a plant position: replenished by the plant's own production."""
+NO_SOURCE = -3
+"""Padding in the candidate-supplier array of a position with fewer suppliers than the most."""
 
 CHANNEL_OF_KIND = {
     "retailer": "retail",
@@ -60,8 +63,12 @@ class Topology:
 
     pos_node: np.ndarray
     pos_sku: np.ndarray
-    pos_source: np.ndarray  # supplier position, UNLIMITED or PRODUCTION
-    pos_lane: np.ndarray  # inbound lane, -1 for production
+    pos_source: np.ndarray  # preferred supplier position, UNLIMITED or PRODUCTION
+    pos_lane: np.ndarray  # preferred inbound lane, -1 for production
+    pos_sources: np.ndarray  # (P, K) candidate suppliers, preferred first, NO_SOURCE padding
+    pos_lanes: np.ndarray  # (P, K) their lanes, -1 padding
+    pos_shares: np.ndarray  # (P, K) share of a line per candidate (rule split)
+    pos_rule: np.ndarray  # sourcing rule code per position (see network.sourcing)
     pos_initial: np.ndarray
     pos_order_cost: np.ndarray
     pos_lead_time: np.ndarray  # mean replenishment lead time, days
@@ -126,7 +133,9 @@ def compile_topology(scenario: Scenario) -> Topology:
     sku_index = {s: i for i, s in enumerate(skus)}
     nodes = scenario.nodes
     node_index = {n.id: i for i, n in enumerate(nodes)}
-    inbound = {lane.destination: (k, lane) for k, lane in enumerate(scenario.lanes)}
+    inbound: dict[str, list[tuple[int, Lane]]] = {}
+    for k, lane in enumerate(scenario.lanes):
+        inbound.setdefault(lane.destination, []).append((k, lane))
     level = _levels(nodes, scenario.lanes)
     xy = {n.id: (n.location.x, n.location.y) if n.location else None for n in nodes}
 
@@ -158,8 +167,13 @@ def compile_topology(scenario: Scenario) -> Topology:
     pos_node_a = np.asarray(pos_node, dtype=np.int64)
     pos_sku_a = np.asarray(pos_sku, dtype=np.int64)
     n_pos = len(pos_node_a)
-    pos_source = np.full(n_pos, PRODUCTION, dtype=np.int64)
-    pos_lane = np.full(n_pos, -1, dtype=np.int64)
+    width = max((len(v) for v in inbound.values()), default=1)
+    pos_sources = np.full((n_pos, width), NO_SOURCE, dtype=np.int64)
+    pos_sources[:, 0] = PRODUCTION
+    pos_lanes = np.full((n_pos, width), -1, dtype=np.int64)
+    pos_shares = np.zeros((n_pos, width))
+    pos_shares[:, 0] = 1.0
+    pos_rule = np.full(n_pos, SINGLE, dtype=np.int64)
     pos_lead = np.zeros(n_pos)
     lookup = {(int(pos_node_a[p]), int(pos_sku_a[p])): p for p in range(n_pos)}
     for p in range(n_pos):
@@ -168,13 +182,19 @@ def compile_topology(scenario: Scenario) -> Topology:
             assert node.production is not None
             pos_lead[p] = node.production.lead_time.mean
             continue
-        k, lane = inbound[node.id]
-        pos_lane[p] = k
-        pos_lead[p] = lane.lead_time.mean
-        origin = node_index[lane.origin]
-        pos_source[p] = (
-            UNLIMITED if nodes[origin].kind == "supplier" else lookup[(origin, int(pos_sku_a[p]))]
+        ranked, pos_rule[p], shares = ranked_lanes(
+            node, inbound[node.id], lambda lane: _distance(lane, xy)
         )
+        pos_lead[p] = ranked[0][1].lead_time.mean
+        for c, (k, lane) in enumerate(ranked):
+            origin = node_index[lane.origin]
+            pos_lanes[p, c] = k
+            pos_shares[p, c] = shares[c]
+            pos_sources[p, c] = (
+                UNLIMITED
+                if nodes[origin].kind == "supplier"
+                else lookup[(origin, int(pos_sku_a[p]))]
+            )
 
     levels_present = sorted({level[n.id] for n in stocking})
     tiers = []
@@ -203,8 +223,12 @@ def compile_topology(scenario: Scenario) -> Topology:
         node_allocation=tuple(n.allocation for n in nodes),
         pos_node=pos_node_a,
         pos_sku=pos_sku_a,
-        pos_source=pos_source,
-        pos_lane=pos_lane,
+        pos_source=pos_sources[:, 0].copy(),
+        pos_lane=pos_lanes[:, 0].copy(),
+        pos_sources=pos_sources,
+        pos_lanes=pos_lanes,
+        pos_shares=pos_shares,
+        pos_rule=pos_rule,
         pos_initial=np.asarray(pos_initial, dtype=float),
         pos_order_cost=np.asarray(pos_order_cost, dtype=float),
         pos_lead_time=pos_lead,

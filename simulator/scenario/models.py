@@ -126,8 +126,37 @@ class Inventory(Section):
     skus: dict[Id, StockRule] = Field(default_factory=dict)
 
 
+class Sourcing(Section):
+    """How a node with several inbound lanes picks the supplier of each order line.
+
+    ``primary``: the first supplier in ``order`` (default: lane order), or the next one that has
+    the stock when it does not; ``nearest``: always the supplier whose lane is shortest;
+    ``cheapest``: always the one with the lowest cost per unit (ties: lowest cost per shipment,
+    per km included); ``split``: every line is split among the suppliers by ``shares``.
+    """
+
+    rule: Literal["primary", "nearest", "cheapest", "split"]
+    order: list[Id] | None = Field(None, description="Suppliers by preference (rule primary).")
+    shares: dict[Id, Probability] | None = Field(
+        None, description="Share of every line per supplier, summing to 1 (rule split)."
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> Sourcing:
+        if self.rule == "split":
+            if not self.shares:
+                raise ValueError("rule split needs shares per supplier")
+            if abs(sum(self.shares.values()) - 1) > 1e-9:
+                raise ValueError(f"shares must sum to 1 (got {sum(self.shares.values()):g})")
+        elif self.shares is not None:
+            raise ValueError("shares apply to rule split only")
+        if self.order is not None and self.rule != "primary":
+            raise ValueError("order applies to rule primary only")
+        return self
+
+
 class Node(Section):
-    """A facility. Its supplier is the origin of the lane that ends at it."""
+    """A facility. Its suppliers are the origins of the lanes that end at it."""
 
     id: Id
     kind: NodeKind
@@ -143,6 +172,9 @@ class Node(Section):
         description="How this node shares scarce stock among the orders waiting for it.",
     )
     tier: int = Field(1, ge=1, description="Partner tier: 1 is served first by `priority` rules.")
+    sourcing: Sourcing | None = Field(
+        None, description="Needed when several lanes end at this node: how to pick a supplier."
+    )
 
     @model_validator(mode="after")
     def _kind_fits(self) -> Node:

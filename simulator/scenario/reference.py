@@ -31,6 +31,7 @@ from simulator.scenario.models import (
     Promotion,
     Scenario,
     Seasonality,
+    Sourcing,
     StockRule,
     Trace,
 )
@@ -43,6 +44,7 @@ SECTIONS: tuple[type[BaseModel], ...] = (
     StockRule,
     Processing,
     Production,
+    Sourcing,
     Lane,
     DemandZone,
     OrderStream,

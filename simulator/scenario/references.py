@@ -83,19 +83,43 @@ def _lane_checks(
                             f"'{origin}' does not carry {sorted(missing)} needed by '{dest}'",
                         )
                     )
-    for node_id, lanes in inbound.items():
-        if len(lanes) > 1:
-            issues += [
-                (
-                    ("lanes", i, "to"),
-                    f"'{node_id}' has {len(lanes)} inbound lanes; one supplier per node",
-                )
-                for i in lanes[1:]
-            ]
+    issues += _sourcing_checks(data, inbound)
     for i, node in _items(data, "nodes"):
         if node.get("kind") in _NEEDS_SUPPLIER and node.get("id") not in inbound:
             issues.append((("nodes", i), f"'{node.get('id')}' has no supplier: add a lane into it"))
     return issues + _cycles(data, nodes)
+
+
+def _sourcing_checks(data: dict[str, Any], inbound: dict[str, list[int]]) -> list[Issue]:
+    """Several suppliers need a sourcing rule; the rule may name only actual suppliers."""
+    issues: list[Issue] = []
+    lanes = dict(_items(data, "lanes"))
+    for i, node in _items(data, "nodes"):
+        node_id = node.get("id")
+        suppliers = [lanes[k].get("from") for k in inbound.get(str(node_id), [])]
+        sourcing = node.get("sourcing")
+        if len(suppliers) > 1 and not isinstance(sourcing, dict):
+            message = (
+                f"'{node_id}' has {len(suppliers)} suppliers {suppliers}: add a sourcing rule "
+                "(primary, nearest, cheapest or split)"
+            )
+            issues.append((("nodes", i), message))
+        if not isinstance(sourcing, dict):
+            continue
+        for key in ("order", "shares"):
+            issues += [
+                (("nodes", i, "sourcing", key, s), f"'{s}' is not a supplier of '{node_id}'")
+                for s in sourcing.get(key) or []
+                if s not in suppliers
+            ]
+        shares = sourcing.get("shares")
+        if sourcing.get("rule") == "split" and isinstance(shares, dict):
+            issues += [
+                (("nodes", i, "sourcing", "shares"), f"no share for supplier '{s}'")
+                for s in suppliers
+                if s not in shares
+            ]
+    return issues
 
 
 def _cycles(data: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list[Issue]:
