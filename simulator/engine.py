@@ -324,7 +324,7 @@ class Simulation:
         group = self.groups[self.group_of[pos]]
         if group.continuous[group.positions == pos][0]:
             idx = group.positions
-            orders = self._within_storage(self._decide(group, idx == pos, self.env.now), idx)
+            orders = self._order_sizes(self._decide(group, idx == pos, self.env.now), idx)
             self._place(orders, idx, self.env.now)
 
     # ----------------------------------------------------------------- replenishment
@@ -358,7 +358,27 @@ class Simulation:
             if due.any():
                 orders[idx] = self._decide(group, due, now)
         span = np.arange(positions.start, positions.stop)
-        self._place(self._within_storage(orders[span], span), span, now)
+        self._place(self._order_sizes(orders[span], span), span, now)
+
+    def _order_sizes(self, orders: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Lot sizing: at least the minimum order, whole case packs, within storage capacity.
+
+        Orders are rounded up first; if storage then cuts an order, it is rounded down to whole
+        packs (storage capacity wins over the minimum order).
+        """
+        topo = self.net.topology
+        pack = topo.pos_case_pack[idx]
+        packed = pack > 0
+        wanted = orders > _EPS
+        sized = np.where(wanted, np.maximum(orders, topo.pos_min_order[idx]), 0.0)
+        if packed.any():
+            whole = np.ceil(sized[packed] / pack[packed] - _EPS) * pack[packed]
+            sized[packed] = whole
+        fitted = self._within_storage(sized, idx)
+        if packed.any():
+            cut = packed & (fitted < sized - _EPS)
+            fitted[cut] = np.floor(fitted[cut] / pack[cut] + _EPS) * pack[cut]
+        return fitted
 
     def _within_storage(self, orders: np.ndarray, idx: np.ndarray) -> np.ndarray:
         """Scale a node's orders down so stock plus pipeline stays within storage capacity."""

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
 
 from simulator.network.sourcing import SINGLE, ranked_lanes
 from simulator.scenario.distributions import AnyDistribution
-from simulator.scenario.models import Lane, Node, Processing, Scenario
+from simulator.scenario.models import Lane, Node, Processing, Scenario, StockRule
 
 UNLIMITED = -1
 """Source code of a position supplied by an external supplier with unlimited stock."""
@@ -73,6 +74,8 @@ class Topology:
     pos_order_cost: np.ndarray
     pos_lead_time: np.ndarray  # mean replenishment lead time, days
     pos_policy: tuple[BaseModel, ...]  # replenishment policy parameters of each position
+    pos_case_pack: np.ndarray  # order lines are multiples of this; 0 for none
+    pos_min_order: np.ndarray  # smallest order line
 
     lane_ids: tuple[str, ...]
     lane_origin: np.ndarray
@@ -147,6 +150,8 @@ def compile_topology(scenario: Scenario) -> Topology:
     pos_initial: list[float] = []
     pos_order_cost: list[float] = []
     pos_policy: list[BaseModel] = []
+    pos_case_pack: list[float] = []
+    pos_min_order: list[float] = []
     node_positions: dict[str, slice] = {}
     for node in ordered:
         assert node.inventory is not None  # guaranteed by validation for stocking kinds
@@ -154,14 +159,19 @@ def compile_topology(scenario: Scenario) -> Topology:
         start = len(pos_node)
         for sku in sorted(carried, key=sku_index.__getitem__):
             rule = node.inventory.skus.get(sku)
+
+            def setting(name: str, rule: StockRule | None = rule, node: Node = node) -> Any:
+                """The SKU's own value of an inventory setting, else the node's."""
+                own = getattr(rule, name) if rule is not None else None
+                return getattr(node.inventory, name) if own is None else own
+
             pos_node.append(node_index[node.id])
             pos_sku.append(sku_index[sku])
-            initial = rule.initial if rule and rule.initial is not None else node.inventory.initial
-            cost = rule.order_cost if rule and rule.order_cost is not None else None
-            pos_initial.append(initial)
-            pos_order_cost.append(node.inventory.order_cost if cost is None else cost)
-            policy = rule.policy if rule and rule.policy is not None else None
-            pos_policy.append(node.inventory.policy if policy is None else policy)
+            pos_initial.append(setting("initial"))
+            pos_order_cost.append(setting("order_cost"))
+            pos_policy.append(setting("policy"))
+            pos_case_pack.append(setting("case_pack") or 0.0)
+            pos_min_order.append(setting("min_order"))
         node_positions[node.id] = slice(start, len(pos_node))
 
     pos_node_a = np.asarray(pos_node, dtype=np.int64)
@@ -233,6 +243,8 @@ def compile_topology(scenario: Scenario) -> Topology:
         pos_order_cost=np.asarray(pos_order_cost, dtype=float),
         pos_lead_time=pos_lead,
         pos_policy=tuple(pos_policy),
+        pos_case_pack=np.asarray(pos_case_pack, dtype=float),
+        pos_min_order=np.asarray(pos_min_order, dtype=float),
         lane_ids=tuple(lane.id or f"{lane.origin}->{lane.destination}" for lane in lanes),
         lane_origin=np.asarray([node_index[lane.origin] for lane in lanes], dtype=np.int64),
         lane_destination=np.asarray(

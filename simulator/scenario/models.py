@@ -115,6 +115,8 @@ class StockRule(Section):
     policy: PolicyParams | None = None
     initial: NonNegative | None = None
     order_cost: NonNegative | None = None
+    case_pack: Positive | None = None
+    min_order: NonNegative | None = None
 
 
 class Inventory(Section):
@@ -123,6 +125,10 @@ class Inventory(Section):
     policy: PolicyParams
     initial: NonNegative = Field(0.0, description="Initial on-hand units per SKU.")
     order_cost: NonNegative = Field(0.0, description="Fixed cost per replenishment order line.")
+    case_pack: Positive | None = Field(
+        None, description="Order lines are whole multiples of this many units (a case or pallet)."
+    )
+    min_order: NonNegative = Field(0.0, description="Smallest order line, in units.")
     skus: dict[Id, StockRule] = Field(default_factory=dict)
 
 
