@@ -57,6 +57,15 @@ class Result:
             raise KeyError(f"no KPI {metric!r} for {scope} {id!r}")
         return float(hit.value.iloc[0])
 
+    def scorecard(self) -> pd.DataFrame:
+        """Ranked scorecard of the partner nodes: distributors, wholesalers, retailers, e-commerce.
+
+        See ``simulator.metrics.scorecard.scorecard`` and docs/kpis.md ("Partner scorecard").
+        """
+        from simulator.metrics.scorecard import scorecard
+
+        return scorecard(self)
+
     def series(self) -> pd.DataFrame:
         """End-of-day on hand, backlog and pipeline per node and SKU (long format)."""
         from simulator.metrics import position_series

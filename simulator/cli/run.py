@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -47,6 +50,20 @@ _HEADLINE: dict[str, tuple[str, str]] = {
     "gross_margin": ("Gross margin", "money"),
 }
 
+# The --scorecard table's columns after rank, partner and kind: header ({currency} is filled in)
+# and whether the value is a share (in %, one decimal) or a count or sum (whole numbers). Short
+# header lines and whole numbers keep the table within 80 columns. Ranking keys come first.
+_SCORECARD: dict[str, tuple[str, bool]] = {
+    "fill_rate_given": ("Fill\ngiven\n%", True),
+    "gross_margin": ("Gross\nmargin\n{currency}", False),
+    "fill_rate_received": ("Fill\nrecv.\n%", True),
+    "on_time_delivery": ("On\ntime\n%", True),
+    "stockout_days": ("Stock-\nout\ndays", False),
+    "sales_units": ("Sales\nunits", False),
+    "revenue": ("Revenue\n{currency}", False),
+    "inventory_turns": ("Turns\nper\nyear", False),
+}
+
 
 @app.command("run")
 def run_scenario(
@@ -61,9 +78,13 @@ def run_scenario(
     out: Annotated[
         Path | None, typer.Option(file_okay=False, help="Directory for the result files.")
     ] = None,
+    with_scorecard: Annotated[
+        bool,
+        typer.Option("--scorecard", help="Also rank the partner nodes (see docs/kpis.md)."),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Simulate one replication and print the network KPIs."""
+    """Simulate one replication and print the network KPIs (and the partner scorecard)."""
     with failures_reported(ctx, as_json):
         model = load_scenario(scenario)
         if days is not None:
@@ -72,18 +93,22 @@ def run_scenario(
         with spinner(f"Simulating {model.name}", quiet=as_json):
             result = simulate(model, seed=seed)
             kpis = network_kpis(result)  # the KPI tables are computed here, on first access
+            card = result.scorecard() if with_scorecard else None
             files = save_result(result, out) if out is not None else {}
         provenance = result.provenance()
         if as_json:
-            print_json(
-                {
-                    "provenance": provenance,
-                    "kpis": kpis,
-                    "files": {name: str(path) for name, path in files.items()},
-                }
-            )
+            document: dict[str, Any] = {"provenance": provenance, "kpis": kpis}
+            if card is not None:
+                # NaN (a figure undefined for the partner) becomes null: valid JSON.
+                document["scorecard"] = (
+                    card.astype(object).where(card.notna(), None).to_dict(orient="records")
+                )
+            document["files"] = {name: str(path) for name, path in files.items()}
+            print_json(document)
             return
         stdout.print(_kpi_table(kpis, model))
+        if card is not None:
+            stdout.print(_scorecard_table(card, model))
         typer.echo(_run_line(provenance))
         if out is not None:
             typer.echo(f"saved {len(files)} files to {out}")
@@ -160,6 +185,24 @@ def _kpi_table(kpis: dict[str, float | None], scenario: Scenario) -> Table:
             value, unit = _formatted(kpis[metric], kind, scenario.currency)
             table.add_row(Text(label), value, Text(unit))
     return table
+
+
+def _scorecard_table(card: pd.DataFrame, scenario: Scenario) -> Table:
+    """The partner scorecard, best first, each figure with its format."""
+    title = Text(f"{scenario.name}: partners, best first")
+    table = Table("#", "Partner", "Kind", title=title, box=box.SIMPLE_HEAD, padding=0)
+    for label, _ in _SCORECARD.values():
+        table.add_column(label.format(currency=scenario.currency), justify="right")
+    for row in card.to_dict(orient="records"):
+        cells = [_cell(row[metric], share) for metric, (_, share) in _SCORECARD.items()]
+        table.add_row(str(row["rank"]), Text(str(row["node"])), row["kind"], *cells)
+    return table
+
+
+def _cell(value: float, share: bool) -> str:
+    if math.isnan(value):
+        return "—"  # undefined for this partner, e.g. stockout days without customers
+    return f"{100 * value:.1f}" if share else f"{value:,.0f}"
 
 
 def _run_line(provenance: dict[str, Any]) -> str:

@@ -1,0 +1,165 @@
+"""Partner scorecard: one ranked row per distributor, wholesaler, retailer and e-commerce node.
+
+Figures the KPI table already holds (revenue, gross margin, customers' fill rate, inventory
+turns) are read from its ``node`` scope. The rest come from the run's records over the same KPI
+window: units issued, end-of-day on hand, completed replenishment lines and daily orders. The
+definitions are in ``SCORECARD_DEFINITIONS`` and, in long form, in docs/kpis.md.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from simulator.metrics import KpiContext
+from simulator.metrics.operations import _EPS
+
+if TYPE_CHECKING:
+    from simulator.result import Result
+
+PARTNER_KINDS: tuple[str, ...] = ("distributor", "wholesaler", "retailer", "ecommerce")
+"""Node kinds that get a scorecard row."""
+
+SCORECARD_DEFINITIONS: dict[str, str] = {
+    "sales_units": "Units issued in the KPI window: sold to customers plus shipped to "
+    "downstream nodes (units).",
+    "revenue": "Customer revenue at the node, the KPI table's revenue; 0 without customers.",
+    "gross_margin": "The KPI table's gross_margin; 0 without customers (money).",
+    "fill_rate_given": "With customers: their unit fill rate (the KPI fill_rate). Without: "
+    "units its downstream buyers received from it on time in full / units they ordered from it "
+    "(ratio, 0-1; NaN without demand).",
+    "fill_rate_received": "Units the node ordered that arrived on time in full / units it "
+    "ordered (ratio, 0-1; NaN if it ordered nothing).",
+    "on_time_delivery": "Completed replenishment lines received within the nominal lead time of "
+    "the lane they came by / completed lines (ratio, 0-1; NaN without lines).",
+    "stockout_days": "Window days on which a customer-facing position ended with a backorder "
+    "or the node lost a sale (days; NaN without customers).",
+    "inventory_turns": "The KPI table's inventory_turns (1/year).",
+    "rank": "1 = best: fill_rate_given descending, then gross_margin descending, then node id.",
+}
+"""Scorecard column -> one-line definition with its unit."""
+
+_RANK_KEYS = ["fill_rate_given", "gross_margin", "node"]
+
+
+def scorecard(result: Result) -> pd.DataFrame:
+    """One row per partner node, ranked, over the run's KPI window.
+
+    Args:
+        result: A finished run.
+
+    Returns:
+        Columns ``node, kind`` and those of ``SCORECARD_DEFINITIONS``, one row per node whose
+        kind is in ``PARTNER_KINDS``, sorted by ``rank``. NaN marks a figure that is undefined
+        for the node (see the definitions).
+    """
+    ctx = KpiContext(result)
+    topo = ctx.topology
+    partners = np.flatnonzero(np.isin(topo.node_kind, PARTNER_KINDS))
+    ids = [topo.node_ids[n] for n in partners]
+    table = result.kpis
+    kpis = table[table.scope == "node"].pivot(index="id", columns="metric", values="value")
+    kpis = kpis.reindex(
+        index=ids, columns=["revenue", "gross_margin", "fill_rate", "inventory_turns"]
+    )
+
+    on_time_units, ordered, on_time_lines, lines, given_on_time = _replenishment(ctx)
+    # What a node without customers gives: its buyers' lines on time in full, over all they
+    # ordered from it.
+    downstream = _share(given_on_time, ctx.records.node_demand[ctx.start :].sum(axis=0))
+    has_customers = ctx.population("stream", "node")
+    card = pd.DataFrame(
+        {
+            "node": ids,
+            "kind": [topo.node_kind[n] for n in partners],
+            "sales_units": ctx.sum("position", "node", ctx.records.pos_shipped)[partners],
+            "revenue": kpis["revenue"].fillna(0.0).to_numpy(),
+            "gross_margin": kpis["gross_margin"].fillna(0.0).to_numpy(),
+            "fill_rate_given": np.where(
+                has_customers[partners], kpis["fill_rate"].to_numpy(), downstream[partners]
+            ),
+            "fill_rate_received": _share(on_time_units, ordered)[partners],
+            "on_time_delivery": _share(on_time_lines, lines)[partners],
+            "stockout_days": _stockout_days(ctx, partners),
+            "inventory_turns": kpis["inventory_turns"].to_numpy(),
+        }
+    )
+    return rank_partners(card)
+
+
+def rank_partners(card: pd.DataFrame) -> pd.DataFrame:
+    """Sort scorecard rows best first and number them in a ``rank`` column (1 = best).
+
+    Args:
+        card: Rows with at least ``node``, ``fill_rate_given`` and ``gross_margin``.
+
+    Returns:
+        The rows by ``fill_rate_given`` descending (NaN last), then ``gross_margin`` descending,
+        then ``node`` ascending, so every rank is unique and the order is reproducible.
+    """
+    ordered = card.sort_values(
+        _RANK_KEYS, ascending=[False, False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
+    return ordered.assign(rank=np.arange(1, len(ordered) + 1))
+
+
+def _replenishment(
+    ctx: KpiContext,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per node: units on time in full, units ordered, lines on time, completed lines, and,
+    per supplying node, units it delivered on time in full."""
+    rec = ctx.records
+    lines = rec.order_lines
+    in_window = rec.in_window(lines.column("day"))
+    position = lines.column("position")[in_window]
+    lane = lines.column("lane")[in_window].astype(np.int64)
+    nominal = _nominal_lead_time(ctx, position, lane)
+    # cycle is the time to the line's last unit, so an on-time line is also complete.
+    on_time = lines.column("cycle")[in_window] <= nominal + _EPS
+    quantity = lines.column("quantity")[in_window].astype(np.float64)
+    keys = ctx.keys("position", "node")[position]
+    ordered = rec.node_orders[ctx.start :].sum(axis=0)
+    supplier = np.where(lane >= 0, ctx.topology.lane_origin[np.maximum(lane, 0)], -1)
+    return (
+        ctx.total("node", keys, quantity * on_time),
+        ordered,
+        ctx.total("node", keys, on_time),
+        ctx.total("node", keys, 1.0),
+        ctx.total("node", supplier, quantity * on_time),
+    )
+
+
+def _nominal_lead_time(ctx: KpiContext, position: np.ndarray, lane: np.ndarray) -> np.ndarray:
+    """Per line, the longest cycle time that counts as on time: its lane's mean lead time."""
+    topo = ctx.topology
+    lane_mean = np.asarray([lead.mean for lead in topo.lane_lead_time] + [np.nan])
+    # Production lines (lane -1) are held to the plant's production lead time.
+    nominal = np.where(lane >= 0, lane_mean[lane], topo.pos_lead_time[position])
+    if len(ctx.demand.event) == 0:
+        # Daily path: a line that ships at once on a lane with lead time L arrives after
+        # ceil(L) days (docs/kpis.md), so that is the shortest cycle time.
+        nominal = np.ceil(nominal - _EPS)
+    return nominal
+
+
+def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den`` capped at 1 (line quantities are float32), NaN where ``den`` is 0."""
+    share = np.divide(num, den, out=np.full(num.shape, np.nan), where=den > _EPS)
+    return np.minimum(share, 1.0)
+
+
+def _stockout_days(ctx: KpiContext, partners: np.ndarray) -> np.ndarray:
+    """Window days on which the node left customers short: a backorder at day's end or a sale
+    lost that day. NaN for a node without customers."""
+    rec = ctx.records
+    window = slice(ctx.start, None)
+    days = np.full(len(partners), np.nan)
+    for k, node in enumerate(partners):
+        span = ctx.topology.node_positions[node]
+        facing = ctx.customer_facing[span]
+        if facing.any():
+            backlog = (rec.series_backlog[window, span][:, facing] > _EPS).any(axis=1)
+            days[k] = np.count_nonzero(backlog | (rec.node_lost[window, node] > _EPS))
+    return days
