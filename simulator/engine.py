@@ -630,6 +630,10 @@ class Simulation:
             rec.stream_backlog_days += waiting
             np.maximum(rec.stream_backlog_max, waiting, out=rec.stream_backlog_max)
             rec.pos_ok_days += (backlog <= _EPS) & (self.lost_today <= _EPS)
+        topo = self.net.topology
+        rec.node_lost[day] = np.bincount(
+            topo.pos_node, weights=self.lost_today, minlength=len(topo.node_ids)
+        )
         self.lost_today[:] = 0.0
         self._age_backlog(day)
         self._record_closed_lines()
@@ -645,6 +649,7 @@ class Simulation:
         if len(closed["position"]):
             self.records.order_lines.append(
                 position=closed["position"],
+                lane=closed["lane"],
                 day=np.floor(closed["placed"] - self.end_of_day + _EPS).astype(np.int64),
                 quantity=closed["quantity"],
                 cycle=closed["last_arrival"] - closed["placed"],

@@ -60,7 +60,7 @@ class OrderBook:
     def pop_closed(self) -> dict[str, np.ndarray]:
         """Remove fully shipped lines and return their position, quantity, placed, last_arrival."""
         closed = self.open <= 1e-9
-        names = ("position", "quantity", "placed", "last_arrival")
+        names = ("position", "lane", "quantity", "placed", "last_arrival")
         if not closed.any():
             return {name: np.zeros(0) for name in names}
         out = {name: getattr(self, name)[closed] for name in names}

@@ -68,6 +68,7 @@ class Records:
     series_pipeline: np.ndarray = field(init=False)  # ordered, not yet received
     node_demand: np.ndarray = field(init=False)  # (days, nodes) units demanded of each node
     node_orders: np.ndarray = field(init=False)  # (days, nodes) units each node ordered
+    node_lost: np.ndarray = field(init=False)  # (days, nodes) customer sales each node lost
 
     stream_demand: np.ndarray = field(init=False)
     stream_filled_now: np.ndarray = field(init=False)  # filled from stock on the day demanded
@@ -96,6 +97,7 @@ class Records:
         self.series_pipeline = np.zeros((d, p), dtype=np.float32)
         self.node_demand = np.zeros((d, n))
         self.node_orders = np.zeros((d, n))
+        self.node_lost = np.zeros((d, n))
         for name in (
             "stream_demand",
             "stream_filled_now",
@@ -117,6 +119,7 @@ class Records:
             setattr(self, name, np.zeros(p))
         self.order_lines = ColumnBuffer(
             position=np.int32,
+            lane=np.int32,  # the lane it came by; -1 for production
             day=np.int32,
             quantity=np.float32,
             cycle=np.float32,  # days from placing the line to receiving its last unit
