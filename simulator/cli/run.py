@@ -13,7 +13,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from policies.registry import REPLENISHMENT, load_entry_points
+from policies.registry import ALLOCATION, REPLENISHMENT, load_entry_points
 from simulator import Scenario, load_scenario
 from simulator import run as simulate
 from simulator.cli.app import (
@@ -149,10 +149,11 @@ def print_schema(
 
 @list_app.command("policies")
 def list_policies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Replenishment policies (the `type` of an inventory policy) and their parameters."""
+    """Replenishment policies and allocation rules (the `type` of each) and their parameters."""
     with failures_reported(ctx, as_json):
         load_entry_points()  # third-party policies belong in the list too
-    infos = [REPLENISHMENT.describe(name) for name in REPLENISHMENT.names()]
+    families = (REPLENISHMENT, ALLOCATION)
+    infos = [family.describe(name) for family in families for name in family.names()]
     if as_json:
         print_json(
             [
@@ -166,14 +167,16 @@ def list_policies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             ]
         )
         return
-    table = Table("Policy", "Parameters", "Description", title="Replenishment policies")
-    for info in infos:
-        parameters = "\n".join(
-            f"{p.name}: {p.type}" + (" (required)" if p.required else f" = {p.default!r}")
-            for p in info.parameters
-        )
-        table.add_row(Text(info.name, style="bold"), Text(parameters), Text(info.doc))
-    stdout.print(table)
+    for family in families:
+        title = f"{family.family.capitalize()} policies"
+        table = Table("Policy", "Parameters", "Description", title=title)
+        for info in (i for i in infos if i.family == family.family):
+            parameters = "\n".join(
+                f"{p.name}: {p.type}" + (" (required)" if p.required else f" = {p.default!r}")
+                for p in info.parameters
+            )
+            table.add_row(Text(info.name, style="bold"), Text(parameters), Text(info.doc))
+        stdout.print(table)
 
 
 def _kpi_table(kpis: dict[str, float | None], scenario: Scenario) -> Table:

@@ -211,3 +211,6 @@ def test_list_policies_json() -> None:
     policies = {entry["name"]: entry for entry in json.loads(result.stdout)}
     assert {"sS", "rQ", "base_stock"} <= set(policies)
     assert {p["name"] for p in policies["sS"]["parameters"]} >= {"s", "S"}
+    families = {entry["name"]: entry["family"] for entry in json.loads(result.stdout)}
+    assert families["fair_share"] == families["priority"] == "allocation"
+    assert families["sS"] == "replenishment"
