@@ -69,7 +69,7 @@ def plot_inventory(result: Result, ax: Axes | None = None) -> Figure:
     ax.set_xlabel("day")
     ax.set_ylabel("units (backlog below zero)")
     ax.set_title(f"{result.scenario.name}: inventory by echelon")
-    ax.legend(fontsize="small", ncols=2)
+    ax.legend(fontsize="small", ncols=2, loc="lower right")  # stock lines sit above it
     return figure
 
 
