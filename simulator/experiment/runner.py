@@ -72,7 +72,9 @@ def run_one(spec: RunSpec) -> pd.DataFrame:
       ``backlog`` and ``pipeline`` (end-of-day sums over the echelon's positions) and
       ``demand`` and ``orders`` (units asked of and ordered by its nodes), days ``0..n-1``,
       warm-up included;
-    * lane flows, scope ``lane``: ``units`` shipped on each lane in the KPI window, ``day = -1``.
+    * lane flows, scope ``lane``: ``units`` shipped on each lane in the KPI window, ``day = -1``;
+    * the partner scorecard, scope ``partner``, id the node, one metric per scorecard column
+      (``Result.scorecard``; ``rank`` included), ``day = -1``.
 
     Args:
         spec: The run.
@@ -81,7 +83,12 @@ def run_one(spec: RunSpec) -> pd.DataFrame:
         The table (about 8,000 rows for the regional scenario).
     """
     result = Simulation(spec.scenario, seed=spec.seed).run()
-    parts = [result.kpis.assign(day=WHOLE_RUN), _echelon_series(result), _lane_flows(result)]
+    parts = [
+        result.kpis.assign(day=WHOLE_RUN),
+        _echelon_series(result),
+        _lane_flows(result),
+        _partners(result),
+    ]
     table = pd.concat(parts, ignore_index=True)
     return table.assign(variant=spec.variant, replication=spec.replication, seed=spec.seed)[
         list(COLUMNS)
@@ -128,6 +135,13 @@ def _lane_flows(result: Result) -> pd.DataFrame:
             "value": np.bincount(lane[keep], weights=units, minlength=len(lane_ids)),
         }
     )
+
+
+def _partners(result: Result) -> pd.DataFrame:
+    """The scorecard in long form: one row per partner node and scorecard figure."""
+    card = result.scorecard().drop(columns="kind")
+    rows = card.melt(id_vars="node", var_name="metric", value_name="value")
+    return rows.rename(columns={"node": "id"}).assign(scope="partner", day=WHOLE_RUN)
 
 
 def _timed_run(spec: RunSpec) -> tuple[pd.DataFrame, float]:

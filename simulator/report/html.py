@@ -87,6 +87,11 @@ _HOWTO = {
     "orders": "Solid lines are the orders an echelon places upstream, dashed lines the demand "
     "it receives. When orders swing more than demand (bullwhip ratio above 1) the variability "
     "grows on its way up the chain and upstream sites need more stock or capacity.",
+    "partners": "One row per distributor, wholesaler, retailer or e-commerce centre in the "
+    "baseline, averaged over replications and sorted by average rank (1 = best). 'Fill given' "
+    "is how well the partner served its own customers; 'received' and 'on time' how well its "
+    "supplier served it; stockout days count days with backorders or lost sales. Definitions: "
+    "docs/kpis.md, Partner scorecard.",
     "map": "Sites are drawn at their coordinates; line width is proportional to the mean "
     "number of units shipped on the lane per replication. Dotted lanes carried nothing.",
 }
@@ -100,6 +105,7 @@ def build_report(
     scenario: Scenario,
     meta: Mapping[str, Any],
     ranking: pd.DataFrame | None = None,
+    scorecard: pd.DataFrame | None = None,
 ) -> str:
     """The HTML report of a study.
 
@@ -111,6 +117,8 @@ def build_report(
         scenario: The base scenario (network map and echelon names).
         meta: Study description; keys listed in the module docstring.
         ranking: Optional ``variant, mean, prob_best, rank`` for one metric.
+        scorecard: Optional partner scorecard of the baseline, averaged over replications:
+            ``node`` and the scorecard columns (``simulator.metrics.scorecard``).
 
     Returns:
         The complete page, deterministic for equal inputs.
@@ -132,6 +140,7 @@ def build_report(
         _bands(series, scenario, ctx),
         _orders(series, scenario, ctx),
         _map(scenario, flows, ctx),
+        _partners(scorecard, ctx) if scorecard is not None and len(scorecard) else "",
         _glossary(kpis),
     ]
     title = escape(str(meta.get("name") or scenario.name))
@@ -329,6 +338,32 @@ def _glossary(kpis: Sequence[str]) -> str:
         if k in KPI_DEFINITIONS
     )
     return f"<section>\n<h2>KPI definitions</h2>\n<dl>\n{items}</dl>\n</section>"
+
+
+_PARTNER_COLUMNS = {  # scorecard column -> (heading, is a share)
+    "sales_units": ("sales (units)", False),
+    "gross_margin": ("gross margin", False),
+    "fill_rate_given": ("fill given", True),
+    "fill_rate_received": ("fill received", True),
+    "on_time_delivery": ("on time", True),
+    "stockout_days": ("stockout days", False),
+    "inventory_turns": ("turns / year", False),
+    "rank": ("mean rank", False),
+}
+
+
+def _partners(scorecard: pd.DataFrame, ctx: _Context) -> str:
+    heads = "".join(f"<th>{escape(h)}</th>" for h, _ in _PARTNER_COLUMNS.values())
+    rows = []
+    for _, row in scorecard.sort_values(["rank", "node"]).iterrows():
+        cells = "".join(
+            f"<td>{'—' if pd.isna(row[c]) else (f'{row[c]:.1%}' if share else _num(row[c]))}</td>"
+            for c, (_, share) in _PARTNER_COLUMNS.items()
+        )
+        rows.append(f'<tr><td class="name">{escape(str(row["node"]))}</td>{cells}</tr>')
+    title = f"Partner scorecard ({ctx.baseline})"
+    table = f'<table>\n<tr><th class="name">partner</th>{heads}</tr>\n' + "\n".join(rows)
+    return _section(title, "partners", table + "\n</table>")
 
 
 def _section(title: str, howto: str, body: str) -> str:

@@ -43,6 +43,15 @@ def render_study_report(
         "ranking_metric": ranking_metric,
     }
     network = result.runs[result.runs["scope"] == "network"]
+    partners = result.runs[
+        (result.runs["scope"] == "partner") & (result.runs["variant"] == study.baseline)
+    ]
+    # Mean over replications of each partner's figures (NaN where a figure is undefined).
+    scorecard = (
+        partners.pivot_table(index="id", columns="metric", values="value", aggfunc="mean")
+        .rename_axis(index="node", columns=None)
+        .reset_index()
+    )
     return build_report(
         summary=result.summary(metrics=sorted(set(network["metric"])), confidence=confidence),
         paired=result.paired(metrics=sorted(set(network["metric"])), confidence=confidence),
@@ -50,6 +59,7 @@ def render_study_report(
         flows=result.flows,
         scenario=baseline,
         meta=meta,
+        scorecard=scorecard,
         ranking=result.ranking(ranking_metric)
         if ranking_metric and len(study.variants()) > 1
         else None,

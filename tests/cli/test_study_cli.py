@@ -72,6 +72,8 @@ def test_report_writes_a_self_contained_page(tmp_path: Path) -> None:
     html = page.read_text()
     assert html.count("data:image/png;base64,") >= 5
     assert "lean" in html and "<script" not in html
+    assert "Partner scorecard (base)" in html
+    assert all(f"store-{k}" in html for k in range(1, 6))  # every retailer has a row
 
 
 def test_compare_pairs_two_scenario_files(tmp_path: Path) -> None:

@@ -36,12 +36,21 @@ def test_table_columns_and_whole_run_kpis(spec: RunSpec, table: pd.DataFrame) ->
     assert (table.variant == "current").all() and (table.replication == 3).all()
     assert (table.seed == 42).all()
     result = Simulation(spec.scenario, seed=42).run()
-    kpis = table[(table.day == -1) & (table.scope != "lane")]
+    kpis = table[(table.day == -1) & ~table.scope.isin(["lane", "partner"])]
     expected = result.kpis
     assert kpis[["scope", "id", "metric"]].to_numpy().tolist() == (
         expected[["scope", "id", "metric"]].to_numpy().tolist()
     )
     np.testing.assert_array_equal(kpis.value.to_numpy(), expected.value.to_numpy())
+
+
+def test_the_partner_scorecard_is_kept_in_long_form(spec: RunSpec, table: pd.DataFrame) -> None:
+    card = Simulation(spec.scenario, seed=42).run().scorecard().set_index("node")
+    rows = table[table.scope == "partner"]
+    assert set(rows.id) == set(card.index)
+    for row in rows.itertuples():
+        expected = card.loc[row.id, row.metric]
+        assert (np.isnan(row.value) and pd.isna(expected)) or row.value == expected
 
 
 def test_echelon_series_sum_the_echelon_positions_and_nodes(
