@@ -324,14 +324,17 @@ class Simulation:
         group = self.groups[self.group_of[pos]]
         if group.continuous[group.positions == pos][0]:
             idx = group.positions
-            orders = self._order_sizes(self._decide(group, idx == pos, self.env.now), idx)
+            backlog = self.backorders.per_position()  # this order may have added to it
+            orders = self._order_sizes(self._decide(group, idx == pos, self.env.now, backlog), idx)
             self._place(orders, idx, self.env.now)
 
     # ----------------------------------------------------------------- replenishment
 
-    def _view(self, group: PolicyGroup, due: np.ndarray, now: float) -> InventoryView:
+    def _view(
+        self, group: PolicyGroup, due: np.ndarray, now: float, customer_backlog: np.ndarray
+    ) -> InventoryView:
         idx = group.positions
-        backlog = self.owed[idx] + self.backorders.per_position()[idx]
+        backlog = self.owed[idx] + customer_backlog[idx]
         return InventoryView(
             time=now,
             on_hand=self.on_hand[idx],
@@ -341,13 +344,18 @@ class Simulation:
             lead_time=self.net.topology.pos_lead_time[idx],
         )
 
-    def _decide(self, group: PolicyGroup, due: np.ndarray, now: float) -> np.ndarray:
-        quantities = group.policy.order(self._view(group, due, now))
+    def _decide(
+        self, group: PolicyGroup, due: np.ndarray, now: float, customer_backlog: np.ndarray
+    ) -> np.ndarray:
+        """Orders of the group's due positions; ``customer_backlog`` per position, precomputed
+        because it is a pass over every demand stream and reviews do not change it."""
+        quantities = group.policy.order(self._view(group, due, now, customer_backlog))
         return np.where(due, np.maximum(quantities, 0.0), 0.0)
 
     def _review_tier(self, tier: int, positions: slice, now: float) -> None:
         topo = self.net.topology
         orders = np.zeros(topo.n_positions)
+        customer_backlog = self.backorders.per_position()
         for group in self.groups:
             if group.tier != tier:
                 continue
@@ -356,7 +364,7 @@ class Simulation:
             self.demand_received[idx] = 0.0
             due = group.due(now)
             if due.any():
-                orders[idx] = self._decide(group, due, now)
+                orders[idx] = self._decide(group, due, now, customer_backlog)
         span = np.arange(positions.start, positions.stop)
         self._place(self._order_sizes(orders[span], span), span, now)
 
