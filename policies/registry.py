@@ -1,6 +1,6 @@
 """Name-to-class registries for the policy families, and third-party plugin loading.
 
-Every family (replenishment now; routing, allocation and distribution later) maps the YAML
+Every family (replenishment, allocation, distribution; routing later) maps the YAML
 ``type`` name of a policy to its class and its pydantic params model. Plugins register through
 the ``supplysim.policies`` entry-point group, loaded on demand by the scenario layer.
 """
@@ -22,6 +22,15 @@ from policies.allocation import (
     FirstComeFirstServed,
     Priority,
     PriorityParams,
+)
+from policies.distribution import (
+    DistributionStrategy,
+    ExclusiveDistribution,
+    ExclusiveParams,
+    MassDistribution,
+    MassParams,
+    SelectiveDistribution,
+    SelectiveParams,
 )
 from policies.replenishment import (
     BaseStockParams,
@@ -152,6 +161,11 @@ ALLOCATION: Registry[AllocationRule] = Registry("allocation")
 ALLOCATION.register("fcfs", FirstComeFirstServed, FcfsParams)
 ALLOCATION.register("fair_share", FairShare, FairShareParams)
 ALLOCATION.register("priority", Priority, PriorityParams)
+
+DISTRIBUTION: Registry[DistributionStrategy] = Registry("distribution")
+DISTRIBUTION.register("mass", MassDistribution, MassParams)
+DISTRIBUTION.register("selective", SelectiveDistribution, SelectiveParams)
+DISTRIBUTION.register("exclusive", ExclusiveDistribution, ExclusiveParams)
 
 # Entry points already loaded, so repeated calls do not register plugins twice.
 _loaded: set[tuple[str, str, str]] = set()

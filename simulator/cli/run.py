@@ -13,7 +13,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from policies.registry import ALLOCATION, REPLENISHMENT, load_entry_points
+from policies.registry import ALLOCATION, DISTRIBUTION, REPLENISHMENT, load_entry_points
 from simulator import Scenario, load_scenario
 from simulator import run as simulate
 from simulator.cli.app import (
@@ -149,10 +149,10 @@ def print_schema(
 
 @list_app.command("policies")
 def list_policies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Replenishment policies and allocation rules (the `type` of each) and their parameters."""
+    """Replenishment policies, allocation rules and distribution strategies (each `type`)."""
     with failures_reported(ctx, as_json):
         load_entry_points()  # third-party policies belong in the list too
-    families = (REPLENISHMENT, ALLOCATION)
+    families = (REPLENISHMENT, ALLOCATION, DISTRIBUTION)
     infos = [family.describe(name) for family in families for name in family.names()]
     if as_json:
         print_json(
