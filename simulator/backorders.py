@@ -2,7 +2,8 @@
 
 Row ``k`` of :attr:`CustomerBackorders.units` holds units that have waited ``k`` days. The last
 row also collects everything older, for streams whose customers wait forever. Serving goes
-oldest first, so backorders are filled first come, first served.
+oldest first, so backorders are filled first come, first served. Ages are kept exactly up to
+the longest patience and up to ``track_days`` (a delivery promise to check against).
 """
 
 from __future__ import annotations
@@ -16,10 +17,18 @@ import numpy as np
 class CustomerBackorders:
     """Backorders of every demand stream, by age in days."""
 
-    def __init__(self, stream_pos: np.ndarray, patience: np.ndarray, n_positions: int) -> None:
+    def __init__(
+        self,
+        stream_pos: np.ndarray,
+        patience: np.ndarray,
+        n_positions: int,
+        track_days: float = 0.0,
+    ) -> None:
         finite = patience[np.isfinite(patience)]
-        # Enough rows to tell "older than the longest patience" apart; one row if nobody leaves.
-        ages = math.ceil(finite.max()) + 2 if len(finite) else 1
+        # Enough rows to tell "older than the longest patience" (or than the promise) apart;
+        # one row if nobody leaves and nothing is promised.
+        longest = max(finite.max() if len(finite) else 0.0, track_days)
+        ages = math.ceil(longest) + 2 if longest > 0 else 1
         self.units = np.zeros((ages, len(patience)))
         self._patience = patience
         self._stream_pos = stream_pos
@@ -35,11 +44,12 @@ class CustomerBackorders:
         """New backorders (age 0)."""
         self.units[0] += units
 
-    def oldest_first(self) -> Iterator[np.ndarray]:
-        """Rows with waiting units, oldest first, as views: subtract what gets served in place."""
+    def oldest_first(self) -> Iterator[tuple[int, np.ndarray]]:
+        """``(age in days, units)`` of rows with waiting units, oldest first; the units are
+        views: subtract what gets served in place. The last row's age is a lower bound."""
         for age in range(len(self.units) - 1, -1, -1):
             if self.units[age].any():
-                yield self.units[age]
+                yield age, self.units[age]
 
     def age_one_day(self) -> np.ndarray:
         """Everyone waits a day longer; returns units whose patience ran out (now lost)."""

@@ -28,6 +28,7 @@ import math
 import time as wallclock
 from collections import defaultdict
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,7 @@ from policies.allocation import AllocationRequest, AllocationRule, grant_in_orde
 from policies.registry import ALLOCATION
 from policies.view import InventoryView
 from simulator.backorders import CustomerBackorders
+from simulator.lots import Lots
 from simulator.network import Network, compile_network
 from simulator.network.demand import draw_daily_demand, multipliers
 from simulator.network.sourcing import PRIMARY, SPLIT
@@ -69,6 +71,23 @@ class _DayBoundary(simpy.Event):
         env.schedule(self, URGENT, 1.0)
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """Units on their way to positions, with the lots they carry where perishable.
+
+    ``profile`` rows are the lots taken from a stocking source at ``taken_at`` (see
+    :mod:`simulator.lots`); rows ``made_fresh`` come from production or an outside supplier
+    and are made at ``made``. ``profile`` is ``None`` when nothing is perishable.
+    """
+
+    pos: np.ndarray
+    qty: np.ndarray
+    profile: np.ndarray | None
+    made_fresh: np.ndarray
+    taken_at: float
+    made: float
+
+
 class Simulation:
     """One replication of a scenario. Build, then :meth:`run` once."""
 
@@ -88,12 +107,18 @@ class Simulation:
         self.records = Records(self.n_days, scenario.warmup, P, S, len(topo.node_ids))
 
         self.on_hand = topo.pos_initial.copy()
+        self.lots = Lots(np.isfinite(topo.pos_shelf_life), topo.pos_shelf_life, P)
+        self.perishable = len(self.lots.positions) > 0
+        self.lots.add_fresh(np.arange(P), topo.pos_initial, made=0.0)
         self.in_transit = np.zeros(P)
         self.open_order = np.zeros(P)  # ordered, not yet shipped by the source
         self.owed = np.zeros(P)  # open lines other positions have on this one
-        self.backorders = CustomerBackorders(dem.stream_pos, dem.stream_patience, P)
+        promises = [d.promise for d in topo.node_delivery if d is not None]
+        self.backorders = CustomerBackorders(
+            dem.stream_pos, dem.stream_patience, P, track_days=max(promises, default=0.0)
+        )
         self.book = OrderBook()
-        self.calendar: dict[int, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+        self.calendar: dict[int, list[Arrival]] = defaultdict(list)
         self.lane_left = topo.lane_capacity.copy()
         self.production_left = topo.production_capacity.copy()
         self.demand_received = np.zeros(P)  # since the last daily review
@@ -124,7 +149,18 @@ class Simulation:
         self.lane_constant = np.asarray(
             [d.value if isinstance(d, Constant) else np.nan for d in topo.lane_lead_time]
         )
-        self.daily_demand = draw_daily_demand(scenario, topo, dem, self.streams, self.n_days)
+        self.daily_demand, self.daily_orders = draw_daily_demand(
+            scenario, topo, dem, self.streams, self.n_days
+        )
+        # Home delivery: per stream, the node whose delivery it uses (index N: none, 0 days).
+        n_nodes = len(topo.node_ids)
+        stream_node = topo.pos_node[dem.stream_pos]
+        has_delivery = np.asarray([d is not None for d in topo.node_delivery] + [False])
+        self.stream_delivery_node = np.where(has_delivery[stream_node], stream_node, n_nodes)
+        self.stream_promise = np.asarray(
+            [d.promise if d is not None else 0.0 for d in topo.node_delivery] + [0.0]
+        )[self.stream_delivery_node]
+        self.delivery_days = np.zeros(n_nodes + 1)  # today's delivery time per node
 
     # ----------------------------------------------------------------- set-up
 
@@ -192,7 +228,9 @@ class Simulation:
             self.lane_left[:] = topo.lane_capacity
             self.production_left[:] = topo.production_capacity
             self._receive_due(day)
+            self._draw_delivery_days()
             self._serve_daily_demand(day)
+            self._expire(day)
             for k, tier in enumerate(topo.tiers):
                 self._fill(self._lines_sourced_in(k))
                 self._review_tier(k, tier.positions, now)
@@ -203,6 +241,15 @@ class Simulation:
 
     # ----------------------------------------------------------------- customers
 
+    def _draw_delivery_days(self) -> None:
+        """Today's home-delivery time of each e-commerce node: one draw per node and day."""
+        topo = self.net.topology
+        for n, delivery in enumerate(topo.node_delivery):
+            if delivery is not None:
+                self.delivery_days[n] = self._draw(
+                    delivery.lead_time, f"delivery/{topo.node_ids[n]}"
+                )
+
     def _share(self, need: np.ndarray) -> np.ndarray:
         """Serve ``need`` (per stream) from on-hand stock, proportionally within a position."""
         pos = self.net.demand.stream_pos
@@ -210,9 +257,21 @@ class Simulation:
         issued = np.minimum(self.on_hand, need_pos)
         ratio = np.divide(issued, need_pos, out=np.ones_like(need_pos), where=need_pos > 0)
         served = need * ratio[pos]
-        self.on_hand -= issued
-        self._issued(issued, self._kpi(self.env.now))
+        self._sell(issued)
         return served
+
+    def _sell(self, units: np.ndarray) -> None:
+        """Issue ``units`` (per position) to customers: oldest lots first where perishable."""
+        self.on_hand -= units
+        kpi = self._kpi(self.env.now)
+        self._issued(units, kpi)
+        if kpi:
+            self.records.pos_sold += units
+        if self.perishable:
+            at = np.flatnonzero(units > 0)
+            taken = self.lots.take(at, units[at], self.env.now)
+            if kpi:
+                self.records.pos_life_sold[at] += self.lots.remaining_life(taken, self.env.now)
 
     def _issued(self, units: np.ndarray, kpi: bool) -> None:
         self.records.total_issued += units
@@ -222,11 +281,12 @@ class Simulation:
     def _serve_backlog(self) -> None:
         rec = self.records
         kpi = self._kpi(self.env.now)
-        for waiting in self.backorders.oldest_first():
+        for age, waiting in self.backorders.oldest_first():
             served = self._share(waiting)
             waiting -= served
             if kpi:
                 rec.stream_served_late += served
+                rec.stream_on_time += self._on_time(served, age)
 
     def _serve_daily_demand(self, day: int) -> None:
         dem = self.net.demand
@@ -235,29 +295,58 @@ class Simulation:
             return
         need = np.zeros(dem.n_streams)
         need[dem.daily] = self.daily_demand[day]
-        served = self._share(need)
-        self._unmet(need, served, day)
+        asked = need * np.maximum(dem.stream_reach, 0.0)
+        served = self._share(asked)
+        # Customers a stockout turns away try the next outlet or the online shop, or leave.
+        short = asked - served
+        to_next = np.where(dem.stream_next >= 0, short * dem.stream_p_next, 0.0)
+        to_online = np.where(dem.stream_online >= 0, short * dem.stream_p_online, 0.0)
+        sent = to_next + to_online
+        if sent.any():
+            redirected = np.zeros(dem.n_streams)
+            np.add.at(redirected, dem.stream_next[to_next > 0], to_next[to_next > 0])
+            np.add.at(redirected, dem.stream_online[to_online > 0], to_online[to_online > 0])
+            asked += redirected
+            served += self._share(redirected)
+        self._unmet(asked, served, day, sent)
         if self._kpi(day):
             rec = self.records
-            rec.stream_orders[dem.daily] += need[dem.daily] > 0
-            rec.stream_orders_full[dem.daily] += (need[dem.daily] > 0) & (
-                served[dem.daily] >= need[dem.daily] - _EPS
+            rec.stream_demand += need
+            uncovered = need - np.where(dem.stream_reach >= 0, asked, 0.0)
+            rec.stream_lost_coverage += np.where(dem.stream_reach >= 0, uncovered, 0.0)
+            rec.stream_lost += np.where(dem.stream_reach >= 0, uncovered, 0.0)
+            rec.stream_on_time += self._on_time(served, 0.0)
+            counted = need[dem.daily] > 0
+            orders = counted if self.daily_orders is None else self.daily_orders[day]
+            rec.stream_orders[dem.daily] += orders
+            # Proportional rationing gives every order of a stream-day the same share.
+            rec.stream_orders_full[dem.daily] += orders * (
+                counted & (served[dem.daily] >= need[dem.daily] - _EPS)
             )
 
-    def _unmet(self, need: np.ndarray, served: np.ndarray, day: int) -> None:
-        """Book demand: served now, backordered (age 0) or lost."""
+    def _on_time(self, served: np.ndarray, waited: float) -> np.ndarray:
+        """Units of ``served`` that reach their customers within the promise: at once for a
+        store, today's home-delivery time plus the wait for an online order."""
+        delivered_in = waited + self.delivery_days[self.stream_delivery_node]
+        return np.where(delivered_in <= self.stream_promise + _EPS, served, 0.0)
+
+    def _unmet(
+        self, asked: np.ndarray, served: np.ndarray, day: int, sent: np.ndarray | None = None
+    ) -> None:
+        """Book what customers asked of each stream's outlet: served now, sent elsewhere,
+        backordered (age 0) or lost."""
         dem, rec, topo = self.net.demand, self.records, self.net.topology
-        short = need - served
+        short = asked - served if sent is None else asked - served - sent
         lost = np.where(dem.stream_lost, short, 0.0)
         self.backorders.add(short - lost)
         self.lost_today += np.bincount(dem.stream_pos, weights=lost, minlength=topo.n_positions)
-        need_pos = np.bincount(dem.stream_pos, weights=need, minlength=topo.n_positions)
-        self.demand_received += need_pos
+        asked_pos = np.bincount(dem.stream_pos, weights=asked, minlength=topo.n_positions)
+        self.demand_received += asked_pos
         rec.node_demand[day] += np.bincount(
-            topo.pos_node, weights=need_pos, minlength=len(topo.node_ids)
+            topo.pos_node, weights=asked_pos, minlength=len(topo.node_ids)
         )
         if self._kpi(day):
-            rec.stream_demand += need
+            rec.stream_asked += asked
             rec.stream_filled_now += served
             rec.stream_lost += lost
 
@@ -310,12 +399,13 @@ class Simulation:
         served = np.zeros(dem.n_streams)
         if not queued:
             served[s] = min(size, self.on_hand[pos])
-            self.on_hand[pos] -= served[s]
             issued = np.zeros(len(self.on_hand))
             issued[pos] = served[s]
-            self._issued(issued, self._kpi(arrived))
+            self._sell(issued)
         self._unmet(need, served, day)
         if self._kpi(arrived):
+            rec.stream_demand[s] += size
+            rec.stream_on_time += self._on_time(served, wait)
             rec.stream_orders[s] += 1
             rec.stream_orders_full[s] += served[s] >= size - _EPS
             rec.customer_orders.append(
@@ -590,36 +680,69 @@ class Simulation:
         if not self.continuous:
             arrival = np.ceil(arrival - _EPS)  # daily path: usable from the next daily step
         book.last_arrival[rows] = np.maximum(book.last_arrival[rows], arrival)
+        profile = None
+        if self.perishable:  # the lots each line takes travel with it, expiry dates and all
+            profile = np.zeros((len(rows), self.lots.horizon))
+            profile[stock] = self.lots.take(src[stock], qty[stock], now)
         for when in np.unique(arrival):
             members = arrival == when
-            self._schedule_arrival(float(when), pos[members], qty[members])
+            shipped = Arrival(
+                pos[members],
+                qty[members],
+                None if profile is None else profile[members],
+                ~stock[members],
+                taken_at=now,
+                made=depart,
+            )
+            self._schedule_arrival(float(when), shipped)
 
-    def _schedule_arrival(self, when: float, pos: np.ndarray, qty: np.ndarray) -> None:
+    def _schedule_arrival(self, when: float, shipped: Arrival) -> None:
         if when <= self.env.now + _EPS:
-            self._receive(pos, qty)
+            self._receive(shipped)
             self._serve_backlog()  # waiting customers take stock that arrives at once
         elif self.continuous:
             event = self.env.timeout(when - self.env.now)
-            event.callbacks.append(lambda _event: self._receive_now(pos, qty))
+            event.callbacks.append(lambda _event: self._receive_now(shipped))
         else:
-            self.calendar[int(when)].append((pos, qty))
+            self.calendar[int(when)].append(shipped)
 
-    def _receive(self, pos: np.ndarray, qty: np.ndarray) -> None:
-        units = np.bincount(pos, weights=qty, minlength=self.net.topology.n_positions)
+    def _receive(self, shipped: Arrival) -> None:
+        units = np.bincount(
+            shipped.pos, weights=shipped.qty, minlength=self.net.topology.n_positions
+        )
         self.on_hand += units
         self.in_transit -= units
         self.records.total_received += units
+        if shipped.profile is not None:
+            made, bought = shipped.made_fresh, ~shipped.made_fresh
+            spoiled = self.lots.add_fresh(shipped.pos[made], shipped.qty[made], shipped.made)
+            spoiled += self.lots.add_lots(
+                shipped.pos[bought], shipped.profile[bought], shipped.taken_at
+            )
+            self._waste(spoiled)
 
-    def _receive_now(self, pos: np.ndarray, qty: np.ndarray) -> None:
+    def _receive_now(self, shipped: Arrival) -> None:
         """Event path: stock arriving between daily steps serves waiting demand at once."""
-        self._receive(pos, qty)
+        self._receive(shipped)
         self._serve_backlog()
-        waiting = np.flatnonzero(np.isin(self.book.source, pos))
+        waiting = np.flatnonzero(np.isin(self.book.source, shipped.pos))
         self._fill(waiting)
 
     def _receive_due(self, day: int) -> None:
-        for pos, qty in self.calendar.pop(day, []):
-            self._receive(pos, qty)
+        for shipped in self.calendar.pop(day, []):
+            self._receive(shipped)
+
+    def _expire(self, day: int) -> None:
+        """Remove lots that cannot be sold at the next daily step (daily path) or from now on
+        (event path, which sells between steps)."""
+        if self.perishable:
+            self._waste(self.lots.expire(day if self.end_of_day else day - 1))
+
+    def _waste(self, units: np.ndarray) -> None:
+        self.on_hand -= units
+        self.records.total_wasted += units
+        if self._kpi(self.env.now):
+            self.records.pos_wasted += units
 
     # ----------------------------------------------------------------- accounting
 
@@ -647,10 +770,12 @@ class Simulation:
         self._record_closed_lines()
 
     def _age_backlog(self, day: int) -> None:
-        """Backorders get one day older; those older than the zone's patience are lost."""
+        """Backorders get one day older; those older than the zone's patience are lost (too
+        late)."""
         lost = self.backorders.age_one_day()
         if self._kpi(day):
             self.records.stream_lost += lost
+            self.records.stream_lost_late += lost
 
     def _record_closed_lines(self) -> None:
         closed = self.book.pop_closed()

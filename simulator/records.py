@@ -70,10 +70,14 @@ class Records:
     node_orders: np.ndarray = field(init=False)  # (days, nodes) units each node ordered
     node_lost: np.ndarray = field(init=False)  # (days, nodes) customer sales each node lost
 
-    stream_demand: np.ndarray = field(init=False)
+    stream_demand: np.ndarray = field(init=False)  # the zone's demand (first streams only)
+    stream_asked: np.ndarray = field(init=False)  # asked at the stream's outlet, substitutes too
     stream_filled_now: np.ndarray = field(init=False)  # filled from stock on the day demanded
     stream_served_late: np.ndarray = field(init=False)  # backorders filled later
-    stream_lost: np.ndarray = field(init=False)
+    stream_on_time: np.ndarray = field(init=False)  # delivered within the promise
+    stream_lost: np.ndarray = field(init=False)  # every cause
+    stream_lost_coverage: np.ndarray = field(init=False)  # no outlet within reach
+    stream_lost_late: np.ndarray = field(init=False)  # backorders that outwaited patience
     stream_backlog_days: np.ndarray = field(init=False)  # unit-days of customer backorders
     stream_backlog_max: np.ndarray = field(init=False)
     stream_orders: np.ndarray = field(init=False)  # customer orders (days with demand, or events)
@@ -81,10 +85,14 @@ class Records:
 
     pos_ok_days: np.ndarray = field(init=False)  # days ending with no backorder and no lost sale
     pos_shipped: np.ndarray = field(init=False)  # units issued to customers or downstream
+    pos_sold: np.ndarray = field(init=False)  # units issued to customers
     pos_order_lines: np.ndarray = field(init=False)
+    pos_wasted: np.ndarray = field(init=False)  # perishable units past their expiry
+    pos_life_sold: np.ndarray = field(init=False)  # unit-days of shelf life left at sale
 
     total_received: np.ndarray = field(init=False)
     total_issued: np.ndarray = field(init=False)
+    total_wasted: np.ndarray = field(init=False)
 
     order_lines: ColumnBuffer = field(init=False)  # completed replenishment lines (compact)
     shipments: ColumnBuffer = field(init=False)  # every shipment, warm-up included
@@ -100,9 +108,13 @@ class Records:
         self.node_lost = np.zeros((d, n))
         for name in (
             "stream_demand",
+            "stream_asked",
             "stream_filled_now",
             "stream_served_late",
+            "stream_on_time",
             "stream_lost",
+            "stream_lost_coverage",
+            "stream_lost_late",
             "stream_backlog_days",
             "stream_backlog_max",
             "stream_orders",
@@ -112,9 +124,13 @@ class Records:
         for name in (
             "pos_ok_days",
             "pos_shipped",
+            "pos_sold",
             "pos_order_lines",
+            "pos_wasted",
+            "pos_life_sold",
             "total_received",
             "total_issued",
+            "total_wasted",
         ):
             setattr(self, name, np.zeros(p))
         self.order_lines = ColumnBuffer(

@@ -12,9 +12,9 @@ from pydantic import TypeAdapter
 
 from simulator import Simulation, load_scenario
 from simulator.network.demand import multipliers, scaled_draws
-from simulator.scenario import ScenarioError, scenario_from_data
+from simulator.scenario import ScenarioError
+from simulator.scenario.customers import DemandZone
 from simulator.scenario.distributions import AnyDistribution, Distribution
-from simulator.scenario.models import DemandZone
 
 DIST = TypeAdapter(Distribution)
 
@@ -144,22 +144,3 @@ def test_a_missing_trace_file_is_a_load_error(tmp_path: Path) -> None:
     (tmp_path / "history.csv").unlink()
     with pytest.raises(ScenarioError, match="cannot read trace"):
         load_scenario(path)
-
-
-def test_perishable_stock_is_rejected_until_it_is_simulated() -> None:
-    data = {
-        "name": "fresh",
-        "products": [{"id": "milk", "unit_cost": 1, "price": 2, "shelf_life": 5}],
-        "nodes": [
-            {"id": "s", "kind": "supplier"},
-            {
-                "id": "shop",
-                "kind": "retailer",
-                "inventory": {"policy": {"type": "base_stock", "S": 5}},
-            },
-        ],
-        "lanes": [{"from": "s", "to": "shop", "lead_time": 1}],
-        "demand": [{"id": "z", "node": "shop", "daily": 1}],
-    }
-    with pytest.raises(ScenarioError, match="shelf_life"):
-        scenario_from_data(data)

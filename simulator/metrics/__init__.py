@@ -71,7 +71,7 @@ class KpiContext:
                 "network": np.zeros(dem.n_streams, dtype=np.int64),
                 "node": stream_node,
                 "sku": dem.stream_sku,
-                "channel": dem.zone_channel[dem.stream_zone],
+                "channel": dem.stream_channel,
                 "zone": dem.stream_zone,
                 "echelon": self.node_tier[stream_node],
             },

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.network.demand import CHANNELS, DemandStreams, compile_demand
+from simulator.network.market import MarketPlan, plan_market
 from simulator.network.topology import PRODUCTION, UNLIMITED, Tier, Topology, compile_topology
 from simulator.scenario.models import Scenario
 
@@ -15,12 +16,18 @@ class Network:
 
     topology: Topology
     demand: DemandStreams
+    market: MarketPlan | None  # the distribution strategy's decisions, if there is a market
 
 
 def compile_network(scenario: Scenario) -> Network:
-    """Compile a validated scenario into a :class:`Network`."""
-    topology = compile_topology(scenario)
-    return Network(topology=topology, demand=compile_demand(scenario, topology))
+    """Compile a validated scenario into a :class:`Network`.
+
+    A market's distribution strategy runs first: it decides which outlets stock which SKUs,
+    hence which inventory positions exist, and where each customer zone shops.
+    """
+    plan = plan_market(scenario)
+    topology = compile_topology(scenario, plan.carries if plan else None)
+    return Network(topology=topology, demand=compile_demand(scenario, topology, plan), market=plan)
 
 
 __all__ = [
@@ -28,6 +35,7 @@ __all__ = [
     "PRODUCTION",
     "UNLIMITED",
     "DemandStreams",
+    "MarketPlan",
     "Network",
     "Tier",
     "Topology",

@@ -12,14 +12,17 @@ by thinning, and an order-size law.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.network.market import MarketPlan
 from simulator.network.topology import Topology
 from simulator.random import RandomStreams
+from simulator.scenario.customers import CustomerDemand, Trace
 from simulator.scenario.distributions import AnyDistribution, NegBinomial, Poisson
-from simulator.scenario.models import DemandZone, Scenario, Trace
+from simulator.scenario.models import Scenario
 from simulator.scenario.traces import read_trace
 
 CHANNELS = ("retail", "ecommerce", "wholesale", "distributor")
@@ -27,68 +30,199 @@ CHANNELS = ("retail", "ecommerce", "wholesale", "distributor")
 
 @dataclass(frozen=True)
 class DemandStreams:
-    """Arrays over demand streams; ``daily`` and ``event`` index which stream uses which path."""
+    """Arrays over demand streams: one per (zone, SKU, outlet the zone's customers may use).
+
+    A zone's *first* stream draws the zone's demand and asks its first-choice outlet for the
+    share ``stream_reach`` of it (the rest has no outlet within reach: lost, no coverage).
+    Market zones have up to two more streams that draw nothing: the next outlet and the online
+    shop, which receive the customers a stockout sends them (``stream_p_next``,
+    ``stream_p_online``). ``daily`` and ``event`` index the first streams by path;
+    ``substitutes`` the others.
+    """
 
     zone_ids: tuple[str, ...]
-    zone_channel: np.ndarray  # per zone, index into CHANNELS
     stream_zone: np.ndarray
     stream_sku: np.ndarray
     stream_pos: np.ndarray
+    stream_channel: np.ndarray  # index into CHANNELS of the outlet the stream buys at
     stream_lost: np.ndarray  # bool: unmet demand is lost rather than backordered
     stream_patience: np.ndarray  # days, inf when customers wait forever
-    stream_weight: np.ndarray  # SKU mix multiplier on the zone's base model
-    daily: np.ndarray  # indices of daily streams
-    event: np.ndarray  # indices of event streams
-    zones: tuple[DemandZone, ...]
+    stream_weight: np.ndarray  # multiplier on the zone's base model (SKU mix x strategy)
+    stream_reach: np.ndarray  # share of the drawn demand that reaches the outlet
+    stream_next: np.ndarray  # stream tried next at a stockout, -1 for none
+    stream_online: np.ndarray  # online stream tried at a stockout, -1 for none
+    stream_p_next: np.ndarray
+    stream_p_online: np.ndarray
+    stream_price_factor: np.ndarray  # multiplier on the consumer price
+    stream_order_size: np.ndarray  # mean units per customer order
+    daily: np.ndarray  # first streams drawing daily demand
+    event: np.ndarray  # first streams of event-path order arrivals
+    substitutes: np.ndarray  # streams that only receive substituting customers
+    zones: tuple[CustomerDemand, ...]
+    zone_order_size: tuple[AnyDistribution | None, ...]  # compound daily demand, per zone
 
     @property
     def n_streams(self) -> int:
         return len(self.stream_zone)
 
+    @property
+    def first(self) -> np.ndarray:
+        """Which streams are a zone's first choice (they carry the zone's demand)."""
+        return self.stream_reach >= 0  # substitutes have reach -1
 
-def compile_demand(scenario: Scenario, topology: Topology) -> DemandStreams:
+
+@dataclass
+class _Stream:
+    zone: int
+    sku: int
+    pos: int
+    weight: float = 0.0
+    reach: float = -1.0  # substitutes: -1
+    lost: bool = False
+    patience: float = math.inf
+    price_factor: float = 1.0
+    next: int = -1
+    online: int = -1
+    p_next: float = 0.0
+    p_online: float = 0.0
+
+
+def compile_demand(
+    scenario: Scenario, topology: Topology, plan: MarketPlan | None = None
+) -> DemandStreams:
+    """Demand streams of the demand zones, then of the market's zones under ``plan``."""
     sku_index = {s: i for i, s in enumerate(topology.sku_ids)}
-    zone_sku: list[tuple[int, int, float]] = []
-    for z, zone in enumerate(scenario.demand):
-        node = topology.node_ids.index(zone.node)
-        span = topology.node_positions[node]
-        carried = [topology.sku_ids[s] for s in topology.pos_sku[span]]
-        if zone.skus is None:
-            mix = {s: 1.0 for s in carried}
-        elif isinstance(zone.skus, dict):
-            mix = dict(zone.skus)
-        else:
-            mix = {s: 1.0 for s in zone.skus}
-        for sku, weight in sorted(mix.items(), key=lambda kv: sku_index[kv[0]]):
-            zone_sku.append((z, sku_index[sku], weight))
-    zones = scenario.demand
-    stream_zone = np.asarray([z for z, _, _ in zone_sku], dtype=np.int64)
-    stream_sku = np.asarray([s for _, s, _ in zone_sku], dtype=np.int64)
+    node_index = {node: i for i, node in enumerate(topology.node_ids)}
     keys = zip(topology.pos_node.tolist(), topology.pos_sku.tolist(), strict=True)
     position = {key: p for p, key in enumerate(keys)}  # (node, sku) -> position
-    node_index = {node: i for i, node in enumerate(topology.node_ids)}
-    stream_pos = np.asarray(
-        [position[node_index[zones[z].node], s] for z, s, _ in zone_sku], dtype=np.int64
+
+    def pos(node_id: str, sku: int) -> int:
+        return position[node_index[node_id], sku]
+
+    def mix(zone: CustomerDemand) -> list[tuple[str, float]]:
+        skus = scenario.zone_skus(zone)  # type: ignore[arg-type]
+        weights = zone.skus if isinstance(zone.skus, dict) else {}
+        return sorted(((s, weights.get(s, 1.0)) for s in skus), key=lambda kv: sku_index[kv[0]])
+
+    streams: list[_Stream] = []
+    for z, zone in enumerate(scenario.demand):
+        for sku, weight in mix(zone):
+            streams.append(
+                _Stream(
+                    z,
+                    sku_index[sku],
+                    pos(zone.node, sku_index[sku]),
+                    weight=weight,
+                    reach=1.0,
+                    lost=zone.unmet == "lost",
+                    patience=zone.patience or math.inf,
+                )
+            )
+    if scenario.market is not None and plan is not None:
+        streams += _market_streams(scenario, plan, mix, pos, sku_index, len(scenario.demand))
+    zones: tuple[CustomerDemand, ...] = tuple(scenario.customer_zones())
+    stream_pos = np.asarray([s.pos for s in streams], dtype=np.int64)
+    # A DC selling to a market directly sells through the retail channel.
+    channel_of = [CHANNELS.index(c or "retail") for c in topology.node_channel[topology.pos_node]]
+    # Demand zones name their channel; market streams take their outlet's.
+    stream_channel = np.asarray(
+        [
+            CHANNELS.index(scenario.demand[s.zone].channel)
+            if s.zone < len(scenario.demand)
+            else channel_of[s.pos]
+            for s in streams
+        ],
+        dtype=np.int64,
     )
-    is_event = np.asarray([zones[z].orders is not None for z, _, _ in zone_sku], dtype=bool)
+    order_size = tuple(scenario.order_size(z) for z in scenario.customer_zones())
+    size_mean = np.asarray([d.mean if d is not None else 1.0 for d in order_size])
+    is_event = np.asarray(
+        [s.reach >= 0 and getattr(zones[s.zone], "orders", None) is not None for s in streams],
+        dtype=bool,
+    )
+    reach = np.asarray([s.reach for s in streams], dtype=float)
     return DemandStreams(
         zone_ids=tuple(z.id for z in zones),
-        zone_channel=np.asarray([CHANNELS.index(z.channel) for z in zones], dtype=np.int64),
-        stream_zone=stream_zone,
-        stream_sku=stream_sku,
+        stream_zone=np.asarray([s.zone for s in streams], dtype=np.int64),
+        stream_sku=np.asarray([s.sku for s in streams], dtype=np.int64),
         stream_pos=stream_pos,
-        stream_lost=np.asarray([zones[z].unmet == "lost" for z, _, _ in zone_sku], dtype=bool),
-        stream_patience=np.asarray(
-            [zones[z].patience or math.inf for z, _, _ in zone_sku], dtype=float
-        ),
-        stream_weight=np.asarray([w for _, _, w in zone_sku], dtype=float),
-        daily=np.flatnonzero(~is_event),
+        stream_channel=stream_channel,
+        stream_lost=np.asarray([s.lost for s in streams], dtype=bool),
+        stream_patience=np.asarray([s.patience for s in streams], dtype=float),
+        stream_weight=np.asarray([s.weight for s in streams], dtype=float),
+        stream_reach=reach,
+        stream_next=np.asarray([s.next for s in streams], dtype=np.int64),
+        stream_online=np.asarray([s.online for s in streams], dtype=np.int64),
+        stream_p_next=np.asarray([s.p_next for s in streams], dtype=float),
+        stream_p_online=np.asarray([s.p_online for s in streams], dtype=float),
+        stream_price_factor=np.asarray([s.price_factor for s in streams], dtype=float),
+        stream_order_size=size_mean[[s.zone for s in streams]] if streams else np.zeros(0),
+        daily=np.flatnonzero((reach >= 0) & ~is_event),
         event=np.flatnonzero(is_event),
-        zones=tuple(zones),
+        substitutes=np.flatnonzero(reach < 0),
+        zones=zones,
+        zone_order_size=order_size,
     )
 
 
-def multipliers(zone: DemandZone, sku_id: str, days: np.ndarray) -> np.ndarray:
+def _market_streams(
+    scenario: Scenario,
+    plan: MarketPlan,
+    mix: Callable[[CustomerDemand], list[tuple[str, float]]],
+    pos: Callable[[str, int], int],
+    sku_index: dict[str, int],
+    first_zone: int,
+) -> list[_Stream]:
+    """Streams of the market zones: first choice, next outlet and online shop per SKU."""
+    market = scenario.market
+    assert market is not None
+    reaction = market.reaction
+    online = scenario.node(market.online) if market.online else None
+    patience = (online.delivery.patience if online and online.delivery else None) or math.inf
+    streams: list[_Stream] = []
+    for m, zone in enumerate(market.customers):
+        z = first_zone + m
+        for sku, weight in mix(zone):
+            k = sku_index[sku]
+            sells_online = online is not None and (online.carries is None or sku in online.carries)
+            routes = plan.routes[m, sku]
+            factor = plan.price_factor[sku]
+            first = len(streams)
+            if routes:
+                at, reach = pos(routes[0], k), 1.0
+            elif sells_online:
+                at, reach = pos(online.id, k), reaction.uncovered_online  # type: ignore[union-attr]
+            else:
+                carriers = [o for o, skus in plan.carries.items() if sku in skus]
+                if not carriers:
+                    raise ValueError(f"market: no outlet carries {sku} and nobody sells it online")
+                at, reach = pos(carriers[0], k), 0.0  # never asked: all lost to no coverage
+            streams.append(
+                _Stream(
+                    z,
+                    k,
+                    at,
+                    weight * plan.demand_factor[sku],
+                    reach,
+                    lost=bool(routes),
+                    patience=patience,
+                    price_factor=factor,
+                )
+            )
+            if not routes:
+                continue
+            if len(routes) > 1:
+                streams[first].next, streams[first].p_next = len(streams), reaction.next_outlet
+                streams.append(_Stream(z, k, pos(routes[1], k), lost=True, price_factor=factor))
+            if sells_online:
+                streams[first].online, streams[first].p_online = len(streams), reaction.online
+                streams.append(
+                    _Stream(z, k, pos(online.id, k), patience=patience, price_factor=factor)  # type: ignore[union-attr]
+                )
+    return streams
+
+
+def multipliers(zone: CustomerDemand, sku_id: str, days: np.ndarray) -> np.ndarray:
     """The zone's demand multiplier m(t) for ``sku_id`` at each time in ``days``."""
     m = np.ones_like(days, dtype=float)
     season = zone.seasonality
@@ -124,32 +258,50 @@ def draw_daily_demand(
     demand: DemandStreams,
     streams: RandomStreams,
     n_days: int,
-) -> np.ndarray:
-    """Customer demand per (day, daily stream): shape ``(n_days, len(demand.daily))``."""
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Customer demand per (day, daily stream): shape ``(n_days, len(demand.daily))``.
+
+    Returns:
+        Units, and the number of customer orders behind them where some zone has an order
+        size (the daily law then counts orders); ``None`` when every zone's law counts units.
+    """
     days = np.arange(n_days, dtype=float)
     # Single precision halves the largest buffer of a big run; counts stay exact to 2**24.
     out = np.empty((n_days, len(demand.daily)), dtype=np.float32)
+    compound = any(demand.zone_order_size[z] is not None for z in demand.stream_zone[demand.daily])
+    orders = np.empty_like(out) if compound else None
     base = scenario.source.parent if scenario.source else None
     traces: dict[int, dict[str, np.ndarray]] = {}
     profiles: dict[tuple[int, str | None], np.ndarray] = {}
     for column, s in enumerate(demand.daily):
-        zone = demand.zones[demand.stream_zone[s]]
+        z = int(demand.stream_zone[s])
+        zone = demand.zones[z]
         sku = topology.sku_ids[demand.stream_sku[s]]
         # The multiplier depends on the SKU only through SKU-specific promotions.
-        key = (int(demand.stream_zone[s]), sku if any(p.skus for p in zone.promotions) else None)
+        key = (z, sku if any(p.skus for p in zone.promotions) else None)
         if key not in profiles:
             profiles[key] = multipliers(zone, sku, days)
         scale = profiles[key] * demand.stream_weight[s]
-        model = zone.daily
+        model = zone.daily  # type: ignore[attr-defined]
         if isinstance(model, Trace):
-            z = int(demand.stream_zone[s])
             if z not in traces:
                 skus = [topology.sku_ids[k] for k in demand.stream_sku[demand.stream_zone == z]]
                 traces[z] = read_trace(model, base, skus)
-            values = traces[z][sku]
-            out[:, column] = np.resize(values, n_days) * scale
+            values = np.resize(traces[z][sku], n_days) * scale
         else:
-            assert model is not None
-            rng = streams.stream(f"demand/{zone.id}/{sku}")
-            out[:, column] = scaled_draws(model, rng, scale)
-    return out
+            values = scaled_draws(model, streams.stream(f"demand/{zone.id}/{sku}"), scale)
+        size = demand.zone_order_size[z]
+        if orders is not None:
+            orders[:, column] = values
+        if size is not None:
+            rng = streams.stream(f"order-size/{zone.id}/{sku}")
+            values = order_units(np.rint(values).astype(np.int64), size, rng)
+        out[:, column] = values
+    return out, orders
+
+
+def order_units(counts: np.ndarray, size: AnyDistribution, rng: np.random.Generator) -> np.ndarray:
+    """Units of each day's ``counts`` customer orders, each of a size drawn from ``size``."""
+    sizes = size.sample(rng, int(counts.sum()))
+    day_of_order = np.repeat(np.arange(len(counts)), counts)
+    return np.bincount(day_of_order, weights=sizes, minlength=len(counts))

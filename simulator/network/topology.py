@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from simulator.network.sourcing import SINGLE, ranked_lanes
 from simulator.scenario.distributions import AnyDistribution
-from simulator.scenario.models import Lane, Node, Processing, Scenario, StockRule
+from simulator.scenario.models import Delivery, Lane, Node, Processing, Product, Scenario, StockRule
 
 UNLIMITED = -1
 """Source code of a position supplied by an external supplier with unlimited stock."""
@@ -32,7 +32,8 @@ CHANNEL_OF_KIND = {
     "wholesaler": "wholesale",
     "distributor": "distributor",
 }
-"""The channel a partner of each kind buys for, as allocation rules by channel see it."""
+"""The channel a partner of each kind buys for, as allocation rules by channel see it. A
+retailer supplied by a wholesaler or a distributor sells through that partner's channel."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Topology:
     node_tier: np.ndarray  # partner tier, 1 first
     node_channel: np.ndarray  # channel a node buys for ("" for DCs and sources)
     node_allocation: tuple[BaseModel, ...]  # how each node shares scarce stock
+    node_delivery: tuple[Delivery | None, ...]  # e-commerce home delivery
 
     pos_node: np.ndarray
     pos_sku: np.ndarray
@@ -76,6 +78,9 @@ class Topology:
     pos_policy: tuple[BaseModel, ...]  # replenishment policy parameters of each position
     pos_case_pack: np.ndarray  # order lines are multiples of this; 0 for none
     pos_min_order: np.ndarray  # smallest order line
+    pos_sell_price: np.ndarray  # unit price the position's node charges its buyers
+    pos_buy_price: np.ndarray  # unit price it pays its preferred supplier (unit cost if made)
+    pos_shelf_life: np.ndarray  # days, inf for products that keep
 
     lane_ids: tuple[str, ...]
     lane_origin: np.ndarray
@@ -86,6 +91,7 @@ class Topology:
     lane_cost_per_unit: np.ndarray
     lane_cost_per_km: np.ndarray
     lane_capacity: np.ndarray  # units/day, inf if unlimited
+    lane_cold_chain: np.ndarray  # bool: refrigerated
 
     tiers: tuple[Tier, ...]
 
@@ -130,8 +136,43 @@ def _distance(lane: Lane, xy: dict[str, tuple[float, float] | None]) -> float:
     return math.dist(a, b)
 
 
-def compile_topology(scenario: Scenario) -> Topology:
-    """Number positions tier by tier and turn nodes and lanes into arrays."""
+def _channels(nodes: list[Node], preferred: dict[str, str]) -> list[str]:
+    """Each node's channel: by kind, except retailers buying from a wholesaler or distributor."""
+    kind = {n.id: n.kind for n in nodes}
+    channels = []
+    for node in nodes:
+        channel = CHANNEL_OF_KIND.get(node.kind, "")
+        upstream = CHANNEL_OF_KIND.get(kind.get(preferred.get(node.id, ""), ""), "")
+        if node.kind == "retailer" and upstream in ("wholesale", "distributor"):
+            channel = upstream
+        channels.append(channel)
+    return channels
+
+
+def sell_price(product: Product, kind: str) -> float:
+    """Unit price a node of ``kind`` charges its buyers for ``product``."""
+    trade = product.trade_prices
+    manufacturer = product.unit_cost if trade.manufacturer is None else trade.manufacturer
+    if kind in ("retailer", "ecommerce"):
+        return product.price
+    if kind == "wholesaler":
+        return manufacturer if trade.wholesaler is None else trade.wholesaler
+    if kind == "distributor":
+        return manufacturer if trade.distributor is None else trade.distributor
+    if kind == "supplier":
+        return product.unit_cost
+    return manufacturer  # plants and warehouses: the manufacturer's own network
+
+
+def compile_topology(scenario: Scenario, carries: dict[str, list[str]] | None = None) -> Topology:
+    """Number positions tier by tier and turn nodes and lanes into arrays.
+
+    Args:
+        scenario: A validated scenario.
+        carries: SKUs stocked per node where a distribution strategy decided them, replacing
+            those nodes' own ``carries``.
+    """
+    carries = carries or {}
     skus = scenario.product_ids()
     sku_index = {s: i for i, s in enumerate(skus)}
     nodes = scenario.nodes
@@ -142,6 +183,12 @@ def compile_topology(scenario: Scenario) -> Topology:
     level = _levels(nodes, scenario.lanes)
     xy = {n.id: (n.location.x, n.location.y) if n.location else None for n in nodes}
 
+    preferred = {
+        n.id: ranked_lanes(n, inbound[n.id], lambda lane: _distance(lane, xy))[0][0][1].origin
+        for n in nodes
+        if n.id in inbound
+    }
+    channel = dict(zip(node_index, _channels(nodes, preferred), strict=True))
     stocking = [n for n in nodes if n.kind != "supplier"]
     ordered = sorted(stocking, key=lambda n: (level[n.id], node_index[n.id]))
 
@@ -155,15 +202,19 @@ def compile_topology(scenario: Scenario) -> Topology:
     node_positions: dict[str, slice] = {}
     for node in ordered:
         assert node.inventory is not None  # guaranteed by validation for stocking kinds
-        carried = node.carries if node.carries is not None else skus
+        carried = carries.get(node.id, node.carries if node.carries is not None else skus)
         start = len(pos_node)
         for sku in sorted(carried, key=sku_index.__getitem__):
             rule = node.inventory.skus.get(sku)
 
             def setting(name: str, rule: StockRule | None = rule, node: Node = node) -> Any:
-                """The SKU's own value of an inventory setting, else the node's."""
+                """The SKU's own value of an inventory setting, else the node's, else its
+                channel's order profile."""
                 own = getattr(rule, name) if rule is not None else None
-                return getattr(node.inventory, name) if own is None else own
+                own = getattr(node.inventory, name) if own is None else own
+                if own is None and channel[node.id] in scenario.channels:
+                    own = getattr(scenario.channels[channel[node.id]], name)  # type: ignore[index]
+                return own
 
             pos_node.append(node_index[node.id])
             pos_sku.append(sku_index[sku])
@@ -171,7 +222,7 @@ def compile_topology(scenario: Scenario) -> Topology:
             pos_order_cost.append(setting("order_cost"))
             pos_policy.append(setting("policy"))
             pos_case_pack.append(setting("case_pack") or 0.0)
-            pos_min_order.append(setting("min_order"))
+            pos_min_order.append(setting("min_order") or 0.0)
         node_positions[node.id] = slice(start, len(pos_node))
 
     pos_node_a = np.asarray(pos_node, dtype=np.int64)
@@ -215,6 +266,8 @@ def compile_topology(scenario: Scenario) -> Topology:
 
     lanes = scenario.lanes
     empty = slice(0, 0)
+    products = scenario.products
+    kinds = {n.id: n.kind for n in nodes}
     return Topology(
         sku_ids=tuple(skus),
         node_ids=tuple(n.id for n in nodes),
@@ -229,8 +282,9 @@ def compile_topology(scenario: Scenario) -> Topology:
         production_lead_time=tuple(n.production.lead_time if n.production else None for n in nodes),
         node_positions=tuple(node_positions.get(n.id, empty) for n in nodes),
         node_tier=np.asarray([n.tier for n in nodes], dtype=np.int64),
-        node_channel=np.asarray([CHANNEL_OF_KIND.get(n.kind, "") for n in nodes], dtype=object),
+        node_channel=np.asarray([channel[n.id] for n in nodes], dtype=object),
         node_allocation=tuple(n.allocation for n in nodes),
+        node_delivery=tuple(n.delivery for n in nodes),
         pos_node=pos_node_a,
         pos_sku=pos_sku_a,
         pos_source=pos_sources[:, 0].copy(),
@@ -245,6 +299,18 @@ def compile_topology(scenario: Scenario) -> Topology:
         pos_policy=tuple(pos_policy),
         pos_case_pack=np.asarray(pos_case_pack, dtype=float),
         pos_min_order=np.asarray(pos_min_order, dtype=float),
+        pos_sell_price=np.asarray(
+            [sell_price(products[k], nodes[n].kind) for n, k in zip(pos_node, pos_sku, strict=True)]
+        ),
+        pos_buy_price=np.asarray(
+            [
+                sell_price(products[k], kinds.get(preferred.get(nodes[n].id, ""), "supplier"))
+                for n, k in zip(pos_node, pos_sku, strict=True)
+            ]
+        ),
+        pos_shelf_life=np.asarray(
+            [products[k].shelf_life or math.inf for k in pos_sku], dtype=float
+        ),
         lane_ids=tuple(lane.id or f"{lane.origin}->{lane.destination}" for lane in lanes),
         lane_origin=np.asarray([node_index[lane.origin] for lane in lanes], dtype=np.int64),
         lane_destination=np.asarray(
@@ -256,5 +322,6 @@ def compile_topology(scenario: Scenario) -> Topology:
         lane_cost_per_unit=np.asarray([lane.cost_per_unit for lane in lanes], dtype=float),
         lane_cost_per_km=np.asarray([lane.cost_per_km for lane in lanes], dtype=float),
         lane_capacity=np.asarray([lane.capacity or math.inf for lane in lanes], dtype=float),
+        lane_cold_chain=np.asarray([lane.cold_chain for lane in lanes], dtype=bool),
         tiers=tuple(tiers),
     )

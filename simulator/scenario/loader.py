@@ -8,8 +8,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from policies.registry import load_entry_points
+from simulator.scenario.customers import Trace
 from simulator.scenario.errors import Problem, ScenarioError, problems_from_validation_error
-from simulator.scenario.models import Scenario, Trace
+from simulator.scenario.models import Scenario
 from simulator.scenario.overlay import load_with_extends
 from simulator.scenario.references import check_references
 from simulator.scenario.traces import read_trace
@@ -54,14 +55,11 @@ def _trace_problems(scenario: Scenario, source: Path | None) -> list[Problem]:
     """Read every demand trace once now, so a bad CSV is reported with the other problems."""
     problems: list[Problem] = []
     base = source.parent if source else None
-    for zone in scenario.demand:
+    for zone in scenario.customer_zones():
         if not isinstance(zone.daily, Trace):
             continue
-        node = scenario.node(zone.node)
-        carried = node.carries if node.carries is not None else scenario.product_ids()
-        skus = list(zone.skus) if zone.skus is not None else carried
         try:
-            read_trace(zone.daily, base, skus)
+            read_trace(zone.daily, base, scenario.zone_skus(zone))
         except ScenarioError as exc:
             problems += exc.problems  # they name the CSV file, line and column
     return problems

@@ -11,69 +11,45 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    model_validator,
-)
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from policies.allocation import FcfsParams
-from policies.registry import ALLOCATION, REPLENISHMENT, Registry
-from simulator.scenario.distributions import (
-    AnyDistribution,
-    Constant,
-    Days,
-    Distribution,
-    constant_shorthand,
+from policies.registry import ALLOCATION, REPLENISHMENT
+from simulator.scenario.base import (
+    Id,
+    Location,
+    NonNegative,
+    Positive,
+    Probability,
+    Section,
+    policy_union,
 )
-
-Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+from simulator.scenario.customers import Channel, DemandZone, Market, MarketZone
+from simulator.scenario.distributions import AnyDistribution, Constant, Distribution
 
 NodeKind = Literal[
     "supplier", "plant", "warehouse", "wholesaler", "distributor", "retailer", "ecommerce"
 ]
 """``supplier`` is an external source with unlimited stock; ``plant`` produces; others stock."""
 
-Channel = Literal["retail", "ecommerce", "wholesale", "distributor"]
-
-
-class Section(BaseModel):
-    """Base of every scenario section: frozen; rejects unknown fields and non-finite numbers."""
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True
-    )
-
-
-def _policy_union(registry: Registry[Any]) -> Any:
-    """The discriminated union of every registered policy's parameters in one family."""
-    models = tuple(registry.params_models())
-    if len(models) == 1:
-        return Annotated[models[0], Field(discriminator="type")]
-    return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
-
-
 if TYPE_CHECKING:
     PolicyParams = BaseModel
     AllocationParams = BaseModel
 else:
-    PolicyParams = _policy_union(REPLENISHMENT)
-    AllocationParams = _policy_union(ALLOCATION)
+    PolicyParams = policy_union(REPLENISHMENT)
+    AllocationParams = policy_union(ALLOCATION)
 
 
-class Location(Section):
-    """Planar coordinates in km."""
+class TradePrices(Section):
+    """Unit prices along the chain. Omitted levels pass goods on at the level above's price."""
 
-    x: float
-    y: float
+    manufacturer: NonNegative | None = Field(
+        None, description="Charged by plants and warehouses to partners; default: unit cost."
+    )
+    wholesaler: NonNegative | None = Field(None, description="Charged by wholesalers.")
+    distributor: NonNegative | None = Field(None, description="Charged by distributors.")
 
 
 class Product(Section):
@@ -88,8 +64,19 @@ class Product(Section):
     weight: NonNegative = 0.0
     shelf_life: Positive | None = Field(
         None,
-        description="Days a unit stays sellable. Perishable stock is not simulated yet: a "
-        "scenario that sets it is rejected rather than run as if stock never expired.",
+        description="Days a unit stays sellable from when it is made or bought from a "
+        "supplier; stock is then held as lots, picked first-expired-first-out, and wasted at "
+        "expiry. Omit for a product that keeps.",
+    )
+    disposal_cost: NonNegative = Field(
+        0.0, description="Cost per unit wasted, on top of its value."
+    )
+    cold_chain: bool = Field(
+        False, description="Needs refrigerated transport: cold-chain lanes only."
+    )
+    trade_prices: TradePrices = Field(
+        default_factory=lambda: TradePrices(),
+        description="Prices each level of the chain charges its buyers; `price` is the consumer's.",
     )
     backorder_cost: NonNegative = Field(0.0, description="Penalty per unit backordered per day.")
     lost_sale_cost: NonNegative = Field(0.0, description="Penalty per unit of lost sales.")
@@ -126,9 +113,13 @@ class Inventory(Section):
     initial: NonNegative = Field(0.0, description="Initial on-hand units per SKU.")
     order_cost: NonNegative = Field(0.0, description="Fixed cost per replenishment order line.")
     case_pack: Positive | None = Field(
-        None, description="Order lines are whole multiples of this many units (a case or pallet)."
+        None,
+        description="Order lines are whole multiples of this many units (a case or pallet); "
+        "omit for the channel's profile, if any.",
     )
-    min_order: NonNegative = Field(0.0, description="Smallest order line, in units.")
+    min_order: NonNegative | None = Field(
+        None, description="Smallest order line, in units; omit for the channel's profile, or 0."
+    )
     skus: dict[Id, StockRule] = Field(default_factory=dict)
 
 
@@ -161,6 +152,22 @@ class Sourcing(Section):
         return self
 
 
+class Delivery(Section):
+    """Home delivery from an e-commerce node: one parcel per customer order."""
+
+    lead_time: Distribution = Field(
+        default_factory=lambda: Constant(value=1.0),
+        description="Days from shipping an order to the customer's door (one draw per day).",
+    )
+    promise: NonNegative = Field(2.0, description="Promised days from order to delivery.")
+    cost_per_parcel: NonNegative = 0.0
+    patience: Positive | None = Field(
+        None,
+        description="Days a market customer waits for a backordered online order before "
+        "cancelling (a sale lost to late delivery); omit to wait until delivered.",
+    )
+
+
 class Node(Section):
     """A facility. Its suppliers are the origins of the lanes that end at it."""
 
@@ -181,6 +188,10 @@ class Node(Section):
     sourcing: Sourcing | None = Field(
         None, description="Needed when several lanes end at this node: how to pick a supplier."
     )
+    territory: Id | None = Field(None, description="Region label, for territorial strategies.")
+    delivery: Delivery | None = Field(
+        None, description="E-commerce only: home delivery of the customer orders it fills."
+    )
 
     @model_validator(mode="after")
     def _kind_fits(self) -> Node:
@@ -193,6 +204,8 @@ class Node(Section):
             raise ValueError("a plant needs a production section")
         if self.kind != "plant" and self.production is not None:
             raise ValueError("only plants have a production section")
+        if self.kind != "ecommerce" and self.delivery is not None:
+            raise ValueError("only e-commerce nodes have a delivery section")
         return self
 
 
@@ -210,85 +223,21 @@ class Lane(Section):
         None, description="km; omit for the straight-line distance between the node locations."
     )
     capacity: Positive | None = Field(None, description="Units per day; omit for unlimited.")
+    cold_chain: bool = Field(False, description="Refrigerated: may carry cold-chain products.")
 
 
-class Trace(Section):
-    """Daily quantities read from a CSV file (columns ``day`` and one per SKU id, or ``quantity``).
+class ChannelProfile(Section):
+    """How one channel orders: customers' order sizes and partners' replenishment lot sizes."""
 
-    The path is relative to the scenario file. Days beyond the trace repeat it cyclically.
-    """
-
-    dist: Literal["trace"] = "trace"
-    file: str
-
-
-DailyModel = Annotated[
-    Annotated[AnyDistribution | Trace, Field(discriminator="dist")],
-    BeforeValidator(constant_shorthand),
-]
-
-
-class OrderStream(Section):
-    """Event path: each SKU receives a Poisson stream of customer orders."""
-
-    rate: Positive = Field(description="Orders per day per SKU.")
-    size: Distribution = Field(
-        default_factory=lambda: Constant(value=1.0), description="Units per order."
+    order_size: Distribution | None = Field(
+        None, description="Units per customer order for zones of this channel (see order_size)."
     )
-
-
-class Seasonality(Section):
-    """Multipliers on the mean: weekly profile (day 0 is a Monday) and an annual cosine wave."""
-
-    weekly: list[NonNegative] | None = Field(None, min_length=7, max_length=7)
-    annual_amplitude: Probability = 0.0
-    annual_peak_day: NonNegative = 0.0
-
-
-class Promotion(Section):
-    """Multiplies demand by ``multiplier`` on days ``[start, end)`` (optionally only some SKUs)."""
-
-    start: Days
-    end: Days
-    multiplier: NonNegative
-    skus: list[Id] | None = None
-
-    @model_validator(mode="after")
-    def _window(self) -> Promotion:
-        if self.end <= self.start:
-            raise ValueError(f"end must be after start (got start={self.start}, end={self.end})")
-        return self
-
-
-class DemandZone(Section):
-    """Customers of one channel served by one node."""
-
-    id: Id
-    node: Id
-    channel: Channel = "retail"
-    location: Location | None = None
-    skus: list[Id] | dict[Id, NonNegative] | None = Field(
-        None,
-        description="SKUs demanded (all carried by the node if omitted); a mapping gives "
-        "a multiplier on the mean per SKU.",
+    min_order: NonNegative | None = Field(
+        None, description="Smallest replenishment line of nodes buying for this channel."
     )
-    daily: DailyModel | None = Field(None, description="Fast path: daily quantity per SKU.")
-    orders: OrderStream | None = Field(None, description="Event path: individual orders.")
-    seasonality: Seasonality | None = None
-    trend: float = Field(0.0, ge=-0.01, le=0.01, description="Linear growth of the mean per day.")
-    promotions: list[Promotion] = Field(default_factory=list)
-    unmet: Literal["backorder", "lost"] = "backorder"
-    patience: Positive | None = Field(
-        None, description="Days a backordered customer waits before the sale is lost."
+    case_pack: Positive | None = Field(
+        None, description="Replenishment lines of those nodes are whole multiples of this."
     )
-
-    @model_validator(mode="after")
-    def _one_model(self) -> DemandZone:
-        if (self.daily is None) == (self.orders is None):
-            raise ValueError("give exactly one of 'daily' (fast path) or 'orders' (event path)")
-        if self.patience is not None and self.unmet == "lost":
-            raise ValueError("patience only applies when unmet demand is backordered")
-        return self
 
 
 class Scenario(Section):
@@ -308,9 +257,19 @@ class Scenario(Section):
     products: list[Product] = Field(min_length=1)
     nodes: list[Node] = Field(min_length=1)
     lanes: list[Lane] = Field(default_factory=list)
-    demand: list[DemandZone] = Field(min_length=1)
+    demand: list[DemandZone] = Field(default_factory=list)
+    market: Market | None = Field(None, description="Customers who choose their outlets.")
+    channels: dict[Channel, ChannelProfile] = Field(
+        default_factory=dict, description="Order profile per channel."
+    )
 
     _source: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _has_customers(self) -> Scenario:
+        if not self.demand and self.market is None:
+            raise ValueError("give customers: a demand section, a market section, or both")
+        return self
 
     @property
     def source(self) -> Path | None:
@@ -336,6 +295,29 @@ class Scenario(Section):
 
         data = merge_overrides(self.to_dict(), overrides)
         return scenario_from_data(data, source=self._source)
+
+    def customer_zones(self) -> list[DemandZone | MarketZone]:
+        """Every customer zone: the demand zones, then the market's."""
+        return [*self.demand, *(self.market.customers if self.market else [])]
+
+    def zone_skus(self, zone: DemandZone | MarketZone) -> list[str]:
+        """The SKUs a zone asks for: its own list, else what its node carries (a demand zone)
+        or every product (a market zone, whose outlets are decided by the strategy)."""
+        if zone.skus is not None:
+            return list(zone.skus)
+        if isinstance(zone, DemandZone):
+            carried = self.node(zone.node).carries
+            if carried is not None:
+                return list(carried)
+        return self.product_ids()
+
+    def order_size(self, zone: DemandZone | MarketZone) -> AnyDistribution | None:
+        """Units per customer order of a zone: its own law, else its channel's profile (market
+        zones buy in stores: the retail profile). ``None``: the daily law counts units."""
+        if zone.order_size is not None:
+            return zone.order_size
+        profile = self.channels.get(zone.channel if isinstance(zone, DemandZone) else "retail")
+        return profile.order_size if profile is not None else None
 
     def product_ids(self) -> list[str]:
         return [p.id for p in self.products]

@@ -15,42 +15,55 @@ from typing import Any, get_args
 from pydantic import BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
-from policies.registry import ALLOCATION, REPLENISHMENT
+from policies.registry import ALLOCATION, DISTRIBUTION, REPLENISHMENT
+from simulator.scenario.base import Id, Location
+from simulator.scenario.customers import (
+    DemandZone,
+    Market,
+    MarketZone,
+    OrderStream,
+    Promotion,
+    Reaction,
+    Seasonality,
+    Trace,
+)
 from simulator.scenario.distributions import AnyDistribution, Constant
 from simulator.scenario.models import (
-    DemandZone,
-    Id,
+    ChannelProfile,
+    Delivery,
     Inventory,
     Lane,
-    Location,
     Node,
-    OrderStream,
     Processing,
     Product,
     Production,
-    Promotion,
     Scenario,
-    Seasonality,
     Sourcing,
     StockRule,
-    Trace,
+    TradePrices,
 )
 
 SECTIONS: tuple[type[BaseModel], ...] = (
     Scenario,
     Product,
+    TradePrices,
     Node,
     Inventory,
     StockRule,
     Processing,
     Production,
     Sourcing,
+    Delivery,
     Lane,
+    ChannelProfile,
     DemandZone,
     OrderStream,
     Trace,
     Seasonality,
     Promotion,
+    Market,
+    MarketZone,
+    Reaction,
     Location,
 )
 """Models documented in their own section, in reading order (top-down through a file)."""
@@ -90,6 +103,15 @@ Chosen by `type` in a node's `allocation`: how the node shares scarce stock amon
 waiting for it (each line gets at most what it asks, the node gives at most what it has)."""
 
 _ALLOCATION_LINK = "[allocation rule](#allocation-rules)"
+
+_STRATEGIES_INTRO = """\
+## Distribution strategies
+
+Chosen by `type` in `market.strategy` (or per SKU in `market.sku_strategies`): which candidate
+outlets carry the products and which customer zones each may serve. Customers buy at the nearest
+outlet that serves them within `market.reach`."""
+
+_STRATEGY_LINK = "[distribution strategy](#distribution-strategies)"
 _NUMBER_BOUNDS = (
     ("minimum", "≥"),
     ("exclusiveMinimum", ">"),
@@ -211,6 +233,8 @@ def render_reference() -> str:
     links |= {model.__name__: _POLICY_LINK for model in policies.values()}
     rules = {name: ALLOCATION.params_model(name) for name in ALLOCATION.names()}
     links |= {model.__name__: _ALLOCATION_LINK for model in rules.values()}
+    strategies = {name: DISTRIBUTION.params_model(name) for name in DISTRIBUTION.names()}
+    links |= {model.__name__: _STRATEGY_LINK for model in strategies.values()}
     types = _TypeNames(links, id_schema["pattern"])
     id_rule = (
         f"{id_schema['minLength']} to {id_schema['maxLength']} characters matching "
@@ -227,4 +251,8 @@ def render_reference() -> str:
     parts += [_section(model, f"### {name}", types, tag="type") for name, model in policies.items()]
     parts.append(_ALLOCATION_INTRO)
     parts += [_section(model, f"### {name}", types, tag="type") for name, model in rules.items()]
+    parts.append(_STRATEGIES_INTRO)
+    parts += [
+        _section(model, f"### {name}", types, tag="type") for name, model in strategies.items()
+    ]
     return "\n\n".join(parts) + "\n"

@@ -163,14 +163,100 @@ def _demand_checks(
         for s in wanted or []:
             if s not in carried:
                 issues.append((("demand", i, "skus", s), f"'{node_id}' does not carry SKU '{s}'"))
-        for j, promo in enumerate(zone.get("promotions") or []):
-            if isinstance(promo, dict):
-                for k, s in enumerate(promo.get("skus") or []):
-                    if s not in skus:
-                        issues.append(
-                            (("demand", i, "promotions", j, "skus", k), f"unknown SKU '{s}'")
-                        )
+        issues += _promotion_checks(zone, ("demand", i), skus)
     return issues
+
+
+def _cold_chain_checks(
+    data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: set[str]
+) -> list[Issue]:
+    """Products that need refrigeration may only travel on cold-chain lanes."""
+    cold = {p["id"] for _, p in _items(data, "products") if p.get("cold_chain") is True}
+    issues: list[Issue] = []
+    for i, lane in _items(data, "lanes"):
+        dest = nodes.get(lane.get("to"))  # type: ignore[arg-type]
+        if dest is None or lane.get("cold_chain") is True:
+            continue
+        needing = sorted(cold & set(dest.get("carries") or skus))
+        if needing:
+            message = f"carries cold-chain products {needing}: set cold_chain: true"
+            issues.append((("lanes", i, "cold_chain"), message))
+    return issues
+
+
+def _market_checks(
+    data: dict[str, Any], market: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: set[str]
+) -> list[Issue]:
+    """Outlets exist, stock and have a place; the online node sells online; ids are known."""
+    issues: list[Issue] = []
+    here = ("market",)
+    listed = market.get("outlets")
+    if isinstance(listed, list):
+        outlets = [o for o in listed if isinstance(o, str)]
+        for j, outlet in enumerate(outlets):
+            kind = nodes.get(outlet, {}).get("kind")
+            if outlet not in nodes:
+                issues.append(((*here, "outlets", j), f"unknown node '{outlet}'"))
+            elif kind in ("supplier", "plant"):
+                issues.append(((*here, "outlets", j), f"a {kind} cannot be an outlet"))
+    else:
+        outlets = [n for n, node in nodes.items() if node.get("kind") == "retailer"]
+        if not outlets:
+            issues.append((here, "no retailer to serve the market: list its outlets"))
+    issues += [
+        ((*here, "outlets"), f"outlet '{o}' needs a location")
+        for o in outlets
+        if o in nodes and not isinstance(nodes[o].get("location"), dict)
+    ]
+    online = market.get("online")
+    if isinstance(online, str) and nodes.get(online, {}).get("kind") != "ecommerce":
+        issues.append(((*here, "online"), f"'{online}' is not an e-commerce node"))
+    issues += [
+        ((*here, "performance", o), f"'{o}' is not an outlet of the market")
+        for o in market.get("performance") or {}
+        if o not in outlets
+    ]
+    strategies: list[tuple[tuple[str | int, ...], Any]] = [
+        ((*here, "strategy"), market.get("strategy"))
+    ]
+    per_sku = market.get("sku_strategies")
+    if isinstance(per_sku, dict):
+        issues += [
+            ((*here, "sku_strategies", s), f"unknown SKU '{s}'") for s in per_sku if s not in skus
+        ]
+        strategies += [((*here, "sku_strategies", s), v) for s, v in per_sku.items()]
+    for path, strategy in strategies:
+        if isinstance(strategy, dict):
+            for key in ("outlets", "partners"):
+                issues += [
+                    ((*path, key, j), f"'{o}' is not an outlet of the market")
+                    for j, o in enumerate(strategy.get(key) or [])
+                    if o not in outlets
+                ]
+    zone_ids = [z.get("id") for _, z in _items(data, "demand")]
+    customers = [(i, z) for i, z in enumerate(market.get("customers") or []) if isinstance(z, dict)]
+    taken = Counter([*zone_ids, *(z.get("id") for _, z in customers)])
+    for i, zone in customers:
+        path = (*here, "customers", i)
+        if taken.get(zone.get("id"), 0) > 1:
+            issues.append(((*path, "id"), f"duplicate zone id '{zone.get('id')}'"))
+        issues += [
+            ((*path, "skus", s), f"unknown SKU '{s}'")
+            for s in zone.get("skus") or []
+            if s not in skus
+        ]
+        issues += _promotion_checks(zone, path, skus)
+    return issues
+
+
+def _promotion_checks(zone: dict[str, Any], path: DocPath, skus: set[str]) -> list[Issue]:
+    return [
+        ((*path, "promotions", j, "skus", k), f"unknown SKU '{s}'")
+        for j, promo in enumerate(zone.get("promotions") or [])
+        if isinstance(promo, dict)
+        for k, s in enumerate(promo.get("skus") or [])
+        if s not in skus
+    ]
 
 
 def check_references(data: Any) -> list[Issue]:
@@ -185,11 +271,10 @@ def check_references(data: Any) -> list[Issue]:
     issues += _node_checks(data, skus)
     issues += _lane_checks(data, nodes, skus)
     issues += _demand_checks(data, nodes, skus)
-    issues += [
-        (("products", i, "shelf_life"), "perishable stock (shelf_life) is not simulated yet")
-        for i, product in _items(data, "products")
-        if product.get("shelf_life") is not None
-    ]
+    issues += _cold_chain_checks(data, nodes, skus)
+    market = data.get("market")
+    if isinstance(market, dict):
+        issues += _market_checks(data, market, nodes, skus)
     horizon, warmup = data.get("horizon", 365), data.get("warmup", 0)
     if isinstance(horizon, int | float) and isinstance(warmup, int | float) and warmup >= horizon:
         issues.append(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.scenario.customers import Trace
 from simulator.scenario.errors import Problem, ScenarioError
-from simulator.scenario.models import Trace
 
 
 def read_trace(trace: Trace, base: Path | None, skus: list[str]) -> dict[str, np.ndarray]:
