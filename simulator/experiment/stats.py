@@ -37,10 +37,26 @@ HIGHER_IS_BETTER: dict[str, bool] = {
     "units_sold": True,
     "revenue": True,
     "gross_margin": True,
+    "manufacturer_revenue": True,
+    "manufacturer_margin": True,
+    "partner_margin": True,
+    "trade_revenue": True,
+    "trade_margin": True,
+    "otif": True,
+    "coverage": True,
+    "shelf_life_at_sale": True,
     "inventory_turns": True,
     # Shortage, stock, time, variability and cost: less is better.
     "lost_sales": False,
     "lost_sales_rate": False,
+    "lost_sales_no_coverage": False,
+    "lost_sales_stockout": False,
+    "lost_sales_late": False,
+    "waste_units": False,
+    "waste_rate": False,
+    "waste_cost": False,
+    "delivery_cost": False,
+    "cold_chain_cost": False,
     "backorders_mean": False,
     "backorders_max": False,
     "on_hand_mean": False,
@@ -59,11 +75,12 @@ HIGHER_IS_BETTER: dict[str, bool] = {
 
 Neutral KPIs (:data:`NEUTRAL_METRICS`) are deliberately absent, so ``HIGHER_IS_BETTER[name]``
 raises ``KeyError`` for them: customer demand is an input the policy does not choose, and
-ranking variants by it would be meaningless. Call :func:`probability_best` with an explicit
+ranking variants by it would be meaningless; more substitution means both more stockouts and
+fewer customers lost to them. Call :func:`probability_best` with an explicit
 direction if one really is wanted.
 """
 
-NEUTRAL_METRICS: frozenset[str] = frozenset({"demand"})
+NEUTRAL_METRICS: frozenset[str] = frozenset({"demand", "substitution_rate"})
 """KPIs with no better direction; together with ``HIGHER_IS_BETTER`` they cover every KPI."""
 
 

@@ -22,7 +22,10 @@ from simulator.metrics.operations import DEFINITIONS as OPERATIONS_DEFINITIONS
 from simulator.metrics.operations import add_operations_kpis
 from simulator.metrics.service import DEFINITIONS as SERVICE_DEFINITIONS
 from simulator.metrics.service import add_service_kpis
+from simulator.metrics.trade import DEFINITIONS as TRADE_DEFINITIONS
+from simulator.metrics.trade import add_trade_kpis
 from simulator.network.demand import CHANNELS
+from simulator.network.topology import sell_price
 
 if TYPE_CHECKING:
     from simulator.result import Result
@@ -34,6 +37,7 @@ KPI_DEFINITIONS: dict[str, str] = {
     **SERVICE_DEFINITIONS,
     **OPERATIONS_DEFINITIONS,
     **COST_DEFINITIONS,
+    **TRADE_DEFINITIONS,
 }
 """Metric name -> one-line definition with its unit and, for costs, when they accrue."""
 
@@ -87,7 +91,9 @@ class KpiContext:
                 "echelon": self.node_tier,
             },
         }
-        self.customer_facing = np.bincount(dem.stream_pos, minlength=topo.n_positions) > 0
+        # Positions some customers ask of: a first choice with reach, or a substitute.
+        asks = np.abs(dem.stream_reach) > 0
+        self.customer_facing = np.bincount(dem.stream_pos[asks], minlength=topo.n_positions) > 0
         self._rows: list[tuple[str, np.ndarray, str, np.ndarray]] = []
 
     def keys(self, entity: Entity, scope: Scope) -> np.ndarray:
@@ -109,6 +115,13 @@ class KpiContext:
     ) -> np.ndarray:
         """Which ids of ``scope`` hold at least one entity (of those ``where`` selects)."""
         return self.sum(entity, scope, 1.0 if where is None else where) > 0
+
+    @cached_property
+    def manufacturer_price(self) -> np.ndarray:
+        """The manufacturer's trade price per SKU index (unit cost where none is set)."""
+        return np.asarray(
+            [sell_price(p, "plant") for p in self.scenario.products], dtype=np.float64
+        )
 
     def product(self, field: str) -> np.ndarray:
         """A numeric product attribute (``price``, ``unit_cost``, ...) per SKU index."""
@@ -170,6 +183,7 @@ def compute_kpis(result: Result) -> pd.DataFrame:
     add_service_kpis(context)
     add_operations_kpis(context)
     add_cost_kpis(context)
+    add_trade_kpis(context)
     return context.table()
 
 

@@ -50,8 +50,9 @@ def position_series(result: Result) -> pd.DataFrame:
 def conservation_audit(result: Result) -> pd.DataFrame:
     """Check that no unit appears or vanishes, per position and over the network's lanes.
 
-    Position rows: ``imbalance = initial + received - issued - on_hand`` over the whole run
-    (``issued`` counts units to customers and to downstream nodes; ``on_hand`` is final), and
+    Position rows: ``imbalance = initial + received - issued - wasted - on_hand`` over the
+    whole run (``issued`` counts units to customers and to downstream nodes; ``wasted``,
+    perishable units that expired there or on the way there; ``on_hand`` is final), and
     ``in_transit``, the units shipped to the position that had not arrived at the end.
 
     The last row (node ``network``, sku ``all``) sums the position columns and checks the
@@ -63,7 +64,7 @@ def conservation_audit(result: Result) -> pd.DataFrame:
         result: A finished run.
 
     Returns:
-        Columns ``node, sku, initial, received, issued, on_hand, imbalance, in_transit,
+        Columns ``node, sku, initial, received, issued, wasted, on_hand, imbalance, in_transit,
         shipped, transit_imbalance``; every imbalance should be 0 up to rounding.
     """
     rec, topo = result.records, result.network.topology
@@ -71,10 +72,15 @@ def conservation_audit(result: Result) -> pd.DataFrame:
         "initial": topo.pos_initial,
         "received": rec.total_received,
         "issued": rec.total_issued,
+        "wasted": rec.total_wasted,
         "on_hand": result.final_on_hand,
     }
     columns["imbalance"] = (
-        columns["initial"] + columns["received"] - columns["issued"] - columns["on_hand"]
+        columns["initial"]
+        + columns["received"]
+        - columns["issued"]
+        - columns["wasted"]
+        - columns["on_hand"]
     )
     columns["in_transit"] = result.final_in_transit
     totals = {name: float(values.sum()) for name, values in columns.items()}

@@ -24,15 +24,28 @@ DEFINITIONS: dict[str, str] = {
     "ordering_cost": "Replenishment lines placed in the window x the position's order cost "
     "(money; accrues when a line is placed).",
     "transport_cost": "Cost of shipments leaving in the window (per shipment + per unit x units "
-    "+ per km x distance; production is free), charged to the receiving node (money; not "
-    "split by SKU).",
+    "+ per km x distance; production is free), charged to the receiving node, plus "
+    "delivery_cost (money; not split by SKU).",
+    "delivery_cost": "Home-delivery parcels of e-commerce customer orders x cost per parcel; "
+    "parcels = units delivered / the zone's mean order size (money; accrues on delivery).",
+    "cold_chain_cost": "The part of transport_cost on cold-chain lanes (money).",
+    "waste_cost": "Units wasted x (unit cost + disposal cost) (money; accrues at expiry).",
     "shortage_cost": "Customer backordered unit-days x backorder cost + lost units x lost-sale "
     "cost, charged to the node customers buy at (money; backorders accrue daily at end of "
     "day, lost sales when lost).",
-    "total_cost": "holding_cost + ordering_cost + transport_cost + shortage_cost (money; not "
-    "at SKU scope, where transport is not defined).",
+    "total_cost": "holding_cost + ordering_cost + transport_cost + shortage_cost + waste_cost "
+    "(money; not at SKU scope, where transport is not defined).",
     "cost_per_day": "Network total_cost / KPI days (money per day).",
 }
+
+
+def _delivery_cost(ctx: KpiContext) -> np.ndarray:
+    """Parcel costs per node: units delivered to customers at nodes with home delivery."""
+    topo, dem, rec = ctx.topology, ctx.demand, ctx.records
+    per_parcel = np.asarray([d.cost_per_parcel if d else 0.0 for d in topo.node_delivery])
+    parcels = (rec.stream_filled_now + rec.stream_served_late) / dem.stream_order_size
+    node = topo.pos_node[dem.stream_pos]
+    return np.bincount(node, weights=parcels * per_parcel[node], minlength=len(topo.node_ids))
 
 
 def add_cost_kpis(ctx: KpiContext) -> None:
@@ -50,23 +63,30 @@ def add_cost_kpis(ctx: KpiContext) -> None:
         rec.stream_backlog_days * ctx.product("backorder_cost")[sku]
         + rec.stream_lost * ctx.product("lost_sale_cost")[sku]
     )
+    waste = rec.pos_wasted * (ctx.product("unit_cost") + ctx.product("disposal_cost"))[topo.pos_sku]
+    n_nodes = len(topo.node_ids)
     shipments = rec.shipments
     in_window = rec.in_window(shipments.column("day"))
-    transport = np.bincount(
-        shipments.column("node")[in_window],
-        weights=shipments.column("cost")[in_window],
-        minlength=len(topo.node_ids),
-    )
+    lane = shipments.column("lane")[in_window]
+    node = shipments.column("node")[in_window]
+    cost = shipments.column("cost")[in_window]
+    cold = np.append(topo.lane_cold_chain, False)[np.where(lane >= 0, lane, -1)]
+    delivery = _delivery_cost(ctx)
+    transport = np.bincount(node, weights=cost, minlength=n_nodes) + delivery
+    cold_chain = np.bincount(node, weights=cost * cold, minlength=n_nodes)
     for scope in COST_SCOPES:
         present = ctx.population("position", scope)
         costs = {
             "holding_cost": ctx.sum("position", scope, holding),
             "ordering_cost": ctx.sum("position", scope, ordering),
             "shortage_cost": ctx.sum("stream", scope, shortage),
+            "waste_cost": ctx.sum("position", scope, waste),
         }
         if scope != "sku":
             costs["transport_cost"] = ctx.sum("node", scope, transport)
             costs["total_cost"] = sum(costs.values(), np.zeros(len(ctx.ids[scope])))
+            costs["delivery_cost"] = ctx.sum("node", scope, delivery)
+            costs["cold_chain_cost"] = ctx.sum("node", scope, cold_chain)
         for metric, value in costs.items():
             ctx.add(scope, metric, value, present=present)
         if scope == "network":

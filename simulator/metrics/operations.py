@@ -23,6 +23,8 @@ LINE_SCOPES: tuple[Scope, ...] = ("network", "node", "echelon")
 CUSTOMER_AVERAGED: frozenset[Scope] = frozenset({"network", "sku"})
 _EPS = 1e-9  # the engine's tolerance: stock below it counts as none
 CYCLE_QUANTILE = 0.95
+PERISHABLE_ONLY: frozenset[str] = frozenset({"waste_rate", "shelf_life_at_sale"})
+"""KPIs with rows only where some position holds a perishable product."""
 
 DEFINITIONS: dict[str, str] = {
     "cycle_service_level": "Share of position-days ending with no backorder (customer or "
@@ -36,6 +38,10 @@ DEFINITIONS: dict[str, str] = {
     "unit, over completed lines placed in the window (days).",
     "order_cycle_time_p95": "95th percentile (linear interpolation) of the same line cycle "
     "times (days).",
+    "waste_units": "Perishable units that expired in stock or in transit to the scope (units).",
+    "waste_rate": "waste_units / (waste_units + units issued) (ratio, 0-1; perishables only).",
+    "shelf_life_at_sale": "Mean days of shelf life left on perishable units sold to customers "
+    "(days; NaN without perishable sales).",
     "bullwhip": "Variance of the echelon's daily orders / variance of the daily demand it "
     "receives, both summed over its nodes (ratio; NaN if demand is constant).",
 }
@@ -54,14 +60,23 @@ def add_operations_kpis(ctx: KpiContext) -> None:
 
 
 def _inventory(ctx: KpiContext) -> None:
-    shipped = ctx.records.pos_shipped
+    rec = ctx.records
+    perishable = np.isfinite(ctx.topology.pos_shelf_life)
     for scope in POSITION_SCOPES:
         present = ctx.population("position", scope)
         held = ctx.sum("position", scope, ctx.on_hand_days)  # unit-days
-        issued = ctx.sum("position", scope, shipped)
+        issued = ctx.sum("position", scope, rec.pos_shipped)
         ctx.add(scope, "on_hand_mean", held, ctx.days, present=present)
         ctx.add(scope, "inventory_turns", issued * DAYS_PER_YEAR, held, present=present)
         ctx.add(scope, "days_of_supply", held, issued, present=present)
+        fresh = ctx.population("position", scope, perishable)
+        wasted = ctx.sum("position", scope, rec.pos_wasted)
+        fresh_issued = ctx.sum("position", scope, rec.pos_shipped * perishable)
+        ctx.add(scope, "waste_units", wasted, present=present)
+        ctx.add(scope, "waste_rate", wasted, wasted + fresh_issued, present=fresh)
+        sold = ctx.sum("position", scope, rec.pos_sold * perishable)
+        life = ctx.sum("position", scope, rec.pos_life_sold)
+        ctx.add(scope, "shelf_life_at_sale", life, sold, present=fresh)
 
 
 def _position_service(ctx: KpiContext) -> None:

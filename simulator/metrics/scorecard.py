@@ -1,6 +1,6 @@
 """Partner scorecard: one ranked row per distributor, wholesaler, retailer and e-commerce node.
 
-Figures the KPI table already holds (revenue, gross margin, customers' fill rate, inventory
+Figures the KPI table already holds (trade revenue and margin, customers' fill rate, inventory
 turns) are read from its ``node`` scope. The rest come from the run's records over the same KPI
 window: units issued, end-of-day on hand, completed replenishment lines and daily orders. The
 definitions are in ``SCORECARD_DEFINITIONS`` and, in long form, in docs/kpis.md.
@@ -25,8 +25,9 @@ PARTNER_KINDS: tuple[str, ...] = ("distributor", "wholesaler", "retailer", "ecom
 SCORECARD_DEFINITIONS: dict[str, str] = {
     "sales_units": "Units issued in the KPI window: sold to customers plus shipped to "
     "downstream nodes (units).",
-    "revenue": "Customer revenue at the node, the KPI table's revenue; 0 without customers.",
-    "gross_margin": "The KPI table's gross_margin; 0 without customers (money).",
+    "revenue": "The node's sales at its selling price, the KPI table's trade_revenue (money).",
+    "gross_margin": "Its margin on them over its buying price, the KPI table's trade_margin "
+    "(money).",
     "fill_rate_given": "With customers: their unit fill rate (the KPI fill_rate). Without: "
     "units its downstream buyers received from it on time in full / units they ordered from it "
     "(ratio, 0-1; NaN without demand).",
@@ -62,7 +63,7 @@ def scorecard(result: Result) -> pd.DataFrame:
     table = result.kpis
     kpis = table[table.scope == "node"].pivot(index="id", columns="metric", values="value")
     kpis = kpis.reindex(
-        index=ids, columns=["revenue", "gross_margin", "fill_rate", "inventory_turns"]
+        index=ids, columns=["trade_revenue", "trade_margin", "fill_rate", "inventory_turns"]
     )
 
     on_time_units, ordered, on_time_lines, lines, given_on_time = _replenishment(ctx)
@@ -75,8 +76,8 @@ def scorecard(result: Result) -> pd.DataFrame:
             "node": ids,
             "kind": [topo.node_kind[n] for n in partners],
             "sales_units": ctx.sum("position", "node", ctx.records.pos_shipped)[partners],
-            "revenue": kpis["revenue"].fillna(0.0).to_numpy(),
-            "gross_margin": kpis["gross_margin"].fillna(0.0).to_numpy(),
+            "revenue": kpis["trade_revenue"].fillna(0.0).to_numpy(),
+            "gross_margin": kpis["trade_margin"].fillna(0.0).to_numpy(),
             "fill_rate_given": np.where(
                 has_customers[partners], kpis["fill_rate"].to_numpy(), downstream[partners]
             ),

@@ -49,6 +49,7 @@ class DemandStreams:
     stream_patience: np.ndarray  # days, inf when customers wait forever
     stream_weight: np.ndarray  # multiplier on the zone's base model (SKU mix x strategy)
     stream_reach: np.ndarray  # share of the drawn demand that reaches the outlet
+    stream_covered: np.ndarray  # bool: a first stream with an outlet within reach
     stream_next: np.ndarray  # stream tried next at a stockout, -1 for none
     stream_online: np.ndarray  # online stream tried at a stockout, -1 for none
     stream_p_next: np.ndarray
@@ -78,6 +79,7 @@ class _Stream:
     pos: int
     weight: float = 0.0
     reach: float = -1.0  # substitutes: -1
+    covered: bool = True
     lost: bool = False
     patience: float = math.inf
     price_factor: float = 1.0
@@ -151,6 +153,7 @@ def compile_demand(
         stream_patience=np.asarray([s.patience for s in streams], dtype=float),
         stream_weight=np.asarray([s.weight for s in streams], dtype=float),
         stream_reach=reach,
+        stream_covered=np.asarray([s.covered and s.reach >= 0 for s in streams], dtype=bool),
         stream_next=np.asarray([s.next for s in streams], dtype=np.int64),
         stream_online=np.asarray([s.online for s in streams], dtype=np.int64),
         stream_p_next=np.asarray([s.p_next for s in streams], dtype=float),
@@ -204,6 +207,7 @@ def _market_streams(
                     at,
                     weight * plan.demand_factor[sku],
                     reach,
+                    covered=bool(routes),
                     lost=bool(routes),
                     patience=patience,
                     price_factor=factor,

@@ -1,8 +1,9 @@
 """The partner scorecard on a tiny deterministic network, derived by hand, and on the quickstart.
 
 The tiny network: an external supplier feeds a distributor ("dist": base stock 40, 40 on hand),
-which feeds two retailers over lanes of lead time 1. One SKU ("widget": unit cost 2, price 5);
-each retailer's customers ask for a constant 5 units a day. "north" is well stocked (base stock
+which feeds two retailers over lanes of lead time 1. One SKU ("widget": unit cost 2, the
+distributor's trade price 2.5, consumer price 5); each retailer's customers ask for a constant
+5 units a day. "north" is well stocked (base stock
 15, 15 on hand); "south" is under-stocked (base stock 15, 5 on hand) and its lane carries at
 most 10 units a day. Timing as in tests/metrics/test_kpis_exact.py: a line ordered on day d
 that ships at once arrives at the start of day d + 2, a cycle time of 1 day, the nominal one.
@@ -43,7 +44,14 @@ def partners(*, warmup: int = 0, south_unmet: str = "backorder") -> Result:
         "horizon": 10,
         "warmup": warmup,
         "seed": 0,
-        "products": [{"id": "widget", "unit_cost": 2.0, "price": 5.0}],
+        "products": [
+            {
+                "id": "widget",
+                "unit_cost": 2.0,
+                "price": 5.0,
+                "trade_prices": {"distributor": 2.5},
+            }
+        ],
         "nodes": [
             {"id": "supplier", "kind": "supplier"},
             {"id": "dist", "kind": "distributor", "inventory": inventory(40, 40)},
@@ -89,7 +97,7 @@ def test_hand_derived_scorecard() -> None:
         {
             "sales_units": 50,
             "revenue": 250,
-            "gross_margin": 150,
+            "gross_margin": 50 * (5 - 2.5),
             "fill_rate_given": 1.0,
             "fill_rate_received": 1.0,
             "on_time_delivery": 1.0,
@@ -104,7 +112,7 @@ def test_hand_derived_scorecard() -> None:
         {
             "sales_units": 50,
             "revenue": 250,
-            "gross_margin": 150,
+            "gross_margin": 50 * (5 - 2.5),
             "fill_rate_given": 45 / 50,
             "fill_rate_received": 45 / 60,
             "on_time_delivery": 9 / 10,
@@ -113,12 +121,13 @@ def test_hand_derived_scorecard() -> None:
         },
     )
     # No customers: it gave what its retailers received on time, 50 + 45 of 50 + 60 units.
+    # It sells at its trade price and buys from the supplier at unit cost.
     assert_row(
         got["dist"],
         {
             "sales_units": 110,
-            "revenue": 0,
-            "gross_margin": 0,
+            "revenue": 110 * 2.5,
+            "gross_margin": 110 * (2.5 - 2),
             "fill_rate_given": 95 / 110,
             "fill_rate_received": 1.0,
             "on_time_delivery": 1.0,
@@ -207,7 +216,14 @@ def test_split_lines_are_judged_by_their_own_lane_and_credit_their_supplier() ->
     data = {
         "name": "split",
         "horizon": 20,
-        "products": [{"id": "widget", "unit_cost": 2.0, "price": 5.0}],
+        "products": [
+            {
+                "id": "widget",
+                "unit_cost": 2.0,
+                "price": 5.0,
+                "trade_prices": {"distributor": 2.5},
+            }
+        ],
         "nodes": [
             {"id": "supplier", "kind": "supplier"},
             {"id": "west", "kind": "distributor", "inventory": stock},
