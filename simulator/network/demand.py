@@ -126,17 +126,21 @@ def compile_demand(
     stream_pos = np.asarray([s.pos for s in streams], dtype=np.int64)
     # A DC selling to a market directly sells through the retail channel.
     channel_of = [CHANNELS.index(c or "retail") for c in topology.node_channel[topology.pos_node]]
-    # Demand zones name their channel; market streams take their outlet's.
+    # A demand zone may name its channel, else it has its node's; market zones shop in stores
+    # (their order profile is retail's) and each stream sells through its outlet's channel.
+    zone_channel = [
+        z.channel or topology.node_channel[node_index[z.node]] or "retail" for z in scenario.demand
+    ] + ["retail"] * (len(zones) - len(scenario.demand))
     stream_channel = np.asarray(
         [
-            CHANNELS.index(scenario.demand[s.zone].channel)
+            CHANNELS.index(zone_channel[s.zone])
             if s.zone < len(scenario.demand)
             else channel_of[s.pos]
             for s in streams
         ],
         dtype=np.int64,
     )
-    order_size = tuple(scenario.order_size(z) for z in scenario.customer_zones())
+    order_size = tuple(scenario.order_size(z, c) for z, c in zip(zones, zone_channel, strict=True))
     size_mean = np.asarray([d.mean if d is not None else 1.0 for d in order_size])
     is_event = np.asarray(
         [s.reach >= 0 and getattr(zones[s.zone], "orders", None) is not None for s in streams],

@@ -48,7 +48,7 @@ def mean_daily(scenario: Scenario, zone: MarketZone, sku: str) -> float:
         level = float(read_trace(zone.daily, base, [sku])[sku].mean())
     else:
         level = zone.daily.mean
-    size = scenario.order_size(zone)
+    size = scenario.order_size(zone, "retail")  # market customers shop in stores
     return weight * level * (size.mean if size is not None else 1.0)
 
 

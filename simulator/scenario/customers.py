@@ -112,7 +112,9 @@ class DemandZone(CustomerDemand):
     """Customers of one channel served by one node."""
 
     node: Id
-    channel: Channel = "retail"
+    channel: Channel | None = Field(
+        None, description="The channel these customers buy through; omit for the node's."
+    )
     daily: DailyModel | None = Field(None, description="Fast path: daily quantity per SKU.")
     orders: OrderStream | None = Field(None, description="Event path: individual orders.")
     unmet: Literal["backorder", "lost"] = "backorder"

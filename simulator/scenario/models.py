@@ -26,7 +26,7 @@ from simulator.scenario.base import (
     Section,
     policy_union,
 )
-from simulator.scenario.customers import Channel, DemandZone, Market, MarketZone
+from simulator.scenario.customers import Channel, CustomerDemand, DemandZone, Market, MarketZone
 from simulator.scenario.distributions import AnyDistribution, Constant, Distribution
 
 NodeKind = Literal[
@@ -311,12 +311,12 @@ class Scenario(Section):
                 return list(carried)
         return self.product_ids()
 
-    def order_size(self, zone: DemandZone | MarketZone) -> AnyDistribution | None:
-        """Units per customer order of a zone: its own law, else its channel's profile (market
-        zones buy in stores: the retail profile). ``None``: the daily law counts units."""
+    def order_size(self, zone: CustomerDemand, channel: str) -> AnyDistribution | None:
+        """Units per customer order of a zone buying through ``channel``: its own law, else
+        the channel's profile. ``None``: the daily law counts units."""
         if zone.order_size is not None:
             return zone.order_size
-        profile = self.channels.get(zone.channel if isinstance(zone, DemandZone) else "retail")
+        profile = self.channels.get(channel)  # type: ignore[call-overload]
         return profile.order_size if profile is not None else None
 
     def product_ids(self) -> list[str]:
