@@ -92,6 +92,10 @@ _HOWTO = {
     "is how well the partner served its own customers; 'received' and 'on time' how well its "
     "supplier served it; stockout days count days with backorders or lost sales. Definitions: "
     "docs/kpis.md, Partner scorecard.",
+    "channels": "Each channel's customers, per variant: what share of their demand was filled "
+    "from stock, what they bought, and who keeps the money: the manufacturer (its trade price "
+    "less unit cost) and the resellers between it and the consumer (consumer price less the "
+    "manufacturer's price). Means over replications, plus or minus the confidence half-width.",
     "map": "Sites are drawn at their coordinates; line width is proportional to the mean "
     "number of units shipped on the lane per replication. Dotted lanes carried nothing.",
 }
@@ -106,6 +110,7 @@ def build_report(
     meta: Mapping[str, Any],
     ranking: pd.DataFrame | None = None,
     scorecard: pd.DataFrame | None = None,
+    channels: pd.DataFrame | None = None,
 ) -> str:
     """The HTML report of a study.
 
@@ -119,6 +124,8 @@ def build_report(
         ranking: Optional ``variant, mean, prob_best, rank`` for one metric.
         scorecard: Optional partner scorecard of the baseline, averaged over replications:
             ``node`` and the scorecard columns (``simulator.metrics.scorecard``).
+        channels: Optional per-variant statistics at channel scope (as ``summary``) of the
+            metrics in ``CHANNEL_COLUMNS``.
 
     Returns:
         The complete page, deterministic for equal inputs.
@@ -140,6 +147,7 @@ def build_report(
         _bands(series, scenario, ctx),
         _orders(series, scenario, ctx),
         _map(scenario, flows, ctx),
+        _channels(channels, ctx) if channels is not None and len(channels) else "",
         _partners(scorecard, ctx) if scorecard is not None and len(scorecard) else "",
         _glossary(kpis),
     ]
@@ -350,6 +358,37 @@ _PARTNER_COLUMNS = {  # scorecard column -> (heading, is a share)
     "inventory_turns": ("turns / year", False),
     "rank": ("mean rank", False),
 }
+
+
+CHANNEL_COLUMNS = (
+    "fill_rate",
+    "units_sold",
+    "revenue",
+    "manufacturer_margin",
+    "partner_margin",
+)
+"""Channel-scope KPIs of the channel section, in column order."""
+
+
+def _channels(channels: pd.DataFrame, ctx: _Context) -> str:
+    heads = "".join(f"<th>{escape(metric_label(k, ctx.currency))}</th>" for k in CHANNEL_COLUMNS)
+    rows = []
+    for channel in sorted(set(channels["id"])):
+        for variant in ctx.colors:
+            mine = channels[(channels["id"] == channel) & (channels["variant"] == variant)]
+            stats = mine.set_index("metric")
+            cells = "".join(
+                f"<td>{_pm(*(stats.at[k, c] * metric_scale(k) for c in ('mean', 'half_width')))}"
+                "</td>"
+                if k in stats.index
+                else "<td>n/a</td>"
+                for k in CHANNEL_COLUMNS
+            )
+            name = f'<td class="name">{escape(channel)}</td><td>{ctx.variant(variant)}</td>'
+            rows.append(f"<tr>{name}{cells}</tr>")
+    head = f'<tr><th class="name">channel</th><th>variant</th>{heads}</tr>'
+    table = f"<table>\n{head}\n" + "\n".join(rows)
+    return _section("Channels", "channels", table + "\n</table>")
 
 
 def _partners(scorecard: pd.DataFrame, ctx: _Context) -> str:

@@ -9,11 +9,26 @@ from __future__ import annotations
 from simulator.experiment.stats import HIGHER_IS_BETTER
 
 _RATES = frozenset(
-    {"fill_rate", "order_fill_rate", "lost_sales_rate", "cycle_service_level", "ready_rate"}
+    {
+        "fill_rate",
+        "order_fill_rate",
+        "otif",
+        "lost_sales_rate",
+        "cycle_service_level",
+        "ready_rate",
+        "coverage",
+        "substitution_rate",
+        "waste_rate",
+    }
 )
 _UNITS = {
     "demand": "units",
     "lost_sales": "units",
+    "lost_sales_no_coverage": "units",
+    "lost_sales_stockout": "units",
+    "lost_sales_late": "units",
+    "waste_units": "units",
+    "shelf_life_at_sale": "days",
     "backorders_mean": "units",
     "backorders_max": "units",
     "units_sold": "units",
@@ -40,7 +55,10 @@ def metric_scale(metric: str) -> float:
 
 def is_money(metric: str) -> bool:
     """Whether the metric is an amount of money (costs, revenue, margin)."""
-    return metric.endswith("_cost") or metric in {"revenue", "gross_margin", "cost_per_day"}
+    return metric.endswith(("_cost", "_margin", "_revenue")) or metric in {
+        "revenue",
+        "cost_per_day",
+    }
 
 
 def metric_label(metric: str, currency: str | None = None) -> str:

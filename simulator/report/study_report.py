@@ -6,7 +6,7 @@ from typing import Any
 
 from simulator.experiment.results import StudyResult
 from simulator.experiment.stats import HIGHER_IS_BETTER
-from simulator.report.html import build_report
+from simulator.report.html import CHANNEL_COLUMNS, build_report
 from simulator.result import package_versions
 
 
@@ -60,6 +60,9 @@ def render_study_report(
         scenario=baseline,
         meta=meta,
         scorecard=scorecard,
+        channels=result.summary(
+            scope="channel", metrics=list(CHANNEL_COLUMNS), confidence=confidence
+        ),
         ranking=result.ranking(ranking_metric)
         if ranking_metric and len(study.variants()) > 1
         else None,

@@ -6,6 +6,7 @@ import base64
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from simulator.report.html import build_report, write_report
@@ -128,3 +129,33 @@ def test_missing_data_becomes_a_note(study: Study) -> None:
     assert "Not shown: the study has no daily backlog series." in report
     assert "Not shown: the study has no daily orders and demand series." in report
     assert "<th>fill rate (share, %)</th><th>probability of best</th>" in report
+
+
+def test_channel_section_shows_each_channel_and_variant(study: Study) -> None:
+    rows = [
+        {
+            "variant": variant,
+            "scope": "channel",
+            "id": channel,
+            "metric": metric,
+            "mean": 0.5 if metric == "fill_rate" else 1000.0,
+            "half_width": 0.01 if metric == "fill_rate" else 20.0,
+        }
+        for variant in VARIANTS
+        for channel in ("retail", "ecommerce")
+        for metric in ("fill_rate", "revenue")
+    ]
+    html = build_report(
+        study.summary,
+        study.paired,
+        study.series,
+        study.flows,
+        study.scenario,
+        study.meta,
+        channels=pd.DataFrame(rows),
+    )
+    section = html[html.index("<h2>Channels</h2>") :]
+    section = section[: section.index("</section>")]
+    assert section.count("<tr>") == 1 + 2 * len(VARIANTS)
+    assert "50.0 ± 1.0" in section and "1,000 ± 20" in section
+    assert "n/a" in section  # margins were not given
