@@ -10,7 +10,8 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Any, Generic, TypeVar, get_args
+from types import UnionType
+from typing import Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -143,8 +144,22 @@ class Registry(Generic[T]):
 
 
 def _type_name(annotation: Any) -> str:
+    """A readable type: class names bare, validators (``Annotated`` metadata) left out."""
+    if annotation is type(None):
+        return "None"
     if isinstance(annotation, type):
         return annotation.__name__
+    if get_origin(annotation) is Annotated:
+        return _type_name(get_args(annotation)[0])
+    args = get_args(annotation)
+    if get_origin(annotation) in (Union, UnionType) and args:
+        return " | ".join(_type_name(a) for a in args)
+    if args:
+        origin = get_origin(annotation)
+        if origin is Literal:
+            return str(annotation).replace("typing.", "")
+        name = getattr(origin, "__name__", str(origin))
+        return f"{name}[{', '.join(_type_name(a) for a in args)}]"
     return str(annotation).replace("typing.", "")
 
 

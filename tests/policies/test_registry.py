@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 import policies.registry as registry
-from policies.registry import REPLENISHMENT, Registry, load_entry_points
+from policies.registry import DISTRIBUTION, REPLENISHMENT, Registry, load_entry_points
 from policies.replenishment import OrderUpToPolicy, RSParams, SSParams, SSPolicy
 from policies.view import InventoryView
 
@@ -154,3 +154,10 @@ def test_load_entry_points_wraps_plugin_failures(monkeypatch: pytest.MonkeyPatch
     _install(monkeypatch, [_FakeEntryPoint("broken", "bad_pkg:broken", broken)])
     with pytest.raises(RuntimeError, match=r"policy plugin 'broken' \(bad_pkg:broken\) failed"):
         load_entry_points()
+
+
+def test_described_types_leave_validators_out() -> None:
+    # Explicit outlet lists carry a validator; the listing shows the plain type, with no
+    # object address that would change from one run to the next.
+    params = {p.name: p for p in DISTRIBUTION.describe("selective").parameters}
+    assert params["outlets"].type == "list[str] | None"
