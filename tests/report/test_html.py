@@ -29,7 +29,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMG = re.compile(r'<img alt="[^"<>]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)">')
 
 
-def _build(study: Study, *, ranking: bool = True) -> str:
+def _build(study: Study, *, ranking: bool = True, channels: pd.DataFrame | None = None) -> str:
     return build_report(
         study.summary,
         study.paired,
@@ -38,6 +38,7 @@ def _build(study: Study, *, ranking: bool = True) -> str:
         study.scenario,
         study.meta,
         study.ranking if ranking else None,
+        channels=channels,
     )
 
 
@@ -145,15 +146,7 @@ def test_channel_section_shows_each_channel_and_variant(study: Study) -> None:
         for channel in ("retail", "ecommerce")
         for metric in ("fill_rate", "revenue")
     ]
-    html = build_report(
-        study.summary,
-        study.paired,
-        study.series,
-        study.flows,
-        study.scenario,
-        study.meta,
-        channels=pd.DataFrame(rows),
-    )
+    html = _build(study, ranking=False, channels=pd.DataFrame(rows))
     section = html[html.index("<h2>Channels</h2>") :]
     section = section[: section.index("</section>")]
     assert section.count("<tr>") == 1 + 2 * len(VARIANTS)
