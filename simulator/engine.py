@@ -683,7 +683,7 @@ class Simulation:
         profile = None
         if self.perishable:  # the lots each line takes travel with it, expiry dates and all
             profile = np.zeros((len(rows), self.lots.horizon))
-            profile[stock] = self.lots.take(src[stock], qty[stock], now)
+            profile[stock] = self.lots.take(src[stock], qty[stock], depart)
         for when in np.unique(arrival):
             members = arrival == when
             shipped = Arrival(
@@ -691,7 +691,7 @@ class Simulation:
                 qty[members],
                 None if profile is None else profile[members],
                 ~stock[members],
-                taken_at=now,
+                taken_at=depart,
                 made=depart,
             )
             self._schedule_arrival(float(when), shipped)

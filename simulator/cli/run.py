@@ -125,11 +125,13 @@ def validate_scenario(ctx: typer.Context, scenario: ScenarioArg, as_json: JsonOp
         "skus": len(model.products),
         "demand_zones": len(model.demand),
     }
+    if model.market is not None:
+        counts["market_zones"] = len(model.market.customers)
     if as_json:
         print_json({"ok": True, "scenario": model.name, **counts})
         return
-    words = ("node", "lane", "SKU", "demand zone")
-    summary = ", ".join(plural(n, word) for n, word in zip(counts.values(), words, strict=True))
+    words = ("node", "lane", "SKU", "demand zone", "market zone")
+    summary = ", ".join(plural(n, word) for n, word in zip(counts.values(), words, strict=False))
     typer.echo(f"ok: {summary}")
 
 

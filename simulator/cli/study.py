@@ -199,7 +199,9 @@ def _comparison_table(result: StudyResult, summary: pd.DataFrame, paired: pd.Dat
     differences = {
         (str(row["variant"]), str(row["metric"])): row for row in paired.to_dict(orient="records")
     }
-    for metric, rows in summary.groupby("metric", sort=False):
+    listed = {metric: k for k, metric in enumerate(study.kpis)}  # the study file's order
+    groups = sorted(summary.groupby("metric", sort=False), key=lambda g: listed.get(str(g[0]), 0))
+    for metric, rows in groups:
         for k, row in enumerate(rows.to_dict(orient="records")):
             variant = str(row["variant"])
             mean = _interval(float(row["mean"]), float(row["half_width"]), str(metric))

@@ -55,6 +55,7 @@ class KpiContext:
         self.topology = topo = result.network.topology
         self.demand = dem = result.network.demand
         self.scenario = result.scenario
+        self.network = result.network
         self.days = rec.kpi_days
         self.start = rec.n_days - rec.kpi_days  # first day in the KPI window
         n_nodes = len(topo.node_ids)
@@ -117,10 +118,21 @@ class KpiContext:
         return self.sum(entity, scope, 1.0 if where is None else where) > 0
 
     @cached_property
+    def price_factor(self) -> np.ndarray:
+        """Per SKU index, the distribution strategy's multiplier on its prices (1 without)."""
+        plan = self.network.market
+        factors = plan.price_factor if plan else {}
+        return np.asarray([factors.get(s, 1.0) for s in self.topology.sku_ids])
+
+    @cached_property
     def manufacturer_price(self) -> np.ndarray:
         """The manufacturer's trade price per SKU index (unit cost where none is set)."""
         return np.asarray(
-            [sell_price(p, "plant") for p in self.scenario.products], dtype=np.float64
+            [
+                sell_price(p, "plant", f)
+                for p, f in zip(self.scenario.products, self.price_factor, strict=True)
+            ],
+            dtype=np.float64,
         )
 
     def product(self, field: str) -> np.ndarray:

@@ -48,10 +48,11 @@ DEFINITIONS: dict[str, str] = {
     "above that.",
     "units_sold": "Units delivered to customers: filled on the day asked for plus backorders "
     "served later (units).",
-    "revenue": "units_sold x consumer price (times the strategy's price factor in a market), "
-    "booked when the units are delivered (money).",
+    "revenue": "units_sold x consumer price (times the distribution strategy's price factor, "
+    "which scales every price of the SKU along the chain), booked on delivery (money).",
     "gross_margin": "revenue - units_sold x SKU unit cost: the whole chain's margin (money).",
-    "manufacturer_revenue": "units_sold x the manufacturer's trade price (money).",
+    "manufacturer_revenue": "units_sold x the manufacturer's trade price (times the price "
+    "factor) (money).",
     "manufacturer_margin": "units_sold x (manufacturer's trade price - unit cost) (money).",
     "partner_margin": "revenue - manufacturer_revenue: what the resellers between the "
     "manufacturer and the consumer keep (money).",
@@ -67,7 +68,7 @@ def add_service_kpis(ctx: KpiContext) -> None:
     rec, dem = ctx.records, ctx.demand
     sku = dem.stream_sku
     sold = rec.stream_filled_now + rec.stream_served_late
-    revenue = sold * ctx.product("price")[sku] * dem.stream_price_factor
+    revenue = sold * (ctx.product("price") * ctx.price_factor)[sku]
     manufacturer = sold * ctx.manufacturer_price[sku]
     stockout = rec.stream_lost - rec.stream_lost_coverage - rec.stream_lost_late
     substituted = np.where(dem.first, 0.0, sold)

@@ -26,7 +26,9 @@ def compile_network(scenario: Scenario) -> Network:
     hence which inventory positions exist, and where each customer zone shops.
     """
     plan = plan_market(scenario)
-    topology = compile_topology(scenario, plan.carries if plan else None)
+    topology = compile_topology(
+        scenario, plan.carries if plan else None, plan.price_factor if plan else None
+    )
     return Network(topology=topology, demand=compile_demand(scenario, topology, plan), market=plan)
 
 

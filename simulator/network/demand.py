@@ -54,7 +54,6 @@ class DemandStreams:
     stream_online: np.ndarray  # online stream tried at a stockout, -1 for none
     stream_p_next: np.ndarray
     stream_p_online: np.ndarray
-    stream_price_factor: np.ndarray  # multiplier on the consumer price
     stream_order_size: np.ndarray  # mean units per customer order
     daily: np.ndarray  # first streams drawing daily demand
     event: np.ndarray  # first streams of event-path order arrivals
@@ -82,7 +81,6 @@ class _Stream:
     covered: bool = True
     lost: bool = False
     patience: float = math.inf
-    price_factor: float = 1.0
     next: int = -1
     online: int = -1
     p_next: float = 0.0
@@ -162,7 +160,6 @@ def compile_demand(
         stream_online=np.asarray([s.online for s in streams], dtype=np.int64),
         stream_p_next=np.asarray([s.p_next for s in streams], dtype=float),
         stream_p_online=np.asarray([s.p_online for s in streams], dtype=float),
-        stream_price_factor=np.asarray([s.price_factor for s in streams], dtype=float),
         stream_order_size=size_mean[[s.zone for s in streams]] if streams else np.zeros(0),
         daily=np.flatnonzero((reach >= 0) & ~is_event),
         event=np.flatnonzero(is_event),
@@ -193,7 +190,6 @@ def _market_streams(
             k = sku_index[sku]
             sells_online = online is not None and (online.carries is None or sku in online.carries)
             routes = plan.routes[m, sku]
-            factor = plan.price_factor[sku]
             first = len(streams)
             if routes:
                 at, reach = pos(routes[0], k), 1.0
@@ -214,18 +210,17 @@ def _market_streams(
                     covered=bool(routes),
                     lost=bool(routes),
                     patience=patience,
-                    price_factor=factor,
                 )
             )
             if not routes:
                 continue
             if len(routes) > 1:
                 streams[first].next, streams[first].p_next = len(streams), reaction.next_outlet
-                streams.append(_Stream(z, k, pos(routes[1], k), lost=True, price_factor=factor))
+                streams.append(_Stream(z, k, pos(routes[1], k), lost=True))
             if sells_online:
                 streams[first].online, streams[first].p_online = len(streams), reaction.online
                 streams.append(
-                    _Stream(z, k, pos(online.id, k), patience=patience, price_factor=factor)  # type: ignore[union-attr]
+                    _Stream(z, k, pos(online.id, k), patience=patience)  # type: ignore[union-attr]
                 )
     return streams
 

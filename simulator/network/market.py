@@ -26,8 +26,7 @@ class MarketPlan:
     Attributes:
         carries: Outlet id -> the SKUs it stocks (replaces the node's own ``carries``).
         routes: (market zone index, SKU) -> outlets that may serve it, nearest first.
-        nearest: SKU -> outlets carrying it, for zones out of reach of all of them.
-        price_factor: SKU -> multiplier on the consumer price under its strategy.
+        price_factor: SKU -> multiplier on its prices along the chain under its strategy.
         demand_factor: SKU -> multiplier on demand under its strategy.
         coverage: SKU -> share of its demand potential within reach of a serving outlet.
     """

@@ -149,8 +149,16 @@ def _channels(nodes: list[Node], preferred: dict[str, str]) -> list[str]:
     return channels
 
 
-def sell_price(product: Product, kind: str) -> float:
-    """Unit price a node of ``kind`` charges its buyers for ``product``."""
+def sell_price(product: Product, kind: str, factor: float = 1.0) -> float:
+    """Unit price a node of ``kind`` charges its buyers for ``product``; ``factor`` scales every
+    price of the chain (a distribution strategy's premium or discount), not the unit cost an
+    outside supplier charges."""
+    if kind == "supplier":
+        return product.unit_cost
+    return factor * _list_price(product, kind)
+
+
+def _list_price(product: Product, kind: str) -> float:
     trade = product.trade_prices
     manufacturer = product.unit_cost if trade.manufacturer is None else trade.manufacturer
     if kind in ("retailer", "ecommerce"):
@@ -159,20 +167,25 @@ def sell_price(product: Product, kind: str) -> float:
         return manufacturer if trade.wholesaler is None else trade.wholesaler
     if kind == "distributor":
         return manufacturer if trade.distributor is None else trade.distributor
-    if kind == "supplier":
-        return product.unit_cost
     return manufacturer  # plants and warehouses: the manufacturer's own network
 
 
-def compile_topology(scenario: Scenario, carries: dict[str, list[str]] | None = None) -> Topology:
+def compile_topology(
+    scenario: Scenario,
+    carries: dict[str, list[str]] | None = None,
+    price_factor: dict[str, float] | None = None,
+) -> Topology:
     """Number positions tier by tier and turn nodes and lanes into arrays.
 
     Args:
         scenario: A validated scenario.
         carries: SKUs stocked per node where a distribution strategy decided them, replacing
             those nodes' own ``carries``.
+        price_factor: Multiplier on every price of a SKU along the chain, where a distribution
+            strategy sets one.
     """
     carries = carries or {}
+    factor = price_factor or {}
     skus = scenario.product_ids()
     sku_index = {s: i for i, s in enumerate(skus)}
     nodes = scenario.nodes
@@ -300,11 +313,18 @@ def compile_topology(scenario: Scenario, carries: dict[str, list[str]] | None = 
         pos_case_pack=np.asarray(pos_case_pack, dtype=float),
         pos_min_order=np.asarray(pos_min_order, dtype=float),
         pos_sell_price=np.asarray(
-            [sell_price(products[k], nodes[n].kind) for n, k in zip(pos_node, pos_sku, strict=True)]
+            [
+                sell_price(products[k], nodes[n].kind, factor.get(skus[k], 1.0))
+                for n, k in zip(pos_node, pos_sku, strict=True)
+            ]
         ),
         pos_buy_price=np.asarray(
             [
-                sell_price(products[k], kinds.get(preferred.get(nodes[n].id, ""), "supplier"))
+                sell_price(
+                    products[k],
+                    kinds.get(preferred.get(nodes[n].id, ""), "supplier"),
+                    factor.get(skus[k], 1.0),
+                )
                 for n, k in zip(pos_node, pos_sku, strict=True)
             ]
         ),

@@ -214,3 +214,9 @@ def test_list_policies_json() -> None:
     families = {entry["name"]: entry["family"] for entry in json.loads(result.stdout)}
     assert families["fair_share"] == families["priority"] == "allocation"
     assert families["sS"] == "replenishment"
+
+
+def test_validate_counts_market_zones() -> None:
+    market = QUICKSTART.parent / "strategies" / "market.yaml"
+    result = invoke("validate", str(market), "--json")
+    assert json.loads(result.stdout)["market_zones"] == 300

@@ -121,3 +121,13 @@ def test_a_precision_target_adds_replications_up_to_the_cap(tmp_path: Path) -> N
     document = json.loads(result.stdout)
     assert {row["n"] for row in document["summary"]} == {5}
     assert document["notes"], "the study says whether the target was met"
+
+
+def test_the_table_lists_kpis_in_the_study_files_order(tmp_path: Path) -> None:
+    study = write_study(tmp_path)
+    study.write_text(
+        study.read_text().replace("[fill_rate, total_cost]", "[total_cost, fill_rate]")
+    )
+    result = invoke("study", str(study), "--out", str(tmp_path / "r"), "--executor", "serial")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.index("total cost") < result.stdout.index("fill rate")

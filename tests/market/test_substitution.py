@@ -115,11 +115,14 @@ def test_money_follows_the_units_sold() -> None:
     assert kpi(result, "delivery_cost") == pytest.approx(3 * 3.2)
 
 
-def test_a_price_premium_raises_revenue_per_unit() -> None:
+def test_a_price_premium_raises_every_price_along_the_chain() -> None:
     premium = {"type": "mass", "price_factor": 1.1}
     result = run(scenario_from_data(market_data(strategy=premium)))
     sold = 6 + 1 + 1.2 + 2
     assert kpi(result, "revenue") == pytest.approx(11 * sold)
+    assert kpi(result, "manufacturer_margin") == pytest.approx((6.6 - 4) * sold)
+    # A store buys at the DC's (manufacturer's) price, now 6.6, and sells at 11.
+    assert kpi(result, "trade_margin", "node", "near") == pytest.approx(6 * (11 - 6.6))
 
 
 def test_without_an_online_shop_turned_away_customers_leave() -> None:
