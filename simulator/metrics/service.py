@@ -77,7 +77,14 @@ def add_service_kpis(ctx: KpiContext) -> None:
         demand = ctx.sum(
             "stream", scope, rec.stream_asked if scope in OUTLET_SCOPES else rec.stream_demand
         )
-        lost = ctx.sum("stream", scope, rec.stream_lost)
+        # An outlet never saw the customers who had none within reach: no lost sale of its own.
+        lost = ctx.sum(
+            "stream",
+            scope,
+            rec.stream_lost - rec.stream_lost_coverage
+            if scope in OUTLET_SCOPES
+            else rec.stream_lost,
+        )
         rows = {
             "demand": (demand, None),
             "fill_rate": (ctx.sum("stream", scope, rec.stream_filled_now), demand),
@@ -88,7 +95,10 @@ def add_service_kpis(ctx: KpiContext) -> None:
             "otif": (ctx.sum("stream", scope, rec.stream_on_time), demand),
             "lost_sales": (lost, None),
             "lost_sales_rate": (lost, demand),
-            "lost_sales_no_coverage": (ctx.sum("stream", scope, rec.stream_lost_coverage), None),
+            "lost_sales_no_coverage": (
+                ctx.sum("stream", scope, rec.stream_lost_coverage) * (scope not in OUTLET_SCOPES),
+                None,
+            ),
             "lost_sales_stockout": (ctx.sum("stream", scope, stockout), None),
             "lost_sales_late": (ctx.sum("stream", scope, rec.stream_lost_late), None),
             "backorders_mean": (ctx.sum("stream", scope, rec.stream_backlog_days), ctx.days),

@@ -20,8 +20,9 @@ import numpy as np
 from simulator.network.market import MarketPlan
 from simulator.network.topology import Topology
 from simulator.random import RandomStreams
-from simulator.scenario.customers import CustomerDemand, Trace
+from simulator.scenario.customers import CustomerDemand, DemandZone, Trace
 from simulator.scenario.distributions import AnyDistribution, NegBinomial, Poisson
+from simulator.scenario.errors import Problem, ScenarioError
 from simulator.scenario.models import Scenario
 from simulator.scenario.traces import read_trace
 
@@ -100,11 +101,17 @@ def compile_demand(
         return position[node_index[node_id], sku]
 
     def mix(zone: CustomerDemand) -> list[tuple[str, float]]:
-        skus = scenario.zone_skus(zone)  # type: ignore[arg-type]
+        if isinstance(zone, DemandZone) and zone.skus is None:
+            # What the node stocks, after any distribution strategy has had its say.
+            span = topology.node_positions[node_index[zone.node]]
+            skus = [topology.sku_ids[k] for k in topology.pos_sku[span]]
+        else:
+            skus = scenario.zone_skus(zone)  # type: ignore[arg-type]
         weights = zone.skus if isinstance(zone.skus, dict) else {}
         return sorted(((s, weights.get(s, 1.0)) for s in skus), key=lambda kv: sku_index[kv[0]])
 
     streams: list[_Stream] = []
+    _check_stocked(scenario, mix, position, node_index, sku_index)
     for z, zone in enumerate(scenario.demand):
         for sku, weight in mix(zone):
             streams.append(
@@ -119,7 +126,7 @@ def compile_demand(
                 )
             )
     if scenario.market is not None and plan is not None:
-        streams += _market_streams(scenario, plan, mix, pos, sku_index, len(scenario.demand))
+        _add_market_streams(streams, scenario, plan, mix, pos, sku_index)
     zones: tuple[CustomerDemand, ...] = tuple(scenario.customer_zones())
     stream_pos = np.asarray([s.pos for s in streams], dtype=np.int64)
     # A DC selling to a market directly sells through the retail channel.
@@ -169,21 +176,45 @@ def compile_demand(
     )
 
 
-def _market_streams(
+def _check_stocked(
+    scenario: Scenario,
+    mix: Callable[[CustomerDemand], list[tuple[str, float]]],
+    position: dict[tuple[int, int], int],
+    node_index: dict[str, int],
+    sku_index: dict[str, int],
+) -> None:
+    """A demand zone may not ask for a SKU that a distribution strategy took off its node."""
+    problems = [
+        Problem(
+            str(scenario.source) if scenario.source else None,
+            None,
+            ("demand", z, "skus", sku),
+            f"'{zone.node}' does not stock {sku} under the market's distribution strategy",
+        )
+        for z, zone in enumerate(scenario.demand)
+        for sku, _ in mix(zone)
+        if (node_index[zone.node], sku_index[sku]) not in position
+    ]
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _add_market_streams(
+    streams: list[_Stream],
     scenario: Scenario,
     plan: MarketPlan,
     mix: Callable[[CustomerDemand], list[tuple[str, float]]],
     pos: Callable[[str, int], int],
     sku_index: dict[str, int],
-    first_zone: int,
-) -> list[_Stream]:
-    """Streams of the market zones: first choice, next outlet and online shop per SKU."""
+) -> None:
+    """Append the market zones' streams (first choice, next outlet and online shop per SKU)
+    to ``streams``, which holds the demand zones' already: links are indices into it."""
     market = scenario.market
     assert market is not None
     reaction = market.reaction
     online = scenario.node(market.online) if market.online else None
     patience = (online.delivery.patience if online and online.delivery else None) or math.inf
-    streams: list[_Stream] = []
+    first_zone = len(scenario.demand)
     for m, zone in enumerate(market.customers):
         z = first_zone + m
         for sku, weight in mix(zone):
@@ -222,7 +253,6 @@ def _market_streams(
                 streams.append(
                     _Stream(z, k, pos(online.id, k), patience=patience)  # type: ignore[union-attr]
                 )
-    return streams
 
 
 def multipliers(zone: CustomerDemand, sku_id: str, days: np.ndarray) -> np.ndarray:

@@ -175,6 +175,17 @@ def test_selective_keeps_the_top_stores_by_potential() -> None:
     assert network.market.carries == {"near": ["soap"], "far": [], "remote": []}
 
 
+def test_demand_zones_ask_only_for_what_the_strategy_left_on_their_shelves() -> None:
+    exclusive = {"type": "exclusive", "territories": "region", "partners": ["far"]}
+    data = market_data(strategy=exclusive)
+    data["demand"] = [{"id": "walk-in", "node": "near", "daily": 3}]
+    result = run(scenario_from_data(data))  # near carries nothing: no walk-in demand
+    assert "walk-in" not in set(result.kpis[result.kpis.scope == "zone"].id)
+    data["demand"][0]["skus"] = ["soap"]
+    with pytest.raises(ScenarioError, match="'near' does not stock soap"):
+        run(scenario_from_data(data))
+
+
 def test_market_references_are_checked_at_load() -> None:
     data = market_data(outlets=["near", "nowhere"], online="dc", performance={"ghost": 1.0})
     with pytest.raises(ScenarioError) as error:
@@ -224,6 +235,11 @@ def random_markets(draw: st.DrawFn) -> dict[str, Any]:
         node["inventory"]["policy"]["S"] = draw(st.integers(0, 25))
     if draw(st.booleans()):
         data["nodes"][5]["delivery"]["patience"] = draw(st.integers(1, 4))
+    if draw(st.booleans()):  # walk-in customers of a store, next to the market's
+        daily = {"dist": "poisson", "mean": draw(st.floats(0.5, 8))}
+        data["demand"] = [
+            {"id": "walk-in", "node": draw(st.sampled_from(["near", "web"])), "daily": daily}
+        ]
     return data
 
 
@@ -231,7 +247,8 @@ def random_markets(draw: st.DrawFn) -> dict[str, Any]:
 @given(random_markets())
 def test_every_unit_of_demand_is_served_lost_or_waiting(data: dict[str, Any]) -> None:
     """Per zone: demand == filled at once + served late + lost (every cause) + still waiting,
-    wherever the zone's customers ended up; and lost sales split exactly into their causes."""
+    wherever the zone's customers ended up (demand zones beside the market included); and lost
+    sales split exactly into their causes."""
     sim = Simulation(scenario_from_data(data))
     result = sim.run()
     rec, dem = result.records, result.network.demand
