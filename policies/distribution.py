@@ -93,7 +93,7 @@ class DistributionPlan:
             within reach, and only a zone's own partner under exclusivity.
         territory_of: Territory each carrying outlet was chosen for (None otherwise): the
             region label, or the outlet's own id when territories are drawn around partners.
-        price_factor: Multiplier on the consumer price under this strategy.
+        price_factor: Multiplier on the product's prices along the chain under this strategy.
         demand_factor: Multiplier on demand under this strategy.
     """
 
@@ -119,7 +119,10 @@ class _Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     price_factor: float = Field(
-        1.0, gt=0, description="Multiplier on the consumer price, e.g. a premium for exclusivity."
+        1.0,
+        gt=0,
+        description="Multiplier on the product's consumer and trade prices, e.g. a premium "
+        "for exclusivity.",
     )
     demand_factor: float = Field(
         1.0, ge=0, description="Multiplier on demand, e.g. a lift from the reach of mass."
