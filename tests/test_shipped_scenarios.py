@@ -40,22 +40,14 @@ def test_there_are_shipped_scenarios() -> None:
 
 
 def assert_books_balance(result: Result) -> None:
-    """Per position: initial + received - issued == final on hand; nothing negative."""
+    """Per position: initial + received - issued - wasted == final on hand; nothing negative."""
     rec, topo = result.records, result.network.topology
-    expected = topo.pos_initial + rec.total_received - rec.total_issued
+    expected = topo.pos_initial + rec.total_received - rec.total_issued - rec.total_wasted
     scale = max(1.0, float(np.abs(expected).max(initial=0.0)), float(rec.total_issued.max()))
     np.testing.assert_allclose(result.final_on_hand, expected, rtol=0, atol=1e-6 * scale)
     assert result.final_on_hand.min(initial=0.0) >= -1e-9
     assert result.final_in_transit.min(initial=0.0) >= -1e-6 * scale
     assert rec.series_on_hand.min(initial=0.0) >= -1e-9
-
-
-def _audit_available() -> bool:
-    try:
-        from simulator.metrics import conservation_audit  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize("path", RUNNABLE, ids=_id)
@@ -66,9 +58,8 @@ def test_shipped_scenario_loads_and_runs_balanced(path: Path) -> None:
     assert result.records.n_days == int(np.ceil(days))
     assert result.records.stream_demand.sum() > 0 or scenario.warmup >= days
     assert_books_balance(result)
-    if _audit_available():
-        audit = result.audit()
-        imbalance = audit[[c for c in audit.columns if c.endswith("imbalance")]]
-        values = imbalance.to_numpy(dtype=float)
-        scale = max(1.0, float(np.nanmax(np.abs(audit["issued"].to_numpy(dtype=float)))))
-        assert np.nanmax(np.abs(values)) <= 1e-6 * scale, audit[np.abs(values).max(axis=1) > 0]
+    audit = result.audit()
+    imbalance = audit[[c for c in audit.columns if c.endswith("imbalance")]]
+    values = imbalance.to_numpy(dtype=float)
+    scale = max(1.0, float(np.nanmax(np.abs(audit["issued"].to_numpy(dtype=float)))))
+    assert np.nanmax(np.abs(values)) <= 1e-6 * scale, audit[np.abs(values).max(axis=1) > 0]
