@@ -22,9 +22,11 @@ $(VENV)/.dev: pyproject.toml
 # each, compared with common random numbers; then the HTML report. Rerunning resumes.
 demo: $(VENV)/.base
 	$(BIN)/supplysim run scenarios/regional.yaml --out out/regional
+	$(BIN)/supplysim study scenarios/strategies/strategies.yaml --out out/strategies
+	$(BIN)/supplysim report out/strategies --html out/strategies/report.html
 	$(BIN)/supplysim study scenarios/studies/regional_policies.yaml --out out/regional-policies
 	$(BIN)/supplysim report out/regional-policies --html out/regional-policies/report.html
-	@echo "Report: out/regional-policies/report.html (one run's files: out/regional/)"
+	@echo "Reports: out/strategies/report.html, out/regional-policies/report.html (one run: out/regional/)"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
