@@ -18,8 +18,9 @@ $(VENV)/.dev: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.base
 
-# The flagship study: four replenishment strategies for the regional network, 20 replications
-# each, compared with common random numbers; then the HTML report. Rerunning resumes.
+# The flagship studies, each compared with common random numbers, then their HTML reports:
+# mass, selective and exclusive distribution in a 300-zone market (15 replications each), and
+# four replenishment strategies for the regional network (20 each). Rerunning resumes.
 demo: $(VENV)/.base
 	$(BIN)/supplysim run scenarios/regional.yaml --out out/regional
 	$(BIN)/supplysim study scenarios/strategies/strategies.yaml --out out/strategies
