@@ -110,6 +110,7 @@ class Simulation:
         self.lots = Lots(np.isfinite(topo.pos_shelf_life), topo.pos_shelf_life, P)
         self.perishable = len(self.lots.positions) > 0
         self.lots.add_fresh(np.arange(P), topo.pos_initial, made=0.0)
+        self._spoil()  # initial stock whose shelf life is shorter than a day
         self.in_transit = np.zeros(P)
         self.open_order = np.zeros(P)  # ordered, not yet shipped by the source
         self.owed = np.zeros(P)  # open lines other positions have on this one
@@ -227,6 +228,7 @@ class Simulation:
             now = float(day)
             self.lane_left[:] = topo.lane_capacity
             self.production_left[:] = topo.production_capacity
+            self._spoil()
             self._receive_due(day)
             self._draw_delivery_days()
             self._serve_daily_demand(day)
@@ -720,6 +722,7 @@ class Simulation:
                 shipped.pos[bought], shipped.profile[bought], shipped.taken_at
             )
             self._waste(spoiled)
+            self._spoil()
 
     def _receive_now(self, shipped: Arrival) -> None:
         """Event path: stock arriving between daily steps serves waiting demand at once."""
@@ -733,10 +736,16 @@ class Simulation:
             self._receive(shipped)
 
     def _expire(self, day: int) -> None:
-        """Remove lots that cannot be sold at the next daily step (daily path) or from now on
-        (event path, which sells between steps)."""
+        """Daily path, after the day's sales: remove the lots that cannot be sold at the next
+        daily step, so that reviews do not count them."""
+        if self.perishable and self.end_of_day:
+            self._waste(self.lots.expire(day))
+
+    def _spoil(self) -> None:
+        """Remove the lots that cannot be sold now (expiry day at or before the current time):
+        at each daily step, and when stock with little shelf life left arrives."""
         if self.perishable:
-            self._waste(self.lots.expire(day if self.end_of_day else day - 1))
+            self._waste(self.lots.expire(math.floor(self.env.now + _EPS) - 1))
 
     def _waste(self, units: np.ndarray) -> None:
         self.on_hand -= units
