@@ -1,11 +1,12 @@
 """Invariants of the engine under random small networks (Hypothesis).
 
 ``scenario_data()`` draws a valid scenario document: one external supplier or one plant, one to
-three DCs, one to six retailers and one to four SKUs, with random carried subsets, lanes,
-policies, review schedules and demand models (daily laws or event-path orders). Every property
-runs the engine and checks what the records must satisfy whatever the draws:
+three DCs, one to six retailers and one to four SKUs (about half of them perishable, with a
+shelf life), with random carried subsets, lanes, policies, review schedules and demand models
+(daily laws or event-path orders). Every property runs the engine and checks what the records
+must satisfy whatever the draws:
 
-- units are conserved per position, per node and over the network;
+- units are conserved per position, per node and over the network, perishable waste included;
 - stock, backlog, pipeline and transit never go negative;
 - every unit customers asked for is filled, served late, lost or still backordered;
 - replenishment orders are either shipped or still open;
@@ -62,6 +63,12 @@ def lead_times(draw: st.DrawFn, *, allow_zero: bool = True) -> Any:
         low = draw(st.integers(0, 3))
         return {"dist": "uniform_int", "low": low, "high": low + draw(st.integers(0, 4))}
     return {"dist": "exponential", "mean": round(draw(st.floats(0.2, 4.0)), 3)}
+
+
+def shelf_lives() -> st.SearchStrategy[float | None]:
+    """No shelf life (a product that keeps) half of the time; else whole or fractional days."""
+    perishable = st.integers(1, 10) | st.floats(0.5, 10.0).map(lambda x: round(x, 2))
+    return st.booleans().flatmap(lambda keeps: st.none() if keeps else perishable)
 
 
 @st.composite
@@ -187,6 +194,10 @@ def scenario_data(draw: st.DrawFn) -> dict[str, Any]:
         }
         for s in skus
     ]
+    for product in products:
+        life = draw(shelf_lives())
+        if life is not None:
+            product.update(shelf_life=life, disposal_cost=_money(draw, 1.0))
     located = draw(st.booleans())
 
     def where() -> dict[str, Any]:
@@ -327,17 +338,26 @@ def assert_within_storage(result: Result) -> None:
 @PROPERTY_SETTINGS
 @given(scenario_data())
 def test_stock_is_conserved_per_position_and_never_negative(data: dict[str, Any]) -> None:
-    """initial + received - issued == final on hand for every SKU at every node; no negatives."""
+    """initial + received - issued - wasted == final on hand for every SKU at every node; no
+    negatives; only perishable positions waste, and the KPI window's waste is part of the run's.
+    """
     _, sim, result = simulate(data)
     rec, topo = result.records, result.network.topology
     assert_balanced(
-        rec.total_received + topo.pos_initial - rec.total_issued,
+        rec.total_received + topo.pos_initial - rec.total_issued - rec.total_wasted,
         result.final_on_hand,
         "position stock",
         rec.total_received,
         rec.total_issued,
+        rec.total_wasted,
         topo.pos_initial,
     )
+    assert rec.total_wasted.min(initial=0.0) >= 0.0, "negative waste"
+    assert rec.pos_wasted.min(initial=0.0) >= 0.0, "negative waste in the KPI window"
+    assert np.all(rec.pos_wasted <= rec.total_wasted + 1e-9), "window waste above the run's"
+    keeps = ~np.isfinite(topo.pos_shelf_life)
+    assert np.all(rec.total_wasted[keeps] == 0.0), "a product that keeps was wasted"
+    assert np.all(rec.pos_life_sold[keeps] == 0.0), "shelf life at sale of a product that keeps"
     assert rec.series_on_hand.min(initial=0.0) >= -1e-9, "negative on hand"
     assert rec.series_backlog.min(initial=0.0) >= -1e-9, "negative backlog"
     assert rec.series_pipeline.min(initial=0.0) >= -1e-9, "negative pipeline"
