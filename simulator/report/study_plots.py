@@ -27,7 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import StrMethodFormatter
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from matplotlib.typing import ColorType
 
 from simulator.network.topology import compile_topology
@@ -389,6 +389,8 @@ def _variant_ticks(axes: Sequence[Axes], variants: Sequence[str], baseline: str 
 def _money_axis(ax: Axes, metric: str) -> None:
     if is_money(metric):
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        # Wide amounts with thousands separators: few enough ticks that labels never touch.
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
 
 
 def _warmup(ax: Axes, warmup: float | None) -> None:
