@@ -142,53 +142,40 @@ def _per_day(data: dict[str, Any], days: int) -> dict[str, np.ndarray]:
 # --------------------------------------------------------------------------- 1. newsvendor, exact
 
 
+def _one_day_shelf_life(demand: float, horizon: int, warmup: int) -> Result:
+    """Shelf life 1, base stock 10, 10 on hand, ``demand`` asked a day, lead time 0."""
+    data = _shop(
+        {"type": "base_stock", "S": 10},
+        initial=10,
+        demand=_constant(demand),
+        shelf_life=1,
+        horizon=horizon,
+        warmup=warmup,
+    )
+    return run(scenario_from_data(data))
+
+
 @pytest.mark.parametrize("warmup", [0, 5])
 def test_one_day_shelf_life_wastes_what_is_left_each_day(warmup: int) -> None:
-    """Shelf life 1, base stock 10, 10 on hand, 7 asked a day, lead time 0.
-
-    The initial stock (made at 0) expires on day 1. Each day d the shop holds 10 units expiring
-    on day d + 1: it sells 7 of them with 1 day of life left, wastes the other 3 that evening
-    (E = d + 1 <= d + 1) and, its inventory position being 0, orders 10, bought at d + 1, which
-    expire on day d + 2 and arrive at the step of day d + 1.
+    """7 asked a day. The initial stock (made at 0) expires on day 1. Each day d the shop holds
+    10 units expiring on day d + 1: it sells 7 of them with 1 day of life left, wastes the other
+    3 that evening (E = d + 1 <= d + 1) and, its inventory position being 0, orders 10, bought
+    at d + 1, which expire on day d + 2 and arrive at the step of day d + 1.
     """
     horizon = 20
     days = horizon - warmup
-    result = run(
-        scenario_from_data(
-            _shop(
-                {"type": "base_stock", "S": 10},
-                initial=10,
-                demand=_constant(7),
-                shelf_life=1,
-                horizon=horizon,
-                warmup=warmup,
-            )
-        )
-    )
-    got = _kpis(
-        result,
-        "waste_units",
-        "waste_rate",
-        "waste_cost",
-        "shelf_life_at_sale",
-        "lost_sales",
-        "fill_rate",
-        "units_sold",
-        "demand",
-    )
-    assert got == pytest.approx(
-        {
-            "waste_units": 3 * days,
-            "waste_rate": 3 / 10,
-            "waste_cost": 3 * days * (UNIT_COST + DISPOSAL_COST),
-            "shelf_life_at_sale": 1.0,
-            "lost_sales": 0.0,
-            "fill_rate": 1.0,
-            "units_sold": 7 * days,
-            "demand": 7 * days,
-        },
-        rel=1e-12,
-    )
+    result = _one_day_shelf_life(7, horizon, warmup)
+    expected = {
+        "waste_units": 3 * days,
+        "waste_rate": 3 / 10,
+        "waste_cost": 3 * days * (UNIT_COST + DISPOSAL_COST),
+        "shelf_life_at_sale": 1.0,
+        "lost_sales": 0.0,
+        "fill_rate": 1.0,
+        "units_sold": 7 * days,
+        "demand": 7 * days,
+    }
+    assert _kpis(result, *expected) == pytest.approx(expected, rel=1e-12)
     rec = result.records
     assert rec.pos_wasted.tolist() == [3 * days]
     assert rec.total_wasted.tolist() == [3 * horizon]  # the whole run, warm-up included
@@ -198,43 +185,20 @@ def test_one_day_shelf_life_wastes_what_is_left_each_day(warmup: int) -> None:
 
 
 def test_one_day_shelf_life_under_stocked_loses_sales_and_wastes_nothing() -> None:
-    """Same shop, 12 asked a day: it sells its 10 units (1 day left) and loses 2 every day."""
+    """12 asked a day: the shop sells its 10 units (1 day left) and loses 2 every day."""
     horizon, warmup = 20, 5
     days = horizon - warmup
-    result = run(
-        scenario_from_data(
-            _shop(
-                {"type": "base_stock", "S": 10},
-                initial=10,
-                demand=_constant(12),
-                shelf_life=1,
-                horizon=horizon,
-                warmup=warmup,
-            )
-        )
-    )
-    got = _kpis(
-        result,
-        "waste_units",
-        "waste_rate",
-        "waste_cost",
-        "shelf_life_at_sale",
-        "lost_sales",
-        "fill_rate",
-        "units_sold",
-    )
-    assert got == pytest.approx(
-        {
-            "waste_units": 0.0,
-            "waste_rate": 0.0,
-            "waste_cost": 0.0,
-            "shelf_life_at_sale": 1.0,
-            "lost_sales": 2 * days,
-            "fill_rate": 10 / 12,
-            "units_sold": 10 * days,
-        },
-        rel=1e-12,
-    )
+    result = _one_day_shelf_life(12, horizon, warmup)
+    expected = {
+        "waste_units": 0.0,
+        "waste_rate": 0.0,
+        "waste_cost": 0.0,
+        "shelf_life_at_sale": 1.0,
+        "lost_sales": 2 * days,
+        "fill_rate": 10 / 12,
+        "units_sold": 10 * days,
+    }
+    assert _kpis(result, *expected) == pytest.approx(expected, rel=1e-12)
     assert result.records.total_wasted.tolist() == [0.0]
 
 
