@@ -162,6 +162,13 @@ class Simulation:
             [d.promise if d is not None else 0.0 for d in topo.node_delivery] + [0.0]
         )[self.stream_delivery_node]
         self.delivery_days = np.zeros(n_nodes + 1)  # today's delivery time per node
+        self.delivers = bool(has_delivery.any())
+        # Market routing, fixed at compile time: the share of a first stream's demand that
+        # reaches its outlet, and the links a stockout's customers follow.
+        self.reach = np.maximum(dem.stream_reach, 0.0)
+        self.has_next = dem.stream_next >= 0
+        self.has_online = dem.stream_online >= 0
+        self.redirects = bool(self.has_next.any() or self.has_online.any())
 
     # ----------------------------------------------------------------- set-up
 
@@ -297,26 +304,26 @@ class Simulation:
             return
         need = np.zeros(dem.n_streams)
         need[dem.daily] = self.daily_demand[day]
-        asked = need * np.maximum(dem.stream_reach, 0.0)
+        asked = need * self.reach
+        uncovered = need - asked  # no outlet within reach: lost (first streams only draw)
         served = self._share(asked)
-        # Customers a stockout turns away try the next outlet or the online shop, or leave.
-        short = asked - served
-        to_next = np.where(dem.stream_next >= 0, short * dem.stream_p_next, 0.0)
-        to_online = np.where(dem.stream_online >= 0, short * dem.stream_p_online, 0.0)
-        sent = to_next + to_online
-        if sent.any():
+        sent = None
+        if self.redirects:
+            # Customers a stockout turns away try the next outlet or the online shop, or leave.
+            short = asked - served
+            to_next, to_online = short * dem.stream_p_next, short * dem.stream_p_online
+            sent = to_next + to_online
             redirected = np.zeros(dem.n_streams)
-            np.add.at(redirected, dem.stream_next[to_next > 0], to_next[to_next > 0])
-            np.add.at(redirected, dem.stream_online[to_online > 0], to_online[to_online > 0])
+            np.add.at(redirected, dem.stream_next[self.has_next], to_next[self.has_next])
+            np.add.at(redirected, dem.stream_online[self.has_online], to_online[self.has_online])
             asked += redirected
             served += self._share(redirected)
         self._unmet(asked, served, day, sent)
         if self._kpi(day):
             rec = self.records
             rec.stream_demand += need
-            uncovered = need - np.where(dem.stream_reach >= 0, asked, 0.0)
-            rec.stream_lost_coverage += np.where(dem.stream_reach >= 0, uncovered, 0.0)
-            rec.stream_lost += np.where(dem.stream_reach >= 0, uncovered, 0.0)
+            rec.stream_lost_coverage += uncovered
+            rec.stream_lost += uncovered
             rec.stream_on_time += self._on_time(served, 0.0)
             counted = need[dem.daily] > 0
             orders = counted if self.daily_orders is None else self.daily_orders[day]
@@ -329,6 +336,8 @@ class Simulation:
     def _on_time(self, served: np.ndarray, waited: float) -> np.ndarray:
         """Units of ``served`` that reach their customers within the promise: at once for a
         store, today's home-delivery time plus the wait for an online order."""
+        if not self.delivers:
+            return served if waited == 0 else np.zeros_like(served)
         delivered_in = waited + self.delivery_days[self.stream_delivery_node]
         return np.where(delivered_in <= self.stream_promise + _EPS, served, 0.0)
 

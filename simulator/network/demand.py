@@ -84,7 +84,7 @@ class _Stream:
     patience: float = math.inf
     next: int = -1
     online: int = -1
-    p_next: float = 0.0
+    p_next: float = 0.0  # 0 where there is no next outlet; likewise p_online
     p_online: float = 0.0
 
 
@@ -111,9 +111,17 @@ def compile_demand(
         return sorted(((s, weights.get(s, 1.0)) for s in skus), key=lambda kv: sku_index[kv[0]])
 
     streams: list[_Stream] = []
-    _check_stocked(scenario, mix, position, node_index, sku_index)
+    problems: list[Problem] = []
     for z, zone in enumerate(scenario.demand):
         for sku, weight in mix(zone):
+            if (node_index[zone.node], sku_index[sku]) not in position:
+                # Only a distribution strategy can take a SKU a zone names off its node.
+                where = str(scenario.source) if scenario.source else None
+                message = (
+                    f"'{zone.node}' does not stock {sku} under the market's distribution strategy"
+                )
+                problems.append(Problem(where, None, ("demand", z, "skus", sku), message))
+                continue
             streams.append(
                 _Stream(
                     z,
@@ -125,6 +133,8 @@ def compile_demand(
                     patience=zone.patience or math.inf,
                 )
             )
+    if problems:
+        raise ScenarioError(problems)
     if scenario.market is not None and plan is not None:
         _add_market_streams(streams, scenario, plan, mix, pos, sku_index)
     zones: tuple[CustomerDemand, ...] = tuple(scenario.customer_zones())
@@ -174,29 +184,6 @@ def compile_demand(
         zones=zones,
         zone_order_size=order_size,
     )
-
-
-def _check_stocked(
-    scenario: Scenario,
-    mix: Callable[[CustomerDemand], list[tuple[str, float]]],
-    position: dict[tuple[int, int], int],
-    node_index: dict[str, int],
-    sku_index: dict[str, int],
-) -> None:
-    """A demand zone may not ask for a SKU that a distribution strategy took off its node."""
-    problems = [
-        Problem(
-            str(scenario.source) if scenario.source else None,
-            None,
-            ("demand", z, "skus", sku),
-            f"'{zone.node}' does not stock {sku} under the market's distribution strategy",
-        )
-        for z, zone in enumerate(scenario.demand)
-        for sku, _ in mix(zone)
-        if (node_index[zone.node], sku_index[sku]) not in position
-    ]
-    if problems:
-        raise ScenarioError(problems)
 
 
 def _add_market_streams(

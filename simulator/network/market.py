@@ -38,17 +38,21 @@ class MarketPlan:
     coverage: dict[str, float]
 
 
-def mean_daily(scenario: Scenario, zone: MarketZone, sku: str) -> float:
-    """A zone's mean daily units of ``sku`` before seasonality: its demand potential."""
-    mix = zone.skus
-    weight = mix.get(sku, 0.0) if isinstance(mix, dict) else 1.0
+def mean_daily(scenario: Scenario, zone: MarketZone) -> dict[str, float]:
+    """A zone's mean daily units per SKU it asks for, before seasonality: its demand potential.
+
+    A trace is read once for all the zone's SKUs.
+    """
+    skus = scenario.zone_skus(zone)
+    weights = zone.skus if isinstance(zone.skus, dict) else dict.fromkeys(skus, 1.0)
     if isinstance(zone.daily, Trace):
         base = scenario.source.parent if scenario.source else None
-        level = float(read_trace(zone.daily, base, [sku])[sku].mean())
+        levels = {s: float(v.mean()) for s, v in read_trace(zone.daily, base, skus).items()}
     else:
-        level = zone.daily.mean
+        levels = dict.fromkeys(skus, zone.daily.mean)
     size = scenario.order_size(zone, "retail")  # market customers shop in stores
-    return weight * level * (size.mean if size is not None else 1.0)
+    units = size.mean if size is not None else 1.0
+    return {s: weights[s] * levels[s] * units for s in skus}
 
 
 def plan_market(scenario: Scenario) -> MarketPlan | None:
@@ -60,6 +64,7 @@ def plan_market(scenario: Scenario) -> MarketPlan | None:
     nodes = {n.id: n for n in scenario.nodes}
     zones = market.customers
     zone_xy = _locations(zones)
+    potentials = [mean_daily(scenario, z) for z in zones]
     carries: dict[str, list[str]] = {o: [] for o in outlets}
     routes: dict[tuple[int, str], list[str]] = {}
     price: dict[str, float] = {}
@@ -74,7 +79,7 @@ def plan_market(scenario: Scenario) -> MarketPlan | None:
             outlet_score=np.asarray([market.performance.get(o, 0.0) for o in eligible]),
             zone_xy=zone_xy,
             zone_territory=tuple(z.territory for z in zones),
-            zone_potential=np.asarray([mean_daily(scenario, z, sku) for z in zones]),
+            zone_potential=np.asarray([p.get(sku, 0.0) for p in potentials]),
             reach=market.reach,
         )
         params = market.sku_strategies.get(sku, market.strategy)
