@@ -1,6 +1,6 @@
 """Name-to-class registries for the policy families, and third-party plugin loading.
 
-Every family (replenishment, allocation, distribution; routing later) maps the YAML
+Every family (replenishment, allocation, distribution, routing) maps the YAML
 ``type`` name of a policy to its class and its pydantic params model. Plugins register through
 the ``supplysim.policies`` entry-point group, loaded on demand by the scenario layer.
 """
@@ -48,6 +48,19 @@ from policies.replenishment import (
     RSParams,
     SSParams,
     SSPolicy,
+)
+from policies.routing import (
+    DirectParams,
+    DirectRouting,
+    NearestNeighbourParams,
+    NearestNeighbourRouting,
+    OrToolsParams,
+    OrToolsRouting,
+    PyVrpParams,
+    PyVrpRouting,
+    RoutingPolicy,
+    SavingsParams,
+    SavingsRouting,
 )
 
 T = TypeVar("T")
@@ -181,6 +194,13 @@ DISTRIBUTION: Registry[DistributionStrategy] = Registry("distribution")
 DISTRIBUTION.register("mass", MassDistribution, MassParams)
 DISTRIBUTION.register("selective", SelectiveDistribution, SelectiveParams)
 DISTRIBUTION.register("exclusive", ExclusiveDistribution, ExclusiveParams)
+
+ROUTING: Registry[RoutingPolicy] = Registry("routing")
+ROUTING.register("direct", DirectRouting, DirectParams)
+ROUTING.register("nearest_neighbour", NearestNeighbourRouting, NearestNeighbourParams)
+ROUTING.register("savings", SavingsRouting, SavingsParams)
+ROUTING.register("ortools", OrToolsRouting, OrToolsParams)
+ROUTING.register("pyvrp", PyVrpRouting, PyVrpParams)
 
 # Entry points already loaded, so repeated calls do not register plugins twice.
 _loaded: set[tuple[str, str, str]] = set()

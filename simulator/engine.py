@@ -28,7 +28,6 @@ import math
 import time as wallclock
 from collections import defaultdict
 from collections.abc import Generator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,6 +37,7 @@ from simpy.core import URGENT
 from policies.allocation import AllocationRequest, AllocationRule, grant_in_order
 from policies.registry import ALLOCATION
 from policies.view import InventoryView
+from simulator.arrival import Arrival
 from simulator.backorders import CustomerBackorders
 from simulator.lots import Lots
 from simulator.network import Network, compile_network
@@ -51,6 +51,8 @@ from simulator.result import Result
 from simulator.review import PolicyGroup, build_policy_groups
 from simulator.scenario.distributions import AnyDistribution, Constant
 from simulator.scenario.models import Scenario
+from simulator.transport.consignment import Consignment, HomeDelivery
+from simulator.transport.fleet import FleetRunner
 
 _EPS = 1e-9
 
@@ -69,23 +71,6 @@ class _DayBoundary(simpy.Event):
         self._ok = True
         self._value = None
         env.schedule(self, URGENT, 1.0)
-
-
-@dataclass(frozen=True, slots=True)
-class Arrival:
-    """Units on their way to positions, with the lots they carry where perishable.
-
-    ``profile`` rows are the lots taken from a stocking source at ``taken_at`` (see
-    :mod:`simulator.lots`); rows ``made_fresh`` come from production or an outside supplier
-    and are made at ``made``. ``profile`` is ``None`` when nothing is perishable.
-    """
-
-    pos: np.ndarray
-    qty: np.ndarray
-    profile: np.ndarray | None
-    made_fresh: np.ndarray
-    taken_at: float
-    made: float
 
 
 class Simulation:
@@ -169,6 +154,19 @@ class Simulation:
         self.has_next = dem.stream_next >= 0
         self.has_online = dem.stream_online >= 0
         self.redirects = bool(self.has_next.any() or self.has_online.any())
+        # Fleets: the lanes they drive, and the streams whose home deliveries they make.
+        self.fleets = [
+            FleetRunner(self.env, f, self.streams, self.records, self._deliver, self.n_days)
+            for f in self.net.fleets
+        ]
+        self.lane_fleet = self.net.lane_fleet
+        node_fleet = np.full(n_nodes + 1, -1, dtype=np.int64)
+        for f in self.net.fleets:
+            node_fleet[f.depot] = f.index
+        self.stream_fleet = node_fleet[self.stream_delivery_node]
+        self.home_fleet = np.flatnonzero(self.stream_fleet >= 0)
+        self.sku_cold = np.asarray([p.cold_chain for p in scenario.products])
+        self.lane_planned = np.asarray([d.mean for d in topo.lane_lead_time])
 
     # ----------------------------------------------------------------- set-up
 
@@ -212,6 +210,8 @@ class Simulation:
         """Simulate the horizon and return the :class:`Result`."""
         started = wallclock.perf_counter()
         days = self.env.process(self._days())
+        for fleet in self.fleets:
+            fleet.start()
         for s in self.net.demand.event:
             self.env.process(self._order_arrivals(int(s)))
         self.env.run(until=days)
@@ -295,7 +295,7 @@ class Simulation:
             waiting -= served
             if kpi:
                 rec.stream_served_late += served
-                rec.stream_on_time += self._on_time(served, age)
+            self._hand_over(served, age, None, kpi)
 
     def _serve_daily_demand(self, day: int) -> None:
         dem = self.net.demand
@@ -324,22 +324,65 @@ class Simulation:
             rec.stream_demand += need
             rec.stream_lost_coverage += uncovered
             rec.stream_lost += uncovered
-            rec.stream_on_time += self._on_time(served, 0.0)
             counted = need[dem.daily] > 0
             orders = counted if self.daily_orders is None else self.daily_orders[day]
             rec.stream_orders[dem.daily] += orders
             # Proportional rationing gives every order of a stream-day the same share.
-            rec.stream_orders_full[dem.daily] += orders * (
-                counted & (served[dem.daily] >= need[dem.daily] - _EPS)
-            )
+            full = np.zeros(dem.n_streams)
+            full[dem.daily] = orders * (counted & (served[dem.daily] >= need[dem.daily] - _EPS))
+            rec.stream_orders_full += full
+            self._hand_over(served, 0.0, full, True)
+        else:
+            self._hand_over(served, 0.0, None, False)
 
-    def _on_time(self, served: np.ndarray, waited: float) -> np.ndarray:
-        """Units of ``served`` that reach their customers within the promise: at once for a
-        store, today's home-delivery time plus the wait for an online order."""
-        if not self.delivers:
-            return served if waited == 0 else np.zeros_like(served)
-        delivered_in = waited + self.delivery_days[self.stream_delivery_node]
-        return np.where(delivered_in <= self.stream_promise + _EPS, served, 0.0)
+    def _hand_over(
+        self, served: np.ndarray, waited: float, orders_full: np.ndarray | None, kpi: bool
+    ) -> None:
+        """Customers get what was served ``waited`` days after ordering: at once in a store,
+        after today's delivery time online, or by a fleet's vehicle, which judges on-time
+        delivery when it arrives. ``orders_full``: orders filled in full, per stream."""
+        if self.delivers:
+            delivered_in = waited + self.delivery_days[self.stream_delivery_node]
+            in_time = delivered_in <= self.stream_promise + _EPS
+        else:
+            in_time = np.full(len(served), waited == 0)
+        if len(self.home_fleet):
+            in_time[self.home_fleet] = False
+            self._consign_home(served, waited, orders_full)
+        if kpi:
+            rec = self.records
+            rec.stream_on_time += np.where(in_time, served, 0.0)
+            if orders_full is not None:
+                rec.stream_orders_otif += np.where(in_time, orders_full, 0.0)
+
+    def _consign_home(
+        self, served: np.ndarray, waited: float, orders_full: np.ndarray | None
+    ) -> None:
+        """One home-delivery consignment per fleet and customer zone with goods served."""
+        dem = self.net.demand
+        streams = self.home_fleet[served[self.home_fleet] > _EPS]
+        if len(streams) == 0:
+            return
+        now = self.env.now
+        day = min(int(now + _EPS), self.n_days - 1)
+        full = np.zeros(len(served)) if orders_full is None else orders_full
+        key = self.stream_fleet[streams] * len(dem.zone_ids) + dem.stream_zone[streams]
+        for k in np.unique(key):
+            members = streams[key == k]
+            fleet = self.net.fleets[self.stream_fleet[members[0]]]
+            skus = dem.stream_sku[members]
+            units = served[members]
+            self.fleets[fleet.index].consign(
+                Consignment(
+                    place=int(fleet.zone_place[dem.stream_zone[members[0]]]),
+                    load=units @ fleet.sku_load[skus],
+                    cold=bool(self.sku_cold[skus].any()),
+                    ready=now,
+                    due=now - waited + float(self.stream_promise[members[0]]),
+                    day=day,
+                    home=HomeDelivery(members, units, full[members]),
+                )
+            )
 
     def _unmet(
         self, asked: np.ndarray, served: np.ndarray, day: int, sent: np.ndarray | None = None
@@ -416,12 +459,16 @@ class Simulation:
         self._unmet(need, served, day)
         if self._kpi(arrived):
             rec.stream_demand[s] += size
-            rec.stream_on_time += self._on_time(served, wait)
             rec.stream_orders[s] += 1
-            rec.stream_orders_full[s] += served[s] >= size - _EPS
+            full = np.zeros(dem.n_streams)
+            full[s] = served[s] >= size - _EPS
+            rec.stream_orders_full += full
             rec.customer_orders.append(
                 time=arrived, stream=s, quantity=size, filled_now=served[s], wait=wait
             )
+            self._hand_over(served, wait, full, True)
+        else:
+            self._hand_over(served, wait, None, False)
         group = self.groups[self.group_of[pos]]
         if group.continuous[group.positions == pos][0]:
             idx = group.positions
@@ -645,7 +692,7 @@ class Simulation:
         return granted
 
     def _ship(self, rows: np.ndarray, qty: np.ndarray, now: float) -> None:
-        topo, book, rec = self.net.topology, self.book, self.records
+        topo, book = self.net.topology, self.book
         pos, src = book.position[rows], book.source[rows]
         n_pos = topo.n_positions
         stock = src >= 0
@@ -662,12 +709,31 @@ class Simulation:
         moved = np.bincount(pos, weights=qty, minlength=n_pos)
         self.open_order -= moved
         self.in_transit += moved
-        # One shipment per lane (or production batch per plant) per moment: one lead-time draw.
-        key = np.where(lane >= 0, lane, -1 - topo.pos_node[pos])
-        keys, member = np.unique(key, return_inverse=True)
-        units = np.bincount(member, weights=qty)
-        lead = self._lead_times(keys)
         depart = now + self.end_of_day
+        profile = None
+        if self.perishable:  # the lots each line takes travel with it, expiry dates and all
+            profile = np.zeros((len(rows), self.lots.horizon))
+            profile[stock] = self.lots.take(src[stock], qty[stock], depart)
+        shipped = Arrival(pos, qty, profile, ~stock, taken_at=depart, made=depart)
+        if self.fleets:
+            driven = (lane >= 0) & (self.lane_fleet[np.maximum(lane, 0)] >= 0)
+            if driven.any():
+                self._consign(rows[driven], shipped.subset(driven), depart, int(now))
+                if driven.all():
+                    return
+                rows, shipped = rows[~driven], shipped.subset(~driven)
+        self._send_by_carrier(rows, shipped, int(now))
+
+    def _send_by_carrier(self, rows: np.ndarray, shipped: Arrival, day: int) -> None:
+        """Shipments with a lane lead time: one per lane (or production batch per plant) and
+        moment, with one lead-time draw each."""
+        topo, book = self.net.topology, self.book
+        lane = book.lane[rows]
+        key = np.where(lane >= 0, lane, -1 - topo.pos_node[shipped.pos])
+        keys, member = np.unique(key, return_inverse=True)
+        units = np.bincount(member, weights=shipped.qty)
+        lead = self._lead_times(keys)
+        depart = shipped.taken_at
         by_lane = keys >= 0
         lanes = np.maximum(keys, 0)
         cost = np.where(
@@ -678,9 +744,9 @@ class Simulation:
             0.0,
         )
         node = np.where(by_lane, topo.lane_destination[lanes], -1 - keys)
-        rec.shipments.append(
+        self.records.shipments.append(
             time=depart,
-            day=int(now),
+            day=day,
             lane=keys,
             node=node,
             units=units,
@@ -691,21 +757,68 @@ class Simulation:
         if not self.continuous:
             arrival = np.ceil(arrival - _EPS)  # daily path: usable from the next daily step
         book.last_arrival[rows] = np.maximum(book.last_arrival[rows], arrival)
-        profile = None
-        if self.perishable:  # the lots each line takes travel with it, expiry dates and all
-            profile = np.zeros((len(rows), self.lots.horizon))
-            profile[stock] = self.lots.take(src[stock], qty[stock], depart)
         for when in np.unique(arrival):
-            members = arrival == when
-            shipped = Arrival(
-                pos[members],
-                qty[members],
-                None if profile is None else profile[members],
-                ~stock[members],
-                taken_at=depart,
-                made=depart,
+            self._schedule_arrival(float(when), shipped.subset(arrival == when))
+
+    def _consign(self, rows: np.ndarray, shipped: Arrival, depart: float, day: int) -> None:
+        """Leave lines on fleet-driven lanes at their depots: one consignment per lane."""
+        topo, book = self.net.topology, self.book
+        lane = book.lane[rows]
+        book.undelivered[rows] += shipped.qty
+        for k in np.unique(lane):
+            members = lane == k
+            part = shipped.subset(members)
+            fleet = self.net.fleets[self.lane_fleet[k]]
+            skus = topo.pos_sku[part.pos]
+            self.fleets[fleet.index].consign(
+                Consignment(
+                    place=int(fleet.node_place[topo.lane_destination[k]]),
+                    load=part.qty @ fleet.sku_load[skus],
+                    cold=bool(self.sku_cold[skus].any()),
+                    ready=depart,
+                    due=depart + self.lane_planned[k],
+                    day=day,
+                    node=int(topo.lane_destination[k]),
+                    lane=int(k),
+                    stock=part,
+                    line_ids=book.line_id[rows[members]],
+                )
             )
-            self._schedule_arrival(float(when), shipped)
+
+    def _deliver(self, consignment: Consignment, time: float) -> None:
+        """A vehicle hands over a consignment: stock to the node's positions, or goods to
+        customers, on time if by the due time."""
+        if consignment.stock is not None:
+            self._deliver_stock(consignment, time)
+            return
+        home = consignment.home
+        assert home is not None
+        if self._kpi(consignment.day) and time <= consignment.due + _EPS:
+            rec = self.records
+            np.add.at(rec.stream_on_time, home.streams, home.units)
+            np.add.at(rec.stream_orders_otif, home.streams, home.orders_full)
+
+    def _deliver_stock(self, consignment: Consignment, time: float) -> None:
+        stock, book = consignment.stock, self.book
+        assert stock is not None and consignment.line_ids is not None
+        self.records.shipments.append(
+            time=consignment.ready,
+            day=consignment.day,
+            lane=consignment.lane,
+            node=consignment.node,
+            units=consignment.units,
+            cost=0.0,  # a fleet's costs are its routes'
+            arrival=time,
+        )
+        # Daily path: usable from the next daily step (this instant's step has run).
+        usable = time if self.continuous else float(math.floor(time + _EPS) + 1)
+        rows = book.rows_of(consignment.line_ids)
+        book.undelivered[rows] -= stock.qty
+        book.last_arrival[rows] = np.maximum(book.last_arrival[rows], usable)
+        if self.continuous:
+            self._receive_now(stock)
+        else:
+            self.calendar[int(usable)].append(stock)
 
     def _schedule_arrival(self, when: float, shipped: Arrival) -> None:
         if when <= self.env.now + _EPS:

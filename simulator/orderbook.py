@@ -24,6 +24,7 @@ class OrderBook:
         self.placed = np.zeros(0)
         self.ready = np.zeros(0)
         self.last_arrival = np.zeros(0)
+        self.undelivered = np.zeros(0)  # shipped onto a fleet's vehicles, not yet delivered
         self._next_id = 0
 
     def __len__(self) -> int:
@@ -51,6 +52,7 @@ class OrderBook:
         self.placed = np.concatenate([self.placed, np.full(n, time)])
         self.ready = np.concatenate([self.ready, np.full(n, ready)])
         self.last_arrival = np.concatenate([self.last_arrival, np.full(n, -math.inf)])
+        self.undelivered = np.concatenate([self.undelivered, np.zeros(n)])
         return ids
 
     def rows_of(self, ids: np.ndarray) -> np.ndarray:
@@ -58,8 +60,9 @@ class OrderBook:
         return np.searchsorted(self.line_id, ids)
 
     def pop_closed(self) -> dict[str, np.ndarray]:
-        """Remove fully shipped lines and return their position, quantity, placed, last_arrival."""
-        closed = self.open <= 1e-9
+        """Remove lines fully shipped and delivered; return their position, quantity, placed,
+        last_arrival."""
+        closed = (self.open <= 1e-9) & (self.undelivered <= 1e-9)
         names = ("position", "lane", "quantity", "placed", "last_arrival")
         if not closed.any():
             return {name: np.zeros(0) for name in names}
@@ -79,4 +82,5 @@ class OrderBook:
         "placed",
         "ready",
         "last_arrival",
+        "undelivered",
     )

@@ -82,6 +82,7 @@ class Records:
     stream_backlog_max: np.ndarray = field(init=False)
     stream_orders: np.ndarray = field(init=False)  # customer orders (days with demand, or events)
     stream_orders_full: np.ndarray = field(init=False)  # ... filled completely on arrival
+    stream_orders_otif: np.ndarray = field(init=False)  # ... and delivered within the promise
 
     pos_ok_days: np.ndarray = field(init=False)  # days ending with no backorder and no lost sale
     pos_shipped: np.ndarray = field(init=False)  # units issued to customers or downstream
@@ -97,6 +98,10 @@ class Records:
     order_lines: ColumnBuffer = field(init=False)  # completed replenishment lines (compact)
     shipments: ColumnBuffer = field(init=False)  # every shipment, warm-up included
     customer_orders: ColumnBuffer = field(init=False)  # event path only
+    routes: ColumnBuffer = field(init=False)  # every route a fleet drove, warm-up included
+    deliveries: ColumnBuffer = field(init=False)  # every consignment a vehicle handed over
+    solver_seconds: float = 0.0  # wall time spent in routing policies
+    waves: int = 0  # routing problems solved
 
     def __post_init__(self) -> None:
         d, p, s, n = self.n_days, self.n_positions, self.n_streams, self.n_nodes
@@ -119,6 +124,7 @@ class Records:
             "stream_backlog_max",
             "stream_orders",
             "stream_orders_full",
+            "stream_orders_otif",
         ):
             setattr(self, name, np.zeros(s))
         for name in (
@@ -155,6 +161,32 @@ class Records:
             quantity=np.float64,
             filled_now=np.float64,
             wait=np.float64,
+        )
+
+        self.routes = ColumnBuffer(
+            fleet=np.int32,
+            vehicle=np.int32,
+            vehicle_type=np.int32,
+            day=np.int32,  # the day the route started
+            start=np.float64,
+            hours=np.float64,  # on the road and at stops (until a breakdown, if any)
+            km=np.float64,
+            stops=np.int32,  # stops delivered
+            units=np.float64,  # units delivered
+            load_factor=np.float64,  # load over capacity in the binding dimension
+            cost=np.float64,  # fixed (first route of the vehicle's day), km and hours
+            co2=np.float64,  # kg
+            first_today=np.bool_,
+            shift_hours=np.float64,
+            broken=np.bool_,
+        )
+        self.deliveries = ColumnBuffer(
+            fleet=np.int32,
+            day=np.int32,  # the day whose work produced the consignment
+            node=np.int64,  # destination node; -1 for a home delivery
+            time=np.float64,
+            due=np.float64,  # inf where nothing was promised
+            units=np.float64,
         )
 
     def in_window(self, day: np.ndarray) -> np.ndarray:

@@ -87,5 +87,6 @@ class Result:
             "horizon_days": self.records.n_days,
             "warmup_days": self.records.warmup,
             "wall_time_s": round(self.wall_time, 4),
+            "solver_time_s": round(self.records.solver_seconds, 4),
             "versions": self.versions,
         }

@@ -43,6 +43,10 @@ HIGHER_IS_BETTER: dict[str, bool] = {
     "trade_revenue": True,
     "trade_margin": True,
     "otif": True,
+    "on_time_rate": True,
+    "on_time_delivery_rate": True,
+    "load_factor": True,
+    "time_utilisation": True,
     "coverage": True,
     "shelf_life_at_sale": True,
     "inventory_turns": True,
@@ -70,6 +74,17 @@ HIGHER_IS_BETTER: dict[str, bool] = {
     "shortage_cost": False,
     "total_cost": False,
     "cost_per_day": False,
+    "km_driven": False,
+    "vehicle_days": False,
+    "routes": False,
+    "fleet_cost": False,
+    "transport_cost_per_unit": False,
+    "transport_cost_per_stop": False,
+    "lateness_p50": False,
+    "lateness_p95": False,
+    "lateness_max": False,
+    "co2_kg": False,
+    "breakdowns": False,
 }
 """KPI name -> whether a larger value is better, for every directional KPI.
 

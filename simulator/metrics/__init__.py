@@ -24,6 +24,8 @@ from simulator.metrics.service import DEFINITIONS as SERVICE_DEFINITIONS
 from simulator.metrics.service import add_service_kpis
 from simulator.metrics.trade import DEFINITIONS as TRADE_DEFINITIONS
 from simulator.metrics.trade import add_trade_kpis
+from simulator.metrics.transport import DEFINITIONS as TRANSPORT_DEFINITIONS
+from simulator.metrics.transport import add_transport_kpis
 from simulator.network.demand import CHANNELS
 from simulator.network.topology import sell_price
 
@@ -38,6 +40,7 @@ KPI_DEFINITIONS: dict[str, str] = {
     **OPERATIONS_DEFINITIONS,
     **COST_DEFINITIONS,
     **TRADE_DEFINITIONS,
+    **TRANSPORT_DEFINITIONS,
 }
 """Metric name -> one-line definition with its unit and, for costs, when they accrue."""
 
@@ -196,6 +199,7 @@ def compute_kpis(result: Result) -> pd.DataFrame:
     add_operations_kpis(context)
     add_cost_kpis(context)
     add_trade_kpis(context)
+    add_transport_kpis(context)
     return context.table()
 
 

@@ -25,10 +25,12 @@ DEFINITIONS: dict[str, str] = {
     "(money; accrues when a line is placed).",
     "transport_cost": "Cost of shipments leaving in the window (per shipment + per unit x units "
     "+ per km x distance; production is free), charged to the receiving node, plus "
-    "delivery_cost (money; not split by SKU).",
+    "delivery_cost, plus each fleet's route costs charged to its depot (money; not split by "
+    "SKU).",
     "delivery_cost": "Home-delivery parcels of e-commerce customer orders x cost per parcel; "
     "parcels = units delivered / the zone's mean order size (money; accrues on delivery).",
-    "cold_chain_cost": "The part of transport_cost on cold-chain lanes (money).",
+    "cold_chain_cost": "The part of transport_cost on cold-chain lanes and refrigerated "
+    "vehicles (money).",
     "waste_cost": "Units wasted x (unit cost + disposal cost) (money; accrues at expiry).",
     "shortage_cost": "Customer backordered unit-days x backorder cost + lost units x lost-sale "
     "cost, charged to the node customers buy at (money; backorders accrue daily at end of "
@@ -73,7 +75,9 @@ def add_cost_kpis(ctx: KpiContext) -> None:
     cold = np.append(topo.lane_cold_chain, False)[np.where(lane >= 0, lane, -1)]
     delivery = _delivery_cost(ctx)
     transport = np.bincount(node, weights=cost, minlength=n_nodes) + delivery
+    transport = transport + fleet_cost_by_node(ctx)
     cold_chain = np.bincount(node, weights=cost * cold, minlength=n_nodes)
+    cold_chain = cold_chain + fleet_cost_by_node(ctx, cold_only=True)
     for scope in COST_SCOPES:
         present = ctx.population("position", scope)
         costs = {
@@ -91,3 +95,20 @@ def add_cost_kpis(ctx: KpiContext) -> None:
             ctx.add(scope, metric, value, present=present)
         if scope == "network":
             ctx.add(scope, "cost_per_day", costs["total_cost"], ctx.days)
+
+
+def fleet_cost_by_node(ctx: KpiContext, cold_only: bool = False) -> np.ndarray:
+    """Route costs in the window per depot node (refrigerated vehicles' only, if asked)."""
+    routes = ctx.records.routes
+    n_nodes = len(ctx.topology.node_ids)
+    if not len(routes):
+        return np.zeros(n_nodes)
+    keep = ctx.records.in_window(routes.column("day"))
+    depot = np.asarray([f.depot for f in ctx.network.fleets], dtype=np.int64)
+    fleet = routes.column("fleet")[keep]
+    cost = routes.column("cost")[keep]
+    if cold_only:
+        cold = np.concatenate([f.cold for f in ctx.network.fleets])
+        offset = np.cumsum([0, *(len(f.cold) for f in ctx.network.fleets)])[:-1]
+        cost = cost * cold[offset[fleet] + routes.column("vehicle_type")[keep]]
+    return np.bincount(depot[fleet], weights=cost, minlength=n_nodes)

@@ -27,8 +27,11 @@ DEFINITIONS: dict[str, str] = {
     "(ratio, 0-1). A zone's units filled by a substitute outlet count as filled.",
     "order_fill_rate": "Customer orders filled completely on arrival / customer orders (ratio "
     "0-1); on the daily path a day's orders of a stream are all full or all short.",
-    "otif": "On time in full: units delivered within the promise (at once in a store, within "
-    "the delivery promise online) / demand (ratio, 0-1).",
+    "otif": "On time in full: customer orders filled in full on arrival and delivered within "
+    "the promise (at once in a store; online, within the delivery promise, judged when the "
+    "vehicle arrives where a fleet delivers) / customer orders (ratio, 0-1).",
+    "on_time_rate": "Units delivered within the promise, backorders included / demand "
+    "(ratio, 0-1).",
     "lost_sales": "Units of demand lost, whatever the cause (units).",
     "lost_sales_rate": "lost_sales / demand (ratio, 0-1).",
     "lost_sales_no_coverage": "Units lost because no outlet was within the customers' reach "
@@ -92,7 +95,11 @@ def add_service_kpis(ctx: KpiContext) -> None:
                 ctx.sum("stream", scope, rec.stream_orders_full),
                 ctx.sum("stream", scope, rec.stream_orders),
             ),
-            "otif": (ctx.sum("stream", scope, rec.stream_on_time), demand),
+            "otif": (
+                ctx.sum("stream", scope, rec.stream_orders_otif),
+                ctx.sum("stream", scope, rec.stream_orders),
+            ),
+            "on_time_rate": (ctx.sum("stream", scope, rec.stream_on_time), demand),
             "lost_sales": (lost, None),
             "lost_sales_rate": (lost, demand),
             "lost_sales_no_coverage": (

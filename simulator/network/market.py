@@ -14,6 +14,7 @@ import numpy as np
 
 from policies.distribution import MarketView, coverage, outlet_choices
 from policies.registry import DISTRIBUTION
+from simulator.network.geography import Geography
 from simulator.scenario.customers import Market, MarketZone, Trace
 from simulator.scenario.models import Node, Scenario
 from simulator.scenario.traces import read_trace
@@ -55,15 +56,16 @@ def mean_daily(scenario: Scenario, zone: MarketZone) -> dict[str, float]:
     return {s: weights[s] * levels[s] * units for s in skus}
 
 
-def plan_market(scenario: Scenario) -> MarketPlan | None:
+def plan_market(scenario: Scenario, geography: Geography | None = None) -> MarketPlan | None:
     """Run the market's strategies; ``None`` for a scenario without a market."""
     market = scenario.market
     if market is None:
         return None
+    geography = geography or Geography(scenario)
     outlets = market_outlets(scenario)
     nodes = {n.id: n for n in scenario.nodes}
     zones = market.customers
-    zone_xy = _locations(zones)
+    zone_xy = _locations(geography, zones)
     potentials = [mean_daily(scenario, z) for z in zones]
     carries: dict[str, list[str]] = {o: [] for o in outlets}
     routes: dict[tuple[int, str], list[str]] = {}
@@ -74,7 +76,7 @@ def plan_market(scenario: Scenario) -> MarketPlan | None:
         eligible = [o for o in outlets if sku in (nodes[o].carries or [sku])]
         view = MarketView(
             outlet_ids=tuple(eligible),
-            outlet_xy=_locations([nodes[o] for o in eligible]),
+            outlet_xy=_locations(geography, [nodes[o] for o in eligible]),
             outlet_territory=tuple(nodes[o].territory for o in eligible),
             outlet_score=np.asarray([market.performance.get(o, 0.0) for o in eligible]),
             zone_xy=zone_xy,
@@ -95,10 +97,9 @@ def plan_market(scenario: Scenario) -> MarketPlan | None:
     return MarketPlan(carries, routes, price, demand, covered)
 
 
-def _locations(places: Sequence[Node | MarketZone]) -> np.ndarray:
-    """``(n, 2)`` coordinates; every outlet and market zone has a location (checked at load)."""
-    xy = [(p.location.x, p.location.y) for p in places if p.location is not None]
-    return np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+def _locations(geography: Geography, places: Sequence[Node | MarketZone]) -> np.ndarray:
+    """``(n, 2)`` planar km; every outlet and market zone has a location (checked at load)."""
+    return geography.xy([p.location for p in places if p.location is not None])
 
 
 def market_outlets(scenario: Scenario) -> list[str]:

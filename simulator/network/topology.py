@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
+from simulator.network.geography import Geography
 from simulator.network.sourcing import SINGLE, ranked_lanes
 from simulator.scenario.distributions import AnyDistribution
 from simulator.scenario.models import Delivery, Lane, Node, Processing, Product, Scenario, StockRule
@@ -127,13 +128,10 @@ def _levels(nodes: list[Node], lanes: list[Lane]) -> dict[str, int]:
     return level
 
 
-def _distance(lane: Lane, xy: dict[str, tuple[float, float] | None]) -> float:
+def _distance(lane: Lane, geography: Geography) -> float:
     if lane.distance is not None:
         return lane.distance
-    a, b = xy[lane.origin], xy[lane.destination]
-    if a is None or b is None:
-        return 0.0
-    return math.dist(a, b)
+    return geography.km(lane.origin, lane.destination)
 
 
 def _channels(nodes: list[Node], preferred: dict[str, str]) -> list[str]:
@@ -174,6 +172,7 @@ def compile_topology(
     scenario: Scenario,
     carries: dict[str, list[str]] | None = None,
     price_factor: dict[str, float] | None = None,
+    geography: Geography | None = None,
 ) -> Topology:
     """Number positions tier by tier and turn nodes and lanes into arrays.
 
@@ -186,6 +185,7 @@ def compile_topology(
     """
     carries = carries or {}
     factor = price_factor or {}
+    geography = geography or Geography(scenario)
     skus = scenario.product_ids()
     sku_index = {s: i for i, s in enumerate(skus)}
     nodes = scenario.nodes
@@ -194,10 +194,14 @@ def compile_topology(
     for k, lane in enumerate(scenario.lanes):
         inbound.setdefault(lane.destination, []).append((k, lane))
     level = _levels(nodes, scenario.lanes)
-    xy = {n.id: (n.location.x, n.location.y) if n.location else None for n in nodes}
+    located = [n for n in nodes if n.location is not None]
+    planar = geography.xy([n.location for n in located if n.location is not None])
+    xy = {n.id: (float(x), float(y)) for n, (x, y) in zip(located, planar, strict=True)}
 
     preferred = {
-        n.id: ranked_lanes(n, inbound[n.id], lambda lane: _distance(lane, xy))[0][0][1].origin
+        n.id: ranked_lanes(n, inbound[n.id], lambda lane: _distance(lane, geography))[0][0][
+            1
+        ].origin
         for n in nodes
         if n.id in inbound
     }
@@ -257,7 +261,7 @@ def compile_topology(
             pos_lead[p] = node.production.lead_time.mean
             continue
         ranked, pos_rule[p], shares = ranked_lanes(
-            node, inbound[node.id], lambda lane: _distance(lane, xy)
+            node, inbound[node.id], lambda lane: _distance(lane, geography)
         )
         pos_lead[p] = ranked[0][1].lead_time.mean
         for c, (k, lane) in enumerate(ranked):
@@ -286,7 +290,7 @@ def compile_topology(
         node_ids=tuple(n.id for n in nodes),
         node_kind=tuple(n.kind for n in nodes),
         node_level=np.asarray([level[n.id] if n.kind != "supplier" else -1 for n in nodes]),
-        node_xy=np.asarray([xy[n.id] or (math.nan, math.nan) for n in nodes], dtype=float),
+        node_xy=np.asarray([xy.get(n.id, (math.nan, math.nan)) for n in nodes], dtype=float),
         node_capacity=np.asarray([n.storage_capacity or math.inf for n in nodes], dtype=float),
         node_processing=tuple(n.processing for n in nodes),
         production_capacity=np.asarray(
@@ -337,7 +341,7 @@ def compile_topology(
             [node_index[lane.destination] for lane in lanes], dtype=np.int64
         ),
         lane_lead_time=tuple(lane.lead_time for lane in lanes),
-        lane_distance=np.asarray([_distance(lane, xy) for lane in lanes], dtype=float),
+        lane_distance=np.asarray([_distance(lane, geography) for lane in lanes], dtype=float),
         lane_cost_per_shipment=np.asarray([lane.cost_per_shipment for lane in lanes], dtype=float),
         lane_cost_per_unit=np.asarray([lane.cost_per_unit for lane in lanes], dtype=float),
         lane_cost_per_km=np.asarray([lane.cost_per_km for lane in lanes], dtype=float),

@@ -19,6 +19,10 @@ _RATES = frozenset(
         "coverage",
         "substitution_rate",
         "waste_rate",
+        "on_time_rate",
+        "on_time_delivery_rate",
+        "load_factor",
+        "time_utilisation",
     }
 )
 _UNITS = {
@@ -38,6 +42,14 @@ _UNITS = {
     "order_cycle_time_mean": "days",
     "order_cycle_time_p95": "days",
     "bullwhip": "ratio",
+    "km_driven": "km",
+    "vehicle_days": "vehicle-days",
+    "routes": "routes",
+    "lateness_p50": "hours",
+    "lateness_p95": "hours",
+    "lateness_max": "hours",
+    "co2_kg": "kg",
+    "breakdowns": "breakdowns",
 }
 
 
@@ -58,6 +70,8 @@ def is_money(metric: str) -> bool:
     return metric.endswith(("_cost", "_margin", "_revenue")) or metric in {
         "revenue",
         "cost_per_day",
+        "transport_cost_per_unit",
+        "transport_cost_per_stop",
     }
 
 

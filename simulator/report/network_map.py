@@ -8,6 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from simulator.network.geography import Geography
 from simulator.report.figures import axes_or_new
 from simulator.scenario.models import Scenario
 
@@ -44,7 +45,9 @@ def plot_network_map(
     n_reps = max(chosen["replication"].nunique(), 1)
     # A lane missing from a replication shipped nothing in it, hence sum / replications.
     mean_flow = chosen.groupby("lane")["units"].sum() / n_reps
-    xy = {n.id: (n.location.x, n.location.y) for n in scenario.nodes if n.location is not None}
+    located = [n for n in scenario.nodes if n.location is not None]
+    planar = Geography(scenario).xy([n.location for n in located if n.location is not None])
+    xy = {n.id: (float(x), float(y)) for n, (x, y) in zip(located, planar, strict=True)}
     peak = float(mean_flow.max()) if len(mean_flow) and mean_flow.max() > 0 else 1.0
     for lane in scenario.lanes:
         if lane.origin not in xy or lane.destination not in xy:

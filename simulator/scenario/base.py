@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policies.registry import Registry
 
@@ -31,7 +31,27 @@ def policy_union(registry: Registry[Any]) -> Any:
 
 
 class Location(Section):
-    """Planar coordinates in km."""
+    """Where a place is: planar ``x``/``y`` in km, or ``lat``/``lon`` in degrees (the
+    scenario's ``geography.coordinates`` says which every location uses)."""
 
-    x: float
-    y: float
+    x: float | None = None
+    y: float | None = None
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _one_pair(self) -> Location:
+        planar = self.x is not None and self.y is not None
+        geographic = self.lat is not None and self.lon is not None
+        given = sum(v is not None for v in (self.x, self.y, self.lat, self.lon))
+        if given != 2 or not (planar or geographic):
+            raise ValueError("give either x and y (km) or lat and lon (degrees)")
+        return self
+
+    @property
+    def pair(self) -> tuple[float, float]:
+        """``(x, y)`` or ``(lat, lon)``, whichever is given."""
+        if self.x is not None and self.y is not None:
+            return self.x, self.y
+        assert self.lat is not None and self.lon is not None
+        return self.lat, self.lon

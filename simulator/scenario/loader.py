@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from policies.registry import load_entry_points
 from simulator.scenario.customers import Trace
 from simulator.scenario.errors import Problem, ScenarioError, problems_from_validation_error
+from simulator.scenario.matrix import read_matrix
 from simulator.scenario.models import Scenario
 from simulator.scenario.overlay import load_with_extends
 from simulator.scenario.references import check_references
@@ -52,9 +53,15 @@ def scenario_from_data(
 
 
 def _trace_problems(scenario: Scenario, source: Path | None) -> list[Problem]:
-    """Read every demand trace once now, so a bad CSV is reported with the other problems."""
+    """Read every demand trace and the road matrix once now, so a bad CSV is reported with
+    the other problems."""
     problems: list[Problem] = []
     base = source.parent if source else None
+    if scenario.geography.matrix:
+        try:
+            read_matrix(scenario.geography.matrix, base)
+        except ScenarioError as exc:
+            problems += exc.problems
     for zone in scenario.customer_zones():
         if not isinstance(zone.daily, Trace):
             continue

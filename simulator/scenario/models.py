@@ -27,7 +27,8 @@ from simulator.scenario.base import (
     policy_union,
 )
 from simulator.scenario.customers import Channel, CustomerDemand, DemandZone, Market, MarketZone
-from simulator.scenario.distributions import AnyDistribution, Constant, Distribution
+from simulator.scenario.distributions import AnyDistribution, Constant, Days, Distribution
+from simulator.scenario.transport import Fleet, Geography
 
 NodeKind = Literal[
     "supplier", "plant", "warehouse", "wholesaler", "distributor", "retailer", "ecommerce"
@@ -159,7 +160,7 @@ class Delivery(Section):
         default_factory=lambda: Constant(value=1.0),
         description="Days from shipping an order to the customer's door (one draw per day).",
     )
-    promise: NonNegative = Field(2.0, description="Promised days from order to delivery.")
+    promise: Days = Field(2.0, description="Promised time from order to delivery, e.g. 2 or '10h'.")
     cost_per_parcel: NonNegative = 0.0
     patience: Positive | None = Field(
         None,
@@ -215,7 +216,10 @@ class Lane(Section):
     id: Id | None = None
     origin: Id = Field(alias="from")
     destination: Id = Field(alias="to")
-    lead_time: Distribution = Field(description="Transit time in days.")
+    lead_time: Distribution = Field(
+        description="Transit time in days. On a lane a fleet drives, the planned transit: "
+        "policies plan with it and deliveries later than it count as late."
+    )
     cost_per_shipment: NonNegative = 0.0
     cost_per_unit: NonNegative = 0.0
     cost_per_km: NonNegative = 0.0
@@ -261,6 +265,12 @@ class Scenario(Section):
     market: Market | None = Field(None, description="Customers who choose their outlets.")
     channels: dict[Channel, ChannelProfile] = Field(
         default_factory=dict, description="Order profile per channel."
+    )
+    geography: Geography = Field(
+        default_factory=Geography, description="Coordinates and road distances."
+    )
+    fleets: list[Fleet] = Field(
+        default_factory=list, description="Depots that deliver with their own vehicles."
     )
 
     _source: Path | None = PrivateAttr(default=None)

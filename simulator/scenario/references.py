@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from simulator.scenario.errors import DocPath
+from simulator.scenario.transport_checks import fleet_checks
 
 Issue = tuple[DocPath, str]
 
@@ -275,6 +276,7 @@ def check_references(data: Any) -> list[Issue]:
     market = data.get("market")
     if isinstance(market, dict):
         issues += _market_checks(data, market, nodes, skus)
+    issues += fleet_checks(data, nodes)
     horizon, warmup = data.get("horizon", 365), data.get("warmup", 0)
     if isinstance(horizon, int | float) and isinstance(warmup, int | float) and warmup >= horizon:
         issues.append(

@@ -140,9 +140,11 @@ def test_online_orders_are_on_time_when_delivery_keeps_the_promise() -> None:
     slow["nodes"][5]["delivery"]["lead_time"] = 3  # beyond the 2-day promise
     on_time = run(scenario_from_data(market_data()))
     late = run(scenario_from_data(slow))
-    assert kpi(on_time, "otif", "node", "web") == pytest.approx(1.0)
-    assert kpi(late, "otif", "node", "web") == 0.0
-    assert kpi(late, "otif", "node", "near") == pytest.approx(0.6)  # stores: at once or never
+    assert kpi(on_time, "on_time_rate", "node", "web") == pytest.approx(1.0)
+    assert kpi(late, "on_time_rate", "node", "web") == 0.0
+    assert kpi(late, "on_time_rate", "node", "near") == pytest.approx(
+        0.6
+    )  # stores: at once or never
 
 
 def test_exclusive_distribution_stocks_one_store_and_enforces_it() -> None:

@@ -25,6 +25,7 @@ import pytest
 from simulator import Result, load_scenario, run
 from simulator.metrics import KPI_DEFINITIONS
 from simulator.metrics.operations import PERISHABLE_ONLY, grouped_quantile
+from simulator.metrics.transport import FLEET_ONLY
 from simulator.scenario import scenario_from_data
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "scenarios" / "quickstart.yaml"
@@ -285,8 +286,9 @@ def test_network_cycle_service_level_averages_customer_facing_positions(
 
 
 def test_every_metric_is_defined(quickstart: Result) -> None:
-    # The quickstart's products keep: perishable-only KPIs have no population there.
-    assert set(quickstart.kpis.metric) == set(KPI_DEFINITIONS) - PERISHABLE_ONLY
+    # The quickstart's products keep and it has no fleet: perishable-only and fleet KPIs have
+    # no population there.
+    assert set(quickstart.kpis.metric) == set(KPI_DEFINITIONS) - PERISHABLE_ONLY - FLEET_ONLY
     assert quickstart.kpis.value.dtype == np.float64
 
 

@@ -1,0 +1,46 @@
+"""Units on their way to inventory positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """Units on their way to positions, with the lots they carry where perishable.
+
+    ``profile`` rows are the lots taken from a stocking source at ``taken_at`` (see
+    :mod:`simulator.lots`); rows ``made_fresh`` come from production or an outside supplier
+    and are made at ``made``. ``profile`` is ``None`` when nothing is perishable.
+    """
+
+    pos: np.ndarray
+    qty: np.ndarray
+    profile: np.ndarray | None
+    made_fresh: np.ndarray
+    taken_at: float
+    made: float
+
+    def part(self, share: float) -> Arrival:
+        """The same lots scaled by ``share`` (a consignment split across vehicles)."""
+        return Arrival(
+            self.pos,
+            self.qty * share,
+            None if self.profile is None else self.profile * share,
+            self.made_fresh,
+            self.taken_at,
+            self.made,
+        )
+
+    def subset(self, rows: np.ndarray) -> Arrival:
+        """The rows ``rows`` selects (a boolean mask or indices)."""
+        return Arrival(
+            self.pos[rows],
+            self.qty[rows],
+            None if self.profile is None else self.profile[rows],
+            self.made_fresh[rows],
+            self.taken_at,
+            self.made,
+        )

@@ -1,0 +1,1 @@
+"""Fleets at work: consignments, dispatch waves, vehicles on their routes."""
