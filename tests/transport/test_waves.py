@@ -55,9 +55,7 @@ def test_a_short_fleet_is_offered_the_most_urgent_stops() -> None:
 
 
 def test_warm_start_maps_yesterdays_places_onto_todays_stops() -> None:
-    stops = [
-        Stop(p, (consignment(p, 1.0),), np.asarray([1.0, 0.1])) for p in (4, 2, 7, 2)
-    ]
+    stops = [Stop(p, (consignment(p, 1.0),), np.asarray([1.0, 0.1])) for p in (4, 2, 7, 2)]
     plan = warm_start([(0, (2, 9, 4)), (1, (2, 2, 7))], stops)
     assert plan is not None
     assert [r.stops for r in plan.routes] == [(2, 1), (4, 3)]
