@@ -36,6 +36,7 @@ ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_de
 _HEADLINE: dict[str, tuple[str, str]] = {
     "fill_rate": ("Fill rate", "share"),
     "order_fill_rate": ("Order fill rate", "share"),
+    "otif": ("On time in full", "share"),
     "cycle_service_level": ("Cycle service level", "share"),
     "lost_sales": ("Lost sales", "units"),
     "backorders_mean": ("Backorders, mean", "units"),
@@ -48,6 +49,12 @@ _HEADLINE: dict[str, tuple[str, str]] = {
     "total_cost": ("Total cost", "money"),
     "revenue": ("Revenue", "money"),
     "gross_margin": ("Gross margin", "money"),
+    # Fleets only (absent from the KPIs of a scenario without one).
+    "on_time_delivery_rate": ("On-time deliveries", "share"),
+    "km_driven": ("km driven", "km"),
+    "load_factor": ("Load factor", "share"),
+    "fleet_cost": ("Fleet cost", "money"),
+    "co2_kg": ("CO2", "kg"),
 }
 
 # The --scorecard table's columns after rank, partner and kind: header ({currency} is filled in)
@@ -215,16 +222,22 @@ def _run_line(provenance: dict[str, Any]) -> str:
         f"seed {provenance['seed']}, {provenance['horizon_days']} days "
         f"(first {provenance['warmup_days']:g} excluded as warm-up), "
         f"simulated in {provenance['wall_time_s']:.2f} s"
+        + (
+            f", {provenance['solver_time_s']:.2f} s of it routing"
+            if provenance["solver_time_s"]
+            else ""
+        )
     )
 
 
 def _formatted(value: float | None, kind: str, currency: str) -> tuple[str, str]:
     """Value text and unit of one KPI; a KPI without a value (e.g. no demand) shows a dash."""
-    unit = {"share": "%", "units": "units", "money": currency, "per_year": "per year"}[kind]
+    units = {"share": "%", "units": "units", "money": currency, "per_year": "per year"}
+    unit = units.get(kind, kind)
     if value is None:
         return "—", unit
     if kind == "share":
         return f"{100 * value:.1f}", unit
-    if kind == "units":
+    if kind in ("units", "km", "kg"):
         return f"{value:,.1f}", unit
     return f"{value:,.2f}", unit
