@@ -770,6 +770,17 @@ class Simulation:
             part = shipped.subset(members)
             fleet = self.net.fleets[self.lane_fleet[k]]
             skus = topo.pos_sku[part.pos]
+            # Shipped now, onto the fleet: the arrival is known only when a vehicle delivers
+            # (see the deliveries), and the cost is the fleet's routes'.
+            self.records.shipments.append(
+                time=depart,
+                day=day,
+                lane=k,
+                node=topo.lane_destination[k],
+                units=part.qty.sum(),
+                cost=0.0,
+                arrival=np.nan,
+            )
             self.fleets[fleet.index].consign(
                 Consignment(
                     place=int(fleet.node_place[topo.lane_destination[k]]),
@@ -801,15 +812,6 @@ class Simulation:
     def _deliver_stock(self, consignment: Consignment, time: float) -> None:
         stock, book = consignment.stock, self.book
         assert stock is not None and consignment.line_ids is not None
-        self.records.shipments.append(
-            time=consignment.ready,
-            day=consignment.day,
-            lane=consignment.lane,
-            node=consignment.node,
-            units=consignment.units,
-            cost=0.0,  # a fleet's costs are its routes'
-            arrival=time,
-        )
         # Daily path: usable from the next daily step (this instant's step has run).
         usable = time if self.continuous else float(math.floor(time + _EPS) + 1)
         rows = book.rows_of(consignment.line_ids)

@@ -13,7 +13,13 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from policies.registry import ALLOCATION, DISTRIBUTION, REPLENISHMENT, load_entry_points
+from policies.registry import (
+    ALLOCATION,
+    DISTRIBUTION,
+    REPLENISHMENT,
+    ROUTING,
+    load_entry_points,
+)
 from simulator import Scenario, load_scenario
 from simulator import run as simulate
 from simulator.cli.app import (
@@ -161,7 +167,7 @@ def list_policies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Replenishment policies, allocation rules and distribution strategies (each `type`)."""
     with failures_reported(ctx, as_json):
         load_entry_points()  # third-party policies belong in the list too
-    families = (REPLENISHMENT, ALLOCATION, DISTRIBUTION)
+    families = (REPLENISHMENT, ALLOCATION, DISTRIBUTION, ROUTING)
     infos = [family.describe(name) for family in families for name in family.names()]
     if as_json:
         print_json(

@@ -3,7 +3,8 @@ driven, per depot (node scope) and for the network.
 
 Routes belong to the KPI window by the day they start; deliveries by the day whose work
 produced the goods. The share of run time spent in routing is wall-clock time, so it is
-reported with the run (``Result.solver_seconds``), not in the KPI table: the table stays the
+reported with the run (``solver_time_s`` in ``Result.provenance()``), not in the KPI
+table: the table stays the
 same for the same seed on any machine.
 """
 

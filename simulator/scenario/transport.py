@@ -71,8 +71,8 @@ class VehicleType(Section):
     co2_per_km: NonNegative = Field(0.0, description="kg of CO2 emitted per km driven.")
     mtbf: Days | None = Field(
         None,
-        description="Mean time between breakdowns, in driving time (exponential); omit for "
-        "vehicles that never break down.",
+        description="Mean time between breakdowns, in time on routes (driving and stops; "
+        "exponential); omit for vehicles that never break down.",
     )
     repair_time: Distribution = Field(
         default_factory=lambda: Constant(value=1.0),

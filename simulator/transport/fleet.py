@@ -39,6 +39,8 @@ from simulator.records import Records
 from simulator.transport.consignment import Consignment
 from simulator.transport.waves import (
     Stop,
+    free_types,
+    largest_type,
     make_stops,
     most_urgent,
     routing_problem,
@@ -149,27 +151,33 @@ class FleetRunner:
         if not available.any():
             self.waiting += consignments
             return []
-        stops = make_stops(consignments, fleet.capacity[available > 0].max(axis=0))
+        stops = make_stops(consignments, fleet.capacity[largest_type(fleet.capacity, available)])
         stops, later = most_urgent(
             stops, available @ np.where(np.isfinite(fleet.capacity), fleet.capacity, np.inf)
         )
         for stop in later:
             self.waiting += stop.consignments
         problem = routing_problem(fleet, stops, available, now)
-        plan = self._solve(problem, stops)
+        plan = self._solve(problem, stops, available)
         for r in plan.unassigned:
             self.waiting += stops[r - 1].consignments
         done = []
+        types = free_types(available)  # the problem's vehicle index -> the fleet's type
         for route in plan.routes:
-            vehicle = int(np.flatnonzero(self.idle & (self.vtype == route.vehicle))[0])
+            vtype = int(types[route.vehicle])
+            vehicle = int(np.flatnonzero(self.idle & (self.vtype == vtype))[0])
             self.idle[vehicle] = False
             on_board = [stops[i - 1] for i in route.stops]
             self.env.process(self._drive(vehicle, route, on_board, problem))
-            done.append((route.vehicle, tuple(s.place for s in on_board)))
+            done.append((vtype, tuple(s.place for s in on_board)))
         return done
 
-    def _solve(self, problem: RoutingProblem, stops: list[Stop]) -> RoutingPlan:
-        start = warm_start(self.previous, stops)
+    def _solve(
+        self, problem: RoutingProblem, stops: list[Stop], available: np.ndarray
+    ) -> RoutingPlan:
+        types = {int(t): i for i, t in enumerate(free_types(available))}
+        previous = [(types[t], places) for t, places in self.previous if t in types]
+        start = warm_start(previous, stops)
         if start is not None:
             try:
                 check_plan(problem, start)
@@ -278,7 +286,7 @@ class FleetRunner:
         delivered: int,
         broken: bool,
     ) -> None:
-        fleet, t = self.fleet, route.vehicle
+        fleet, t = self.fleet, int(self.vtype[vehicle])
         day = int(start + _EPS)
         first_today = self.last_day[vehicle] != day
         self.last_day[vehicle] = day

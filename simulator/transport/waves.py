@@ -90,10 +90,21 @@ def most_urgent(stops: Sequence[Stop], room: np.ndarray) -> tuple[list[Stop], li
     return offered, waiting
 
 
+def largest_type(capacity: np.ndarray, available: np.ndarray) -> int:
+    """The free vehicle type with the most room, relative to the largest in each dimension:
+    stops are sized to it, so each fits at least one free vehicle."""
+    bounded = np.where(np.isfinite(capacity), capacity, np.nan)
+    top = np.nanmax(np.where(available[:, None] > 0, bounded, np.nan), axis=0)
+    relative = np.where(np.isfinite(capacity), capacity / np.where(top > 0, top, 1.0), 2.0)
+    size = np.where(available > 0, np.nan_to_num(relative, nan=2.0).sum(axis=1), -np.inf)
+    return int(np.argmax(size))
+
+
 def routing_problem(
     fleet: CompiledFleet, stops: Sequence[Stop], available: np.ndarray, now: float
 ) -> RoutingProblem:
-    """The wave's problem: depot plus ``stops``, with ``available`` vehicles per type."""
+    """The wave's problem: depot plus ``stops``, with the types that have ``available``
+    vehicles (a policy never sees a type it cannot use; see :func:`free_types`)."""
     places = np.asarray([0, *(s.place for s in stops)], dtype=np.int64)
     grid = np.ix_(places, places)
     hours = fleet.hours[grid]
@@ -114,7 +125,7 @@ def routing_problem(
             cost_per_km=float(fleet.cost_per_km[t]),
             cost_per_hour=float(fleet.cost_per_hour[t]),
         )
-        for t in range(len(fleet.type_ids))
+        for t in free_types(available)
     )
     return RoutingProblem(
         distance=fleet.km[grid],
@@ -124,6 +135,11 @@ def routing_problem(
         due=due,
         travel_time=None if np.isnan(hours).all() else hours,
     )
+
+
+def free_types(available: np.ndarray) -> np.ndarray:
+    """Indices of the vehicle types with a vehicle free: the problem's types, in order."""
+    return np.flatnonzero(available > 0)
 
 
 def warm_start(
