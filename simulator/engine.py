@@ -341,11 +341,14 @@ class Simulation:
         """Customers get what was served ``waited`` days after ordering: at once in a store,
         after today's delivery time online, or by a fleet's vehicle, which judges on-time
         delivery when it arrives. ``orders_full``: orders filled in full, per stream."""
-        if self.delivers:
-            delivered_in = waited + self.delivery_days[self.stream_delivery_node]
-            in_time = delivered_in <= self.stream_promise + _EPS
-        else:
-            in_time = np.full(len(served), waited == 0)
+        if not self.delivers:  # stores only: on time exactly when served at once
+            if kpi and waited == 0:
+                self.records.stream_on_time += served
+                if orders_full is not None:
+                    self.records.stream_orders_otif += orders_full
+            return
+        delivered_in = waited + self.delivery_days[self.stream_delivery_node]
+        in_time = delivered_in <= self.stream_promise + _EPS
         if len(self.home_fleet):
             in_time[self.home_fleet] = False
             self._consign_home(served, waited, orders_full)
