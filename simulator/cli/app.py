@@ -51,6 +51,11 @@ def main() -> None:
     app(prog_name="supplysim")
 
 
+def show_progress(as_json: bool) -> bool:
+    """Progress bars only for people: on a terminal, without ``--json``."""
+    return not as_json and stderr.is_terminal
+
+
 @contextmanager
 def failures_reported(ctx: typer.Context, as_json: bool) -> Iterator[None]:
     """Turn failures into the documented exit statuses, with a short message and no traceback.

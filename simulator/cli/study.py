@@ -12,11 +12,18 @@ from rich.table import Table
 from rich.text import Text
 
 from simulator import load_scenario
-from simulator.cli.app import JsonOpt, app, failures_reported, print_json, stderr, stdout
+from simulator.cli.app import (
+    JsonOpt,
+    app,
+    failures_reported,
+    print_json,
+    show_progress,
+    stdout,
+)
 from simulator.experiment import Study, StudyResult, Variant, load_study, make_executor
 from simulator.experiment.store import read_manifest
 from simulator.experiment.study import Precision
-from simulator.report.html import write_report
+from simulator.report.page import write_report
 from simulator.report.labels import metric_label, metric_scale
 from simulator.report.study_report import render_study_report
 
@@ -66,7 +73,7 @@ def run_study(
         folder = out or Path("out") / _folder_name(study.name)
         kind = "dask" if scheduler else executor
         with make_executor(kind, workers=workers, scheduler=scheduler) as pool:
-            result = study.run(executor=pool, out=folder, progress=_show_progress(as_json))
+            result = study.run(executor=pool, out=folder, progress=show_progress(as_json))
     _report_study(result, folder, as_json)
 
 
@@ -93,7 +100,7 @@ def compare(
             variant_list=variants,
         )
         with make_executor(executor, workers=workers) as pool:
-            result = study.run(executor=pool, out=out, progress=_show_progress(as_json))
+            result = study.run(executor=pool, out=out, progress=show_progress(as_json))
     _report_study(result, out, as_json)
 
 
@@ -136,10 +143,6 @@ def _folder_name(name: str) -> str:
     """A name usable as a variant or folder name: letters, digits and ``_.,=+-`` only."""
     cleaned = re.sub(r"[^A-Za-z0-9_.,=+\-]+", "-", name).strip("-.")
     return cleaned or "study"
-
-
-def _show_progress(as_json: bool) -> bool:
-    return not as_json and stderr.is_terminal
 
 
 def _report_study(result: StudyResult, folder: Path | None, as_json: bool) -> None:

@@ -170,7 +170,7 @@ def run_study(study: Study, executor: Executor, store: RunStore, progress: bool)
     from simulator.experiment.results import StudyResult
 
     notes: list[str] = []
-    with _progress_bar(progress) as bar:
+    with progress_bar(progress) as bar:
         scenarios = {v.name: v.scenario for v in study.variant_list}
         if isinstance(study.warmup, MserWarmup):
             found = store.warmup  # found by an earlier, interrupted run of this study
@@ -294,7 +294,7 @@ class _RateColumn(ProgressColumn):
         return Text(f"{speed:.2f} runs/s" if speed else "", style="progress.data.speed")
 
 
-def _progress_bar(show: bool) -> Progress:
+def progress_bar(show: bool) -> Progress:
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from simulator.experiment.stats import HIGHER_IS_BETTER
 from simulator.experiment.variants import (
     VARIANT_NAME,
     Recipe,
@@ -47,6 +49,27 @@ def _known_kpi(name: str) -> str:
 KpiName = Annotated[str, AfterValidator(_known_kpi)]
 
 
+_JUDGED = {
+    True: "is better when higher",
+    False: "is better when lower",
+    None: "has no better direction",
+}
+
+
+def _better_when(higher: bool) -> Callable[[str], str]:
+    """A check that a KPI is better when higher (or lower), as a frontier axis needs."""
+
+    def check(name: str) -> str:
+        found = HIGHER_IS_BETTER.get(name)
+        if found is not higher:
+            raise ValueError(
+                f"{name!r} {_JUDGED[found]}; this axis needs a KPI that {_JUDGED[higher]}"
+            )
+        return name
+
+    return check
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -74,6 +97,24 @@ class Precision(_Section):
     half_width: float = Field(gt=0, description="Target half-width of the confidence interval.")
     max_replications: int = Field(ge=2)
     confidence: float = Field(0.95, gt=0, lt=1)
+
+
+class Frontier(_Section):
+    """The axes of the report's frontier chart: a cost against a service, network KPIs.
+
+    Attributes:
+        cost: The horizontal axis, a KPI where lower is better.
+        service: The vertical axis, a KPI where higher is better.
+    """
+
+    cost: Annotated[KpiName, AfterValidator(_better_when(higher=False))] = "total_cost"
+    service: Annotated[KpiName, AfterValidator(_better_when(higher=True))] = "fill_rate"
+
+
+class ReportSettings(_Section):
+    """How the report presents the results; no run depends on it."""
+
+    frontier: Frontier = Field(default_factory=Frontier)
 
 
 class VariantEntry(_Section):
@@ -104,6 +145,7 @@ class StudyFile(_Section):
         default_factory=dict, description="Dotted path -> values; every combination is a variant."
     )
     precision: Precision | None = None
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
 
 class Study(BaseModel):
@@ -122,6 +164,7 @@ class Study(BaseModel):
         warmup: Days (already in the variants' scenarios), or MSER-5 settings (found at run
             time), or None for the scenarios' own.
         kpis: Network KPIs of interest.
+        frontier: The KPIs of the report's frontier chart.
         baseline: The variant paired differences are taken against.
         precision: The precision target, if any.
         variant_list: The variants, in study order (see :meth:`variants`).
@@ -139,6 +182,7 @@ class Study(BaseModel):
     horizon: float | None = None
     warmup: float | MserWarmup | None = None
     kpis: tuple[str, ...] = DEFAULT_KPIS
+    frontier: Frontier = Field(default_factory=Frontier)
     baseline: str
     precision: Precision | None = None
     variant_list: tuple[Variant, ...] = Field(min_length=1)
@@ -170,8 +214,8 @@ class Study(BaseModel):
     def content_hash(self) -> str:
         """SHA-256 of what decides the runs: variants' scenarios, seeds, replications, targets.
 
-        Names, descriptions, KPIs of interest and the baseline are left out: changing them
-        does not change any run, so a results folder stays valid.
+        Names, descriptions, KPIs of interest, report settings and the baseline are left out:
+        changing them does not change any run, so a results folder stays valid.
         """
         payload = {
             "variants": [[v.name, v.scenario.content_hash()] for v in self.variant_list],
@@ -273,6 +317,7 @@ def load_study(path: str | Path) -> Study:
         horizon=spec.horizon,
         warmup=spec.warmup,
         kpis=tuple(spec.kpis),
+        frontier=spec.report.frontier,
         baseline=baseline,
         precision=spec.precision,
         variant_list=tuple(variants),

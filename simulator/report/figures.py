@@ -7,9 +7,10 @@ from matplotlib.figure import Figure
 
 
 def axes_or_new(ax: Axes | None, size: tuple[float, float] = (9, 4)) -> tuple[Figure, Axes]:
-    """The figure of ``ax``, or a new figure of ``size`` inches with one Axes."""
+    """The figure of ``ax`` (the whole figure, when ``ax`` is in a subfigure), or a new figure
+    of ``size`` inches with one Axes."""
     if ax is not None:
-        figure = ax.get_figure()
+        figure = ax.get_figure(root=True)
         assert isinstance(figure, Figure)
         return figure, ax
     figure = Figure(figsize=size, layout="constrained")

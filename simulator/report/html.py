@@ -6,28 +6,25 @@ the study (names, descriptions, variant ids) is escaped.
 
 ``meta`` keys read (all optional): ``name``, ``description``, ``baseline``, ``replications``,
 ``seeds``, ``warmup``, ``horizon``, ``wall_time`` (seconds), ``versions``, ``kpis`` (the KPIs of
-interest, network scope), ``currency`` (the scenario's by default), ``confidence`` and
-``ranking_metric`` (the KPI of ``ranking`` when it has no ``metric`` column).
+interest, network scope), ``frontier`` (``{"cost": ..., "service": ...}``, the frontier's KPIs),
+``currency`` (the scenario's by default), ``confidence`` and ``ranking_metric`` (the KPI of
+``ranking`` when it has no ``metric`` column).
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 from collections.abc import Mapping, Sequence
 from html import escape
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from matplotlib.colors import to_hex
-from matplotlib.figure import Figure
 
 from simulator.metrics import KPI_DEFINITIONS
-from simulator.output import atomic_write_text
 from simulator.report.labels import difference_label, metric_direction, metric_label, metric_scale
 from simulator.report.network_map import plot_network_map
+from simulator.report.page import html_page, img
 from simulator.report.study_plots import (
     Colors,
     echelon_labels,
@@ -45,22 +42,9 @@ from simulator.scenario.models import Scenario
 DEFAULT_KPIS = ("fill_rate", "cycle_service_level", "backorders_mean", "total_cost")
 """KPIs shown when ``meta`` names none (those present in the summary)."""
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;
-max-width:1150px;margin:2em auto;padding:0 1em;line-height:1.45}
-h1{margin-bottom:.2em}h2{margin-top:2.2em;border-bottom:2px solid #dde3ea;padding-bottom:.2em}
-table{border-collapse:collapse;margin:.8em 0;font-size:.92em}
-th,td{border:1px solid #d5dbe2;padding:.35em .7em;text-align:right}
-th{background:#f1f4f8}td.name,th.name{text-align:left}
-table.meta td,table.meta th{text-align:left}
-.best{background:#dff3df;font-weight:600}.better{color:#17692a;font-weight:600}
-.worse{color:#a12626;font-weight:600}
-.howto{background:#f5f7fb;border-left:4px solid #8aa4c8;padding:.6em .9em;font-size:.93em}
-.note{color:#666;font-size:.9em}.swatch{display:inline-block;width:.8em;height:.8em;
-margin-right:.4em;border-radius:2px;vertical-align:baseline}
-img{max-width:100%;height:auto;display:block;margin:1em 0}
-dt{font-weight:600;margin-top:.4em}
-"""
+DEFAULT_FRONTIER = {"cost": "total_cost", "service": "fill_rate"}
+"""The frontier's KPIs when ``meta`` names none."""
+
 
 _HOWTO = {
     "compare": "Each cell is the mean over all replications, plus or minus the half-width of "
@@ -137,12 +121,13 @@ def build_report(
     kpis = [k for k in meta.get("kpis") or DEFAULT_KPIS if k in set(network["metric"])]
     warmup = float(meta["warmup"]) if meta.get("warmup") is not None else scenario.warmup
     ctx = _Context(colors, baseline, currency, kpis, warmup)
+    frontier = {**DEFAULT_FRONTIER, **(meta.get("frontier") or {})}
     parts = [
         _header(meta, scenario, ctx),
         _comparison(network, ctx),
         _differences(paired, ctx),
         _ranking(ranking, meta, ctx) if ranking is not None else "",
-        _frontier(network, ctx),
+        _frontier(network, frontier["cost"], frontier["service"], ctx),
         _intervals(summary, ctx),
         _bands(series, scenario, ctx),
         _orders(series, scenario, ctx),
@@ -151,18 +136,9 @@ def build_report(
         _partners(scorecard, ctx) if scorecard is not None and len(scorecard) else "",
         _glossary(kpis),
     ]
-    title = escape(str(meta.get("name") or scenario.name))
+    title = str(meta.get("name") or scenario.name)
     body = "\n".join(p for p in parts if p)
-    return (
-        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n"
-        "</html>\n"
-    )
-
-
-def write_report(path: str | Path, html: str) -> None:
-    """Write a report atomically: readers see the old file or the complete new one."""
-    atomic_write_text(path, html)
+    return html_page(title, body)
 
 
 class _Context:
@@ -268,7 +244,7 @@ def _differences(paired: pd.DataFrame, ctx: _Context) -> str:
         figure = plot_paired(
             paired, metrics, ctx.baseline, colors=ctx.colors, currency=ctx.currency
         )
-        body += "\n" + _img(figure)
+        body += "\n" + img(figure)
     intro = f"<p>Each variant minus the baseline, <b>{escape(ctx.baseline)}</b>.</p>\n"
     return _section("Differences from the baseline", "paired", intro + body)
 
@@ -290,16 +266,13 @@ def _ranking(ranking: pd.DataFrame, meta: Mapping[str, Any], ctx: _Context) -> s
     return _section("Ranking", "ranking", f"<table>\n{head}\n" + "\n".join(rows) + "\n</table>")
 
 
-def _frontier(network: pd.DataFrame, ctx: _Context) -> str:
-    present = set(network["metric"])
-    if not {"fill_rate", "total_cost"} <= present:
-        return _section(
-            "Service against cost", "frontier", _note("network fill_rate and total_cost")
-        )
-    figure = plot_frontier(network, colors=ctx.colors, currency=ctx.currency)
-    names = ", ".join(escape(v) for v in efficient_variants(network))
+def _frontier(network: pd.DataFrame, cost: str, service: str, ctx: _Context) -> str:
+    if not {service, cost} <= set(network["metric"]):
+        return _section("Service against cost", "frontier", _note(f"network {service} and {cost}"))
+    figure = plot_frontier(network, service, cost, colors=ctx.colors, currency=ctx.currency)
+    names = ", ".join(escape(v) for v in efficient_variants(network, service, cost))
     text = f"<p>Efficient variants, cheapest first: <b>{names}</b>.</p>"
-    return _section("Service against cost", "frontier", text + _img(figure))
+    return _section("Service against cost", "frontier", text + img(figure))
 
 
 def _intervals(summary: pd.DataFrame, ctx: _Context) -> str:
@@ -308,7 +281,7 @@ def _intervals(summary: pd.DataFrame, ctx: _Context) -> str:
     figure = plot_intervals(
         summary, ctx.kpis, ctx.baseline, colors=ctx.colors, currency=ctx.currency
     )
-    return _section("Intervals per KPI", "intervals", _img(figure))
+    return _section("Intervals per KPI", "intervals", img(figure))
 
 
 def _bands(series: pd.DataFrame, scenario: Scenario, ctx: _Context) -> str:
@@ -319,7 +292,7 @@ def _bands(series: pd.DataFrame, scenario: Scenario, ctx: _Context) -> str:
             figure = plot_echelon_bands(
                 series, metric, colors=ctx.colors, labels=labels, warmup=ctx.warmup
             )
-            parts.append(_img(figure))
+            parts.append(img(figure))
         else:
             parts.append(_note(f"daily {metric} series"))
     return _section("Inventory and backlog by echelon", "bands", "\n".join(parts))
@@ -331,12 +304,12 @@ def _orders(series: pd.DataFrame, scenario: Scenario, ctx: _Context) -> str:
     figure = plot_bullwhip(
         series, colors=ctx.colors, labels=echelon_labels(scenario), warmup=ctx.warmup
     )
-    return _section("Orders against demand", "orders", _img(figure))
+    return _section("Orders against demand", "orders", img(figure))
 
 
 def _map(scenario: Scenario, flows: pd.DataFrame, ctx: _Context) -> str:
     shown = ctx.baseline if ctx.baseline in set(flows["variant"]) else None
-    return _section("Network map", "map", _img(plot_network_map(scenario, flows, shown)))
+    return _section("Network map", "map", img(plot_network_map(scenario, flows, shown)))
 
 
 def _glossary(kpis: Sequence[str]) -> str:
@@ -411,16 +384,6 @@ def _section(title: str, howto: str, body: str) -> str:
         f'<p class="howto"><b>How to read this.</b> {escape(_HOWTO[howto])}</p>\n'
         f"{body}\n</section>"
     )
-
-
-def _img(figure: Figure) -> str:
-    buffer = io.BytesIO()
-    # No software tag and a fixed dpi keep the bytes identical from one build to the next.
-    figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    title = figure.get_suptitle() or (figure.axes[0].get_title() if figure.axes else "")
-    alt = escape(title)
-    return f'<img alt="{alt}" src="data:image/png;base64,{data}">'
 
 
 def _note(what: str) -> str:

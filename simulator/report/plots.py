@@ -2,7 +2,8 @@
 
 Each function draws on a given matplotlib ``Axes`` (or a new figure) and returns the figure, so
 notebooks can compose them and scripts can save them. One run: :func:`plot_inventory`,
-:func:`plot_orders_vs_demand`, :func:`plot_run`. A study (from its result tables, see
+:func:`plot_orders_vs_demand`, :func:`plot_run`, and with fleets :func:`plot_lateness` and
+:func:`plot_routes` (from :mod:`simulator.report.fleet_plots`). A study (from its result tables, see
 :mod:`simulator.report.study_plots`): :func:`plot_frontier`, :func:`plot_intervals`,
 :func:`plot_paired`, :func:`plot_echelon_bands`, :func:`plot_bullwhip`,
 :func:`plot_network_map`.
@@ -15,10 +16,13 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 
 from simulator.network.topology import Tier
 from simulator.report.figures import axes_or_new
+from simulator.report.fleet_plots import LATENESS_HEIGHT, routes_height
+from simulator.report.fleet_plots import plot_lateness as plot_lateness
+from simulator.report.fleet_plots import plot_routes as plot_routes
 from simulator.report.network_map import plot_network_map as plot_network_map
 from simulator.report.study_plots import plot_bullwhip as plot_bullwhip
 from simulator.report.study_plots import plot_echelon_bands as plot_echelon_bands
@@ -95,9 +99,21 @@ def plot_orders_vs_demand(result: Result, ax: Axes | None = None) -> Figure:
 
 
 def plot_run(result: Result) -> Figure:
-    """The two standard views of a run stacked in one figure."""
-    figure = Figure(figsize=(10, 7.5), layout="constrained")
-    top, bottom = figure.subplots(2, 1, sharex=True)
+    """The standard views of a run stacked in one figure: stock, and orders against demand, by
+    echelon; below them, for a run with fleets, the deliveries' lateness and the routes."""
+    fleets = result.network.fleets
+    heights = (LATENESS_HEIGHT, routes_height(fleets)) if fleets else ()
+    figure = Figure(figsize=(10, 7.5 + sum(heights)), layout="constrained")
+    parts: list[Figure | SubFigure] = [figure]
+    if fleets:
+        parts = list(
+            figure.subfigures(2, 1, squeeze=False, height_ratios=(7.5, sum(heights)))[:, 0]
+        )
+    top, bottom = parts[0].subplots(2, 1, sharex=True)
     plot_inventory(result, top)
     plot_orders_vs_demand(result, bottom)
+    if fleets:
+        late, routes = parts[1].subplots(2, 1, height_ratios=heights)
+        plot_lateness(result, late)
+        plot_routes(result, ax=routes)
     return figure

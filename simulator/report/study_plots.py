@@ -114,18 +114,21 @@ def plot_frontier(
     colors: Colors | None = None,
     currency: str | None = None,
 ) -> Figure:
-    """Mean cost against mean service per variant, with both intervals; efficient set joined."""
+    """Mean cost against mean service per variant, with both intervals; efficient set joined.
+
+    ``cost`` is a network KPI where lower is better, ``service`` one where higher is better.
+    """
     figure, ax = axes_or_new(ax, (7.5, 5))
     colors = colors or variant_colors(summary["variant"])
     s, c = network_stats(summary, service), network_stats(summary, cost)
-    k = metric_scale(service)
+    kx, k = metric_scale(cost), metric_scale(service)
     handles: list[Any] = []
     for variant in [v for v in colors if v in s and v in c]:
-        x, y = c[variant]["mean"], s[variant]["mean"] * k
+        x, y = c[variant]["mean"] * kx, s[variant]["mean"] * k
         bars = ax.errorbar(
             x,
             y,
-            xerr=c[variant]["half_width"],
+            xerr=c[variant]["half_width"] * kx,
             yerr=s[variant]["half_width"] * k,
             fmt="o",
             color=colors[variant],
@@ -136,15 +139,16 @@ def plot_frontier(
         ax.annotate(variant, (x, y), xytext=(7, 7), textcoords="offset points")
     best = efficient_variants(summary, service, cost)
     if best:
-        xs = [c[v]["mean"] for v in best]
+        xs = [c[v]["mean"] * kx for v in best]
         ys = [s[v]["mean"] * k for v in best]
         ax.plot(xs, ys, color="0.3", linestyle="--", linewidth=1, zorder=1)
         ring = ax.scatter(xs, ys, s=220, facecolors="none", edgecolors="0.2", label="efficient")
         handles.append(ring)
-    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    _money_axis(ax, cost)
     ax.set_xlabel(f"{metric_label(cost, currency)}, lower is better")
     ax.set_ylabel(f"{metric_label(service, currency)}, higher is better")
-    ax.set_title("Service against cost (mean and confidence interval per variant)")
+    title = f"{service} against {cost} (mean and confidence interval per variant)"
+    ax.set_title(title.replace("_", " "))
     ax.legend(handles=handles, fontsize="small")
     return figure
 

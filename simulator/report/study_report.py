@@ -39,6 +39,7 @@ def render_study_report(
         "wall_time": wall_time,
         "versions": package_versions(),
         "kpis": list(study.kpis),
+        "frontier": study.frontier.model_dump(),
         "currency": baseline.currency,
         "ranking_metric": ranking_metric,
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from simulator.experiment.study import DEFAULT_KPIS, MserWarmup, Study, load_study
+from simulator.experiment.study import DEFAULT_KPIS, Frontier, MserWarmup, Study, load_study
 from simulator.scenario import ScenarioError, load_scenario
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
@@ -77,6 +77,7 @@ def test_defaults_base_variant_first_baseline_scenario_seed_and_kpis(tmp_path: P
     assert study.baseline == "base"
     assert study.seed == load_scenario(tmp_path / "base" / "quickstart.yaml").seed
     assert study.kpis == DEFAULT_KPIS
+    assert study.frontier == Frontier(cost="total_cost", service="fill_rate")
     assert study.warmup is None and study.common_random_numbers
 
 
@@ -105,6 +106,43 @@ def test_content_hash_follows_what_decides_the_runs(tmp_path: Path) -> None:
     ]:
         path.write_text(EXAMPLE.replace(old, new))
         assert load_study(path).content_hash() != first, new
+
+
+def test_the_report_frontier_is_chosen_without_changing_the_runs(tmp_path: Path) -> None:
+    plain = load_study(write(tmp_path, EXAMPLE))
+    text = EXAMPLE + "report:\n  frontier: {cost: holding_cost, service: cycle_service_level}\n"
+    study = load_study(write(tmp_path, text))
+    assert study.frontier == Frontier(cost="holding_cost", service="cycle_service_level")
+    assert study.content_hash() == plain.content_hash()
+    assert Study.model_validate(study.model_dump()).frontier == study.frontier
+
+
+@pytest.mark.parametrize(
+    ("frontier", "expected"),
+    [
+        (
+            "{cost: total_cost, service: otiff}",
+            "report.frontier.service: unknown KPI 'otiff' (expected one of",
+        ),
+        (
+            "{cost: otif, service: fill_rate}",
+            "report.frontier.cost: 'otif' is better when higher; this axis needs a KPI that is "
+            "better when lower",
+        ),
+        (
+            "{service: demand}",
+            "report.frontier.service: 'demand' has no better direction; this axis needs a KPI "
+            "that is better when higher",
+        ),
+        ("{x: total_cost}", "report.frontier.x: unknown field 'x'"),
+    ],
+)
+def test_a_bad_frontier_is_reported_at_its_line(
+    tmp_path: Path, frontier: str, expected: str
+) -> None:
+    text = EXAMPLE + f"report:\n  frontier: {frontier}\n"
+    (found,) = problems(write(tmp_path, text))
+    assert found.startswith(f"study.yaml:18: {expected}")
 
 
 def test_mser_warmup_settings(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulator.report.html import build_report, write_report
+from simulator.report.html import build_report
+from simulator.report.page import write_report
 from tests.report.test_study_plots import KPIS, VARIANTS, Study, make_study
 
 SECTIONS = [
