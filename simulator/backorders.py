@@ -26,9 +26,9 @@ class CustomerBackorders:
     ) -> None:
         finite = patience[np.isfinite(patience)]
         # Enough rows to tell "older than the longest patience" (or than the promise) apart;
-        # one row if nobody leaves and nothing is promised.
+        # two if nobody leaves and nothing is promised: served at once, or late.
         longest = max(finite.max() if len(finite) else 0.0, track_days)
-        ages = math.ceil(longest) + 2 if longest > 0 else 1
+        ages = math.ceil(longest) + 2 if longest > 0 else 2
         self.units = np.zeros((ages, len(patience)))
         self._patience = patience
         self._stream_pos = stream_pos
@@ -54,8 +54,6 @@ class CustomerBackorders:
     def age_one_day(self) -> np.ndarray:
         """Everyone waits a day longer; returns units whose patience ran out (now lost)."""
         units = self.units
-        if len(units) == 1:
-            return np.zeros(units.shape[1])
         oldest = units[-1] + units[-2]
         units[1:] = units[:-1].copy()
         units[-1] = oldest

@@ -300,3 +300,11 @@ def test_grouped_quantile_matches_numpy() -> None:
     expected = [np.quantile(values[keys == k], 0.95) for k in range(5)]
     np.testing.assert_allclose(got[:5], expected, rtol=1e-12)
     assert np.isnan(got[5])
+
+
+def test_backorders_served_late_are_not_on_time() -> None:
+    # A store hands goods over at once, so only units filled on the day asked are on time:
+    # with no patience and no promise, backorders served days later must not count.
+    got = network(tiny(S=17, initial=3))
+    assert got["on_time_rate"] == pytest.approx(got["fill_rate"])
+    assert got["on_time_rate"] < 1.0
