@@ -95,8 +95,9 @@ class Registry(Generic[T]):
         family: Family name used in messages, e.g. "replenishment".
     """
 
-    def __init__(self, family: str) -> None:
+    def __init__(self, family: str, noun: str = "policy") -> None:
         self.family = family
+        self.noun = noun
         self._entries: dict[str, tuple[type[T], type[BaseModel]]] = {}
 
     def register(self, name: str, cls: type[T], params: type[BaseModel]) -> None:
@@ -107,7 +108,7 @@ class Registry(Generic[T]):
                 the scenario layer's discriminated union relies on.
         """
         if name in self._entries:
-            raise ValueError(f"{self.family} policy {name!r} is already registered")
+            raise ValueError(f"{self.family} {self.noun} {name!r} is already registered")
         field = params.model_fields.get("type")
         if field is None or get_args(field.annotation) != (name,):
             raise ValueError(f"{params.__name__} needs a field type: Literal[{name!r}]")
@@ -153,7 +154,7 @@ class Registry(Generic[T]):
             return self._entries[name]
         except KeyError:
             valid = ", ".join(self.names())
-            raise KeyError(f"unknown {self.family} policy {name!r}; valid: {valid}") from None
+            raise KeyError(f"unknown {self.family} {self.noun} {name!r}; valid: {valid}") from None
 
 
 def _type_name(annotation: Any) -> str:

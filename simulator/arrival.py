@@ -14,6 +14,9 @@ class Arrival:
     ``profile`` rows are the lots taken from a stocking source at ``taken_at`` (see
     :mod:`simulator.lots`); rows ``made_fresh`` come from production or an outside supplier
     and are made at ``made``. ``profile`` is ``None`` when nothing is perishable.
+
+    ``lots`` rows are the same units by production lot where a recall traces them (see
+    :mod:`simulator.traceability`); ``None`` when no row is traced.
     """
 
     pos: np.ndarray
@@ -22,6 +25,7 @@ class Arrival:
     made_fresh: np.ndarray
     taken_at: float
     made: float
+    lots: np.ndarray | None = None
 
     def part(self, share: float) -> Arrival:
         """The same lots scaled by ``share`` (a consignment split across vehicles)."""
@@ -32,6 +36,7 @@ class Arrival:
             self.made_fresh,
             self.taken_at,
             self.made,
+            None if self.lots is None else self.lots * share,
         )
 
     def subset(self, rows: np.ndarray) -> Arrival:
@@ -43,4 +48,5 @@ class Arrival:
             self.made_fresh[rows],
             self.taken_at,
             self.made,
+            None if self.lots is None else self.lots[rows],
         )

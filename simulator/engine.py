@@ -39,6 +39,8 @@ from policies.registry import ALLOCATION
 from policies.view import InventoryView
 from simulator.arrival import Arrival
 from simulator.backorders import CustomerBackorders
+from simulator.disruptions import Conditions, DisruptionPlan
+from simulator.interventions import Interventions
 from simulator.lots import Lots
 from simulator.network import Network, compile_network
 from simulator.network.demand import draw_daily_demand, multipliers
@@ -49,8 +51,10 @@ from simulator.random import RandomStreams
 from simulator.records import Records
 from simulator.result import Result
 from simulator.review import PolicyGroup, build_policy_groups
+from simulator.scenario.customers import CustomerDemand
 from simulator.scenario.distributions import AnyDistribution, Constant
 from simulator.scenario.models import Scenario
+from simulator.traceability import Traceability
 from simulator.transport.consignment import Consignment, HomeDelivery
 from simulator.transport.fleet import FleetRunner
 
@@ -95,7 +99,6 @@ class Simulation:
         self.lots = Lots(np.isfinite(topo.pos_shelf_life), topo.pos_shelf_life, P)
         self.perishable = len(self.lots.positions) > 0
         self.lots.add_fresh(np.arange(P), topo.pos_initial, made=0.0)
-        self._spoil()  # initial stock whose shelf life is shorter than a day
         self.in_transit = np.zeros(P)
         self.open_order = np.zeros(P)  # ordered, not yet shipped by the source
         self.owed = np.zeros(P)  # open lines other positions have on this one
@@ -138,8 +141,18 @@ class Simulation:
         self.daily_demand, self.daily_orders = draw_daily_demand(
             scenario, topo, dem, self.streams, self.n_days
         )
-        # Home delivery: per stream, the node whose delivery it uses (index N: none, 0 days).
+        # Disruptions: every occurrence is drawn now, so conditions are known ahead.
+        self.disruptions: DisruptionPlan | None = None
+        if scenario.disruptions:
+            self.disruptions = DisruptionPlan(scenario, self.net, self.streams, self.horizon)
+            self._shock_daily_demand()
+        self.interventions = Interventions(self)
+        # Lots of the SKUs recalls name, from initial stock on; None without a recall.
+        self.trace = Traceability.build(self)
+        self._spoil()  # initial stock whose shelf life is shorter than a day
         n_nodes = len(topo.node_ids)
+        self.supplier_left = np.full(n_nodes, np.inf)  # what suppliers may ship today
+        # Home delivery: per stream, the node whose delivery it uses (index N: none, 0 days).
         stream_node = topo.pos_node[dem.stream_pos]
         has_delivery = np.asarray([d is not None for d in topo.node_delivery] + [False])
         self.stream_delivery_node = np.where(has_delivery[stream_node], stream_node, n_nodes)
@@ -186,6 +199,17 @@ class Simulation:
         value = float(block[0][block[1]])
         block[1] += 1
         return value
+
+    def _shock_daily_demand(self) -> None:
+        """Scale each day's drawn demand by the disruptions' multipliers: the draws stay those
+        of the undisrupted run (common random numbers), only scaled where a shock applies."""
+        assert self.disruptions is not None
+        days = np.arange(self.n_days)
+        factor = self.disruptions.timeline.demand_factors(days)[:, self.net.demand.daily]
+        if (factor != 1.0).any():
+            self.daily_demand = (self.daily_demand * factor).astype(np.float32)
+            if self.daily_orders is not None:
+                self.daily_orders = (self.daily_orders * factor).astype(np.float32)
 
     def _lead_times(self, keys: np.ndarray) -> np.ndarray:
         """Transit times of shipments by key; constant lanes need no draw, random ones do."""
@@ -235,6 +259,8 @@ class Simulation:
             now = float(day)
             self.lane_left[:] = topo.lane_capacity
             self.production_left[:] = topo.production_capacity
+            if self.disruptions is not None:
+                self._disrupt(now)
             self._spoil()
             self._receive_due(day)
             self._draw_delivery_days()
@@ -247,6 +273,24 @@ class Simulation:
                 self._fill(self._lines_to_outside(k))
         yield _DayBoundary(self.env)
         self._account(self.n_days - 1)
+
+    def _disrupt(self, now: float) -> None:
+        """Start the disruptions due, then take the day's conditions: production and supply
+        capacities for the day, and what facilities can do."""
+        assert self.disruptions is not None
+        self.disruptions.begin_due(self.interventions, now)
+        c = self.disruptions.timeline.at(now)
+        self.records.cost_factor[int(now)] = c.cost
+        work = c.work()
+        open_share = np.where(work > 0, c.production_share * work, 1.0)  # inf x 0 is NaN
+        scaled = self.net.topology.production_capacity * open_share
+        self.production_left[:] = np.minimum(np.where(work > 0, scaled, 0.0), c.supply_cap)
+        self.supplier_left[:] = np.where(work > 0, c.supply_cap, 0.0)
+
+    def recall(self, disruption: int) -> None:
+        """Carry out recall ``disruption`` (see :mod:`simulator.traceability`)."""
+        assert self.trace is not None  # built whenever the scenario has a recall
+        self.trace.recall(disruption)
 
     # ----------------------------------------------------------------- customers
 
@@ -264,6 +308,9 @@ class Simulation:
         pos = self.net.demand.stream_pos
         need_pos = np.bincount(pos, weights=need, minlength=len(self.on_hand))
         issued = np.minimum(self.on_hand, need_pos)
+        conditions = self._conditions_now()
+        if conditions is not None:  # a closed or short-handed outlet sells less
+            issued *= conditions.work()[self.net.topology.pos_node]
         ratio = np.divide(issued, need_pos, out=np.ones_like(need_pos), where=need_pos > 0)
         served = need * ratio[pos]
         self._sell(issued)
@@ -272,6 +319,8 @@ class Simulation:
     def _sell(self, units: np.ndarray) -> None:
         """Issue ``units`` (per position) to customers: oldest lots first where perishable."""
         self.on_hand -= units
+        if self.trace is not None:
+            self.trace.book.sell(units)
         kpi = self._kpi(self.env.now)
         self._issued(units, kpi)
         if kpi:
@@ -341,6 +390,7 @@ class Simulation:
         """Customers get what was served ``waited`` days after ordering: at once in a store,
         after today's delivery time online, or by a fleet's vehicle, which judges on-time
         delivery when it arrives. ``orders_full``: orders filled in full, per stream."""
+        self.interventions.note_served(served)
         if not self.delivers:  # stores only: on time exactly when served at once
             if kpi and waited == 0:
                 self.records.stream_on_time += served
@@ -402,6 +452,11 @@ class Simulation:
         rec.node_demand[day] += np.bincount(
             topo.pos_node, weights=asked_pos, minlength=len(topo.node_ids)
         )
+        stream_node = topo.pos_node[dem.stream_pos]
+        rec.node_asked[day] += np.bincount(stream_node, weights=asked, minlength=len(topo.node_ids))
+        rec.node_filled[day] += np.bincount(
+            stream_node, weights=served, minlength=len(topo.node_ids)
+        )
         if self._kpi(day):
             rec.stream_asked += asked
             rec.stream_filled_now += served
@@ -416,6 +471,9 @@ class Simulation:
         rng = self._rng(f"orders/{zone.id}/{sku}")
         horizon_days = np.arange(self.n_days + 1, dtype=float)
         profile = multipliers(zone, sku, horizon_days)
+        if self.disruptions is not None:
+            shocks = self.disruptions.timeline.demand_factors(horizon_days)[:, s]
+            profile = profile * shocks
         peak = float(profile.max())
         rate = zone.orders.rate * dem.stream_weight[s] * peak
         if rate <= 0:
@@ -424,7 +482,7 @@ class Simulation:
         while True:
             yield self.env.timeout(rng.exponential(1.0 / rate))
             now = self.env.now
-            if varying and rng.random() * peak > multipliers(zone, sku, np.array([now]))[0]:
+            if varying and rng.random() * peak > self._event_multiplier(zone, sku, s, now):
                 continue
             size = float(zone.orders.size.sample(rng, 1)[0])
             node = int(topo.pos_node[dem.stream_pos[s]])
@@ -432,6 +490,23 @@ class Simulation:
                 self.env.process(self._customer_desk(node, s, size, now))
             else:
                 self._customer_order(s, size, now, 0.0)
+
+    def _event_multiplier(self, zone: CustomerDemand, sku: str, s: int, now: float) -> float:
+        m = float(multipliers(zone, sku, np.array([now]))[0])
+        if self.disruptions is not None:
+            m *= float(self.disruptions.timeline.at(now).demand[s])
+        return m
+
+    def _conditions_now(self) -> Conditions | None:
+        """The disruptions' conditions at this moment; ``None`` without disruptions."""
+        return None if self.disruptions is None else self.disruptions.timeline.at(self.env.now)
+
+    def _work_now(self, pos: int) -> float:
+        """Share of its work the position's node can do now (1 without disruptions)."""
+        conditions = self._conditions_now()
+        if conditions is None:
+            return 1.0
+        return float(conditions.work()[self.net.topology.pos_node[pos]])
 
     def _customer_desk(
         self, node: int, s: int, size: float, arrived: float
@@ -455,7 +530,7 @@ class Simulation:
         need[s] = size
         served = np.zeros(dem.n_streams)
         if not queued:
-            served[s] = min(size, self.on_hand[pos])
+            served[s] = min(size, self.on_hand[pos]) * self._work_now(pos)
             issued = np.zeros(len(self.on_hand))
             issued[pos] = served[s]
             self._sell(issued)
@@ -660,6 +735,9 @@ class Simulation:
         stock = src >= 0
         if stock.any():
             grant[stock] = self._allocate(src[stock], pos[stock], grant[stock])
+        conditions = self._conditions_now()
+        if conditions is not None:
+            self._within_conditions(conditions, grant, src, book.lane[rows])
         made = src == PRODUCTION
         if made.any():
             grant[made] = grant_in_order(
@@ -672,6 +750,21 @@ class Simulation:
         moving = grant > _EPS
         if moving.any():
             self._ship(rows[moving], grant[moving], now)
+
+    def _within_conditions(
+        self, conditions: Conditions, grant: np.ndarray, src: np.ndarray, lane: np.ndarray
+    ) -> None:
+        """Cut grants to what disrupted sources can do: a stocking node its share of work (none
+        when closed), an external supplier its remaining supply today."""
+        topo = self.net.topology
+        stock = src >= 0
+        work = conditions.work()
+        grant[stock] *= work[topo.pos_node[src[stock]]]
+        bought = src == UNLIMITED
+        if bought.any():
+            supplier = topo.lane_origin[lane[bought]]
+            grant[bought] *= work[supplier]
+            grant[bought] = grant_in_order(supplier, grant[bought], self.supplier_left)
 
     def _allocate(
         self, sources: np.ndarray, requesters: np.ndarray, wanted: np.ndarray
@@ -707,6 +800,9 @@ class Simulation:
         np.subtract.at(self.production_left, topo.pos_node[pos[made]], qty[made])
         lane = book.lane[rows]
         np.subtract.at(self.lane_left, lane[lane >= 0], qty[lane >= 0])
+        if self.disruptions is not None:
+            bought = src == UNLIMITED
+            np.subtract.at(self.supplier_left, topo.lane_origin[lane[bought]], qty[bought])
         book.open[rows] -= qty
         # A position may have several open lines (an old partial one and today's): accumulate.
         moved = np.bincount(pos, weights=qty, minlength=n_pos)
@@ -717,7 +813,8 @@ class Simulation:
         if self.perishable:  # the lots each line takes travel with it, expiry dates and all
             profile = np.zeros((len(rows), self.lots.horizon))
             profile[stock] = self.lots.take(src[stock], qty[stock], depart)
-        shipped = Arrival(pos, qty, profile, ~stock, taken_at=depart, made=depart)
+        lots = None if self.trace is None else self.trace.ship(pos, src, lane, qty, now)
+        shipped = Arrival(pos, qty, profile, ~stock, taken_at=depart, made=depart, lots=lots)
         if self.fleets:
             driven = (lane >= 0) & (self.lane_fleet[np.maximum(lane, 0)] >= 0)
             if driven.any():
@@ -737,6 +834,8 @@ class Simulation:
         units = np.bincount(member, weights=shipped.qty)
         lead = self._lead_times(keys)
         depart = shipped.taken_at
+        if self.disruptions is not None:
+            lead = self._disrupted_transit(keys, depart, lead)
         by_lane = keys >= 0
         lanes = np.maximum(keys, 0)
         cost = np.where(
@@ -762,6 +861,22 @@ class Simulation:
         book.last_arrival[rows] = np.maximum(book.last_arrival[rows], arrival)
         for when in np.unique(arrival):
             self._schedule_arrival(float(when), shipped.subset(arrival == when))
+
+    def _disrupted_transit(self, keys: np.ndarray, depart: float, lead: np.ndarray) -> np.ndarray:
+        """Transit times under the disruptions: lanes advance at their speed and deliver once
+        the destination is open; production batches take their plant's slowed lead time."""
+        assert self.disruptions is not None
+        topo, timeline = self.net.topology, self.disruptions.timeline
+        out = lead.copy()
+        for i, key in enumerate(keys):
+            if key >= 0:
+                there = timeline.transit_end(int(key), depart, float(lead[i]))
+                there = timeline.open_from(int(topo.lane_destination[key]), there)
+                out[i] = there - depart
+            else:
+                out[i] *= timeline.at(depart).production_slowdown[-1 - key]
+        # A shipment that never gets there stays in transit beyond the horizon.
+        return np.where(np.isfinite(out), out, self.n_days + 1.0 - depart)
 
     def _consign(self, rows: np.ndarray, shipped: Arrival, depart: float, day: int) -> None:
         """Leave lines on fleet-driven lanes at their depots: one consignment per lane."""
@@ -842,6 +957,8 @@ class Simulation:
         self.on_hand += units
         self.in_transit -= units
         self.records.total_received += units
+        if self.trace is not None:
+            self.trace.receive(shipped)
         if shipped.profile is not None:
             made, bought = shipped.made_fresh, ~shipped.made_fresh
             spoiled = self.lots.add_fresh(shipped.pos[made], shipped.qty[made], shipped.made)
@@ -850,6 +967,8 @@ class Simulation:
             )
             self._waste(spoiled)
             self._spoil()
+        if self.trace is not None:  # recalled units in it are received, then taken out
+            self.trace.quarantine_arrived(shipped)
 
     def _receive_now(self, shipped: Arrival) -> None:
         """Event path: stock arriving between daily steps serves waiting demand at once."""
@@ -876,6 +995,8 @@ class Simulation:
 
     def _waste(self, units: np.ndarray) -> None:
         self.on_hand -= units
+        if self.trace is not None:
+            self.trace.book.waste(units)
         self.records.total_wasted += units
         if self._kpi(self.env.now):
             self.records.pos_wasted += units
@@ -902,6 +1023,7 @@ class Simulation:
             topo.pos_node, weights=self.lost_today, minlength=len(topo.node_ids)
         )
         self.lost_today[:] = 0.0
+        self.interventions.end_of_day()
         self._age_backlog(day)
         self._record_closed_lines()
 

@@ -167,23 +167,38 @@ class Lots:
         if (asked > held + _EPS).any():
             short = self._positions[uniq[np.argmax(asked - held)]]
             raise ValueError(f"position {short} asked for more units than it holds")
-        if len(uniq) == len(rows):
-            out[which[:, None], cols] = self._take_unique(rows, want, cols)
-            return out
-        rank = _rank_within(rows)
-        for r in range(int(rank.max()) + 1):
-            # Each pass has every position at most once, so it vectorises exactly.
-            batch = rank == r
-            out[which[batch][:, None], cols] = self._take_unique(rows[batch], want[batch], cols)
+        out[which[:, None], cols] = take_oldest(self.units, rows, want, cols)
         return out
 
-    def _take_unique(self, rows: np.ndarray, want: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    def remove_ranked(self, pos: np.ndarray, start: np.ndarray, size: np.ndarray) -> None:
+        """Remove units singled out by their rank in FEFO order, every lot included.
+
+        A lot tracer that orders each position's units oldest first, as FEFO does when a SKU has
+        one shelf life, names units by rank: those after the first ``start`` units, ``size`` of
+        them. Expiry columns hit only in part give up the share the stretches cover.
+
+        Args:
+            pos: Distinct positions; non-perishable ones are ignored.
+            start: ``(len(pos), m)`` units ahead of each stretch, in FEFO order.
+            size: ``(len(pos), m)`` units in each stretch; the stretches do not overlap.
+        """
+        pos = np.asarray(pos, dtype=np.int64)
+        keep = self._row[pos] >= 0
+        if not keep.any():
+            return
+        rows, start, size = self._row[pos[keep]], start[keep], size[keep]
+        cols = (self._first_day + np.arange(self.horizon)) % self.horizon
         held = self.units[rows[:, None], cols]
-        ahead = np.zeros_like(held)  # units of earlier-expiring lots, which go first
-        np.cumsum(held[:, :-1], axis=1, out=ahead[:, 1:])
-        taken = np.clip(want[:, None] - ahead, 0.0, held)
-        self.units[rows[:, None], cols] = held - taken
-        return taken
+        edge = np.zeros((len(rows), self.horizon + 1))
+        np.cumsum(held, axis=1, out=edge[:, 1:])
+        # Units singled out among the first `edge` units, at every column edge.
+        marked = np.clip(edge[:, :, None] - start[:, None, :], 0.0, size[:, None, :]).sum(axis=2)
+        self.units[rows[:, None], cols] = np.maximum(held - np.diff(marked, axis=1), 0.0)
+
+    def scale(self, pos: np.ndarray, keep: float) -> None:
+        """Keep the share ``keep`` of every lot of ``pos`` (the rest destroyed, evenly)."""
+        rows = self._row[np.asarray(pos, dtype=np.int64)]
+        self.units[rows[rows >= 0]] *= keep
 
     def expire(self, day: int) -> np.ndarray:
         """Remove every lot expiring on or before ``day + 1``: none can sell at the next step.
@@ -215,8 +230,42 @@ class Lots:
             )
 
 
+def take_oldest(
+    units: np.ndarray, rows: np.ndarray, want: np.ndarray, cols: np.ndarray | slice
+) -> np.ndarray:
+    """Remove ``want[i]`` units from row ``rows[i]`` of ``units``, reading ``cols`` (indices,
+    or a slice of the columns as they are ordered) in order.
+
+    A row listed several times serves its requests in turn: each takes from what the ones before
+    it left. Returns ``(len(rows), columns)``: the units each request took, by column.
+    """
+    rank = _rank_within(rows)
+    if not rank.any():
+        return _take_unique(units, rows, want, cols)
+    out = np.empty((len(rows), units[:1, cols].shape[1]))  # as many columns as ``cols`` reads
+    for r in range(int(rank.max()) + 1):
+        # Each pass has every row at most once, so it vectorises exactly.
+        batch = rank == r
+        out[batch] = _take_unique(units, rows[batch], want[batch], cols)
+    return out
+
+
+def _take_unique(
+    units: np.ndarray, rows: np.ndarray, want: np.ndarray, cols: np.ndarray | slice
+) -> np.ndarray:
+    index = (rows, cols) if isinstance(cols, slice) else (rows[:, None], cols)
+    held = units[index]
+    ahead = np.zeros_like(held)  # units of the columns before, which go first
+    np.cumsum(held[:, :-1], axis=1, out=ahead[:, 1:])
+    taken = np.minimum(np.maximum(want[:, None] - ahead, 0.0), held)
+    units[index] = held - taken
+    return taken
+
+
 def _rank_within(rows: np.ndarray) -> np.ndarray:
     """How many earlier entries share each entry's value (0 for the first of each)."""
+    if (rows[1:] > rows[:-1]).all():  # increasing, as positions listed once usually are
+        return np.zeros(len(rows), dtype=np.int64)
     order = np.argsort(rows, kind="stable")
     ordered = rows[order]
     index = np.arange(len(rows))

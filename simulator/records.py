@@ -69,6 +69,9 @@ class Records:
     node_demand: np.ndarray = field(init=False)  # (days, nodes) units demanded of each node
     node_orders: np.ndarray = field(init=False)  # (days, nodes) units each node ordered
     node_lost: np.ndarray = field(init=False)  # (days, nodes) customer sales each node lost
+    cost_factor: np.ndarray = field(init=False)  # (days, 2) disruptions' transport, goods factors
+    node_asked: np.ndarray = field(init=False)  # (days, nodes) units customers asked for
+    node_filled: np.ndarray = field(init=False)  # (days, nodes) ... filled from stock at once
 
     stream_demand: np.ndarray = field(init=False)  # the zone's demand (first streams only)
     stream_asked: np.ndarray = field(init=False)  # asked at the stream's outlet, substitutes too
@@ -78,6 +81,7 @@ class Records:
     stream_lost: np.ndarray = field(init=False)  # every cause
     stream_lost_coverage: np.ndarray = field(init=False)  # no outlet within reach
     stream_lost_late: np.ndarray = field(init=False)  # backorders that outwaited patience
+    stream_cancelled: np.ndarray = field(init=False)  # waiting orders cancelled (lost too)
     stream_backlog_days: np.ndarray = field(init=False)  # unit-days of customer backorders
     stream_backlog_max: np.ndarray = field(init=False)
     stream_orders: np.ndarray = field(init=False)  # customer orders (days with demand, or events)
@@ -90,18 +94,25 @@ class Records:
     pos_order_lines: np.ndarray = field(init=False)
     pos_wasted: np.ndarray = field(init=False)  # perishable units past their expiry
     pos_life_sold: np.ndarray = field(init=False)  # unit-days of shelf life left at sale
+    pos_destroyed: np.ndarray = field(init=False)  # stock destroyed by disruptions
+    pos_quarantined: np.ndarray = field(init=False)  # recalled stock taken out of sale
+    pos_returned: np.ndarray = field(init=False)  # units customers sent back
 
     total_received: np.ndarray = field(init=False)
     total_issued: np.ndarray = field(init=False)
     total_wasted: np.ndarray = field(init=False)
+    total_removed: np.ndarray = field(init=False)  # destroyed or quarantined in stock
+    total_returned: np.ndarray = field(init=False)  # customer returns put back into stock
 
     order_lines: ColumnBuffer = field(init=False)  # completed replenishment lines (compact)
     shipments: ColumnBuffer = field(init=False)  # every shipment, warm-up included
     customer_orders: ColumnBuffer = field(init=False)  # event path only
     routes: ColumnBuffer = field(init=False)  # every route a fleet drove, warm-up included
     deliveries: ColumnBuffer = field(init=False)  # every consignment a vehicle handed over
-    solver_seconds: float = 0.0  # wall time spent in routing policies
-    waves: int = 0  # routing problems solved
+    recalls: ColumnBuffer = field(init=False)  # what recalls did and cost, warm-up included
+    solver_seconds: float = 0.0  # wall time spent planning routes, reused plans included
+    waves: int = 0  # wave plans made by a routing policy (one per wave and vehicle group)
+    waves_reused: int = 0  # wave plans that drove the last policy plan again (replan: on_change)
 
     def __post_init__(self) -> None:
         d, p, s, n = self.n_days, self.n_positions, self.n_streams, self.n_nodes
@@ -111,6 +122,9 @@ class Records:
         self.node_demand = np.zeros((d, n))
         self.node_orders = np.zeros((d, n))
         self.node_lost = np.zeros((d, n))
+        self.node_asked = np.zeros((d, n))
+        self.cost_factor = np.ones((d, 2))
+        self.node_filled = np.zeros((d, n))
         for name in (
             "stream_demand",
             "stream_asked",
@@ -120,6 +134,7 @@ class Records:
             "stream_lost",
             "stream_lost_coverage",
             "stream_lost_late",
+            "stream_cancelled",
             "stream_backlog_days",
             "stream_backlog_max",
             "stream_orders",
@@ -134,9 +149,14 @@ class Records:
             "pos_order_lines",
             "pos_wasted",
             "pos_life_sold",
+            "pos_destroyed",
+            "pos_quarantined",
+            "pos_returned",
             "total_received",
             "total_issued",
             "total_wasted",
+            "total_removed",
+            "total_returned",
         ):
             setattr(self, name, np.zeros(p))
         self.order_lines = ColumnBuffer(
@@ -169,7 +189,7 @@ class Records:
             vehicle_type=np.int32,
             day=np.int32,  # the day the route started
             start=np.float64,
-            hours=np.float64,  # on the road and at stops (until a breakdown, if any)
+            hours=np.float64,  # on the road and at stops (broken: to the breakdown and back)
             km=np.float64,
             stops=np.int32,  # stops delivered
             units=np.float64,  # units delivered
@@ -187,6 +207,18 @@ class Records:
             time=np.float64,
             due=np.float64,  # inf where nothing was promised
             units=np.float64,
+        )
+        # One row per recall started (its fixed cost), per position's stock quarantined, and
+        # per batch of units customers sent back (see simulator.traceability).
+        self.recalls = ColumnBuffer(
+            recall=np.int32,  # index of the recall among the scenario's disruptions
+            day=np.int32,
+            time=np.float64,
+            node=np.int64,  # where the units were quarantined or returned to
+            sku=np.int64,
+            quarantined=np.float64,  # units taken out of stock (at once, or on arrival)
+            returned=np.float64,  # sold units back from customers, quarantined too
+            cost=np.float64,
         )
 
     def in_window(self, day: np.ndarray) -> np.ndarray:

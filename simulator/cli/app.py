@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -34,6 +35,10 @@ stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+OverlayOpt = Annotated[
+    list[Path] | None,
+    typer.Option(help="A file merged over the scenario, e.g. its disruptions; repeatable."),
+]
 
 
 @app.callback()

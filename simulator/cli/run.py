@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,12 +18,14 @@ from policies.registry import (
     DISTRIBUTION,
     REPLENISHMENT,
     ROUTING,
+    PolicyInfo,
     load_entry_points,
 )
 from simulator import Scenario, load_scenario
 from simulator import run as simulate
 from simulator.cli.app import (
     JsonOpt,
+    OverlayOpt,
     app,
     failures_reported,
     list_app,
@@ -32,6 +34,7 @@ from simulator.cli.app import (
     spinner,
     stdout,
 )
+from simulator.disruptions import DISRUPTIONS
 from simulator.output import network_kpis, save_result
 from simulator.scenario.reference import render_reference
 
@@ -128,23 +131,26 @@ def run_scenario(
 
 
 @app.command("validate")
-def validate_scenario(ctx: typer.Context, scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
+def validate_scenario(
+    ctx: typer.Context, scenario: ScenarioArg, overlay: OverlayOpt = None, as_json: JsonOpt = False
+) -> None:
     """Check a scenario and report every problem with its file and line."""
     with failures_reported(ctx, as_json):
-        model = load_scenario(scenario)
+        model = load_scenario(scenario, overlay or [])
     counts = {
-        "nodes": len(model.nodes),
-        "lanes": len(model.lanes),
-        "skus": len(model.products),
-        "demand_zones": len(model.demand),
+        ("nodes", "node"): len(model.nodes),
+        ("lanes", "lane"): len(model.lanes),
+        ("skus", "SKU"): len(model.products),
+        ("demand_zones", "demand zone"): len(model.demand),
     }
     if model.market is not None:
-        counts["market_zones"] = len(model.market.customers)
+        counts["market_zones", "market zone"] = len(model.market.customers)
+    if model.disruptions:
+        counts["disruptions", "disruption"] = len(model.disruptions)
     if as_json:
-        print_json({"ok": True, "scenario": model.name, **counts})
+        print_json({"ok": True, "scenario": model.name, **{k: n for (k, _), n in counts.items()}})
         return
-    words = ("node", "lane", "SKU", "demand zone", "market zone")
-    summary = ", ".join(plural(n, word) for n, word in zip(counts.values(), words, strict=False))
+    summary = ", ".join(plural(n, word) for (_, word), n in counts.items())
     typer.echo(f"ok: {summary}")
 
 
@@ -183,15 +189,43 @@ def list_policies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         )
         return
     for family in families:
-        title = f"{family.family.capitalize()} policies"
-        table = Table("Policy", "Parameters", "Description", title=title)
-        for info in (i for i in infos if i.family == family.family):
-            parameters = "\n".join(
-                f"{p.name}: {p.type}" + (" (required)" if p.required else f" = {p.default!r}")
-                for p in info.parameters
-            )
-            table.add_row(Text(info.name, style="bold"), Text(parameters), Text(info.doc))
-        stdout.print(table)
+        mine = [i for i in infos if i.family == family.family]
+        stdout.print(_registry_table(f"{family.family.capitalize()} policies", "Policy", mine))
+
+
+@list_app.command("disruptions")
+def list_disruptions(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Disruption kinds (each `type`) with their parameters; every kind also takes `id`,
+    `when` (scheduled, random or triggered) and `description`."""
+    infos = [DISRUPTIONS.describe(name) for name in DISRUPTIONS.names()]
+    common = {"id", "when", "description"}
+    if as_json:
+        print_json(
+            [
+                {
+                    "name": info.name,
+                    "doc": info.doc,
+                    "parameters": [asdict(p) for p in info.parameters if p.name not in common],
+                }
+                for info in infos
+            ]
+        )
+        return
+    own = [
+        replace(i, parameters=tuple(p for p in i.parameters if p.name not in common)) for i in infos
+    ]
+    stdout.print(_registry_table("Disruption kinds", "Kind", own))
+
+
+def _registry_table(title: str, noun: str, infos: list[PolicyInfo]) -> Table:
+    table = Table(noun, "Parameters", "Description", title=title)
+    for info in infos:
+        parameters = "\n".join(
+            f"{p.name}: {p.type}" + (" (required)" if p.required else f" = {p.default!r}")
+            for p in info.parameters
+        )
+        table.add_row(Text(info.name, style="bold"), Text(parameters), Text(info.doc))
+    return table
 
 
 def _kpi_table(kpis: dict[str, float | None], scenario: Scenario) -> Table:

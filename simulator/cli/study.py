@@ -23,8 +23,8 @@ from simulator.cli.app import (
 from simulator.experiment import Study, StudyResult, Variant, load_study, make_executor
 from simulator.experiment.store import read_manifest
 from simulator.experiment.study import Precision
-from simulator.report.page import write_report
 from simulator.report.labels import metric_label, metric_scale
+from simulator.report.page import write_report
 from simulator.report.study_report import render_study_report
 
 ExecutorKind = Literal["serial", "process", "dask"]

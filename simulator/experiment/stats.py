@@ -59,6 +59,7 @@ HIGHER_IS_BETTER: dict[str, bool] = {
     "waste_units": False,
     "waste_rate": False,
     "waste_cost": False,
+    "recall_cost": False,
     "delivery_cost": False,
     "cold_chain_cost": False,
     "backorders_mean": False,

@@ -50,9 +50,11 @@ def position_series(result: Result) -> pd.DataFrame:
 def conservation_audit(result: Result) -> pd.DataFrame:
     """Check that no unit appears or vanishes, per position and over the network's lanes.
 
-    Position rows: ``imbalance = initial + received - issued - wasted - on_hand`` over the
-    whole run (``issued`` counts units to customers and to downstream nodes; ``wasted``,
-    perishable units that expired there or on the way there; ``on_hand`` is final), and
+    Position rows: ``imbalance = initial + received + returned - issued - wasted - removed -
+    on_hand`` over the whole run (``issued`` counts units to customers and to downstream nodes;
+    ``wasted``, perishable units that expired there or on the way there; ``removed``, stock
+    destroyed or quarantined by disruptions; ``returned``, customer returns put back on the
+    shelf; ``on_hand`` is final), and
     ``in_transit``, the units shipped to the position that had not arrived at the end.
 
     The last row (node ``network``, sku ``all``) sums the position columns and checks the
@@ -73,13 +75,17 @@ def conservation_audit(result: Result) -> pd.DataFrame:
         "received": rec.total_received,
         "issued": rec.total_issued,
         "wasted": rec.total_wasted,
+        "removed": rec.total_removed,
+        "returned": rec.total_returned,
         "on_hand": result.final_on_hand,
     }
     columns["imbalance"] = (
         columns["initial"]
         + columns["received"]
+        + columns["returned"]
         - columns["issued"]
         - columns["wasted"]
+        - columns["removed"]
         - columns["on_hand"]
     )
     columns["in_transit"] = result.final_in_transit

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.disruptions.conditions import GOODS, TRANSPORT
+
 if TYPE_CHECKING:
     from simulator.metrics import KpiContext, Scope
 
@@ -28,23 +30,30 @@ DEFINITIONS: dict[str, str] = {
     "delivery_cost, plus each fleet's route costs charged to its depot (money; not split by "
     "SKU).",
     "delivery_cost": "Home-delivery parcels of e-commerce customer orders x cost per parcel; "
-    "parcels = units delivered / the zone's mean order size (money; accrues on delivery).",
+    "parcels = units delivered / the zone's mean order size; none where the node's own fleet "
+    "delivers, since its routes pay for that (money; accrues on delivery).",
     "cold_chain_cost": "The part of transport_cost on cold-chain lanes and refrigerated "
     "vehicles (money).",
     "waste_cost": "Units wasted x (unit cost + disposal cost) (money; accrues at expiry).",
     "shortage_cost": "Customer backordered unit-days x backorder cost + lost units x lost-sale "
     "cost, charged to the node customers buy at (money; backorders accrue daily at end of "
     "day, lost sales when lost).",
+    "recall_cost": "Recalls' fixed costs + cost per unit x (units quarantined + units customers "
+    "returned), charged to the node holding the units and to return_to for returns and the "
+    "fixed cost (money; accrues when the recall starts, when units are quarantined, when "
+    "returns arrive).",
     "total_cost": "holding_cost + ordering_cost + transport_cost + shortage_cost + waste_cost "
-    "(money; not at SKU scope, where transport is not defined).",
+    "+ recall_cost (money; not at SKU scope, where transport is not defined).",
     "cost_per_day": "Network total_cost / KPI days (money per day).",
 }
 
 
 def _delivery_cost(ctx: KpiContext) -> np.ndarray:
-    """Parcel costs per node: units delivered to customers at nodes with home delivery."""
+    """Parcel costs per node: units delivered to customers at nodes with home delivery, but
+    not by a fleet of their own, whose route costs are the delivery's cost."""
     topo, dem, rec = ctx.topology, ctx.demand, ctx.records
     per_parcel = np.asarray([d.cost_per_parcel if d else 0.0 for d in topo.node_delivery])
+    per_parcel[[f.depot for f in ctx.network.fleets]] = 0.0
     parcels = (rec.stream_filled_now + rec.stream_served_late) / dem.stream_order_size
     node = topo.pos_node[dem.stream_pos]
     return np.bincount(node, weights=parcels * per_parcel[node], minlength=len(topo.node_ids))
@@ -58,7 +67,11 @@ def add_cost_kpis(ctx: KpiContext) -> None:
     """
     rec, topo = ctx.records, ctx.topology
     daily_rate = ctx.product("unit_cost") * ctx.product("holding_rate") / DAYS_PER_YEAR
+    goods, fuel = rec.cost_factor[:, GOODS], rec.cost_factor[:, TRANSPORT]
     holding = ctx.on_hand_days * daily_rate[topo.pos_sku]
+    if (goods != 1.0).any():  # an economic shift revalues the goods on its days
+        valued = rec.series_on_hand[ctx.start :] * goods[ctx.start :, None]
+        holding = valued.sum(axis=0, dtype=np.float64) * daily_rate[topo.pos_sku]
     ordering = rec.pos_order_lines * topo.pos_order_cost
     sku = ctx.demand.stream_sku
     shortage = (
@@ -71,7 +84,7 @@ def add_cost_kpis(ctx: KpiContext) -> None:
     in_window = rec.in_window(shipments.column("day"))
     lane = shipments.column("lane")[in_window]
     node = shipments.column("node")[in_window]
-    cost = shipments.column("cost")[in_window]
+    cost = shipments.column("cost")[in_window] * fuel[shipments.column("day")[in_window]]
     cold = np.append(topo.lane_cold_chain, False)[np.where(lane >= 0, lane, -1)]
     delivery = _delivery_cost(ctx)
     transport = np.bincount(node, weights=cost, minlength=n_nodes) + delivery
@@ -85,6 +98,7 @@ def add_cost_kpis(ctx: KpiContext) -> None:
             "ordering_cost": ctx.sum("position", scope, ordering),
             "shortage_cost": ctx.sum("stream", scope, shortage),
             "waste_cost": ctx.sum("position", scope, waste),
+            "recall_cost": _recall_cost(ctx, scope),
         }
         if scope != "sku":
             costs["transport_cost"] = ctx.sum("node", scope, transport)
@@ -97,6 +111,20 @@ def add_cost_kpis(ctx: KpiContext) -> None:
             ctx.add(scope, "cost_per_day", costs["total_cost"], ctx.days)
 
 
+def _recall_cost(ctx: KpiContext, scope: Scope) -> np.ndarray:
+    """Recall costs in the window per id of ``scope``, from the recall log (one node and SKU
+    per row)."""
+    log = ctx.records.recalls
+    if not len(log):
+        return np.zeros(len(ctx.ids[scope]))
+    keep = ctx.records.in_window(log.column("day"))
+    if scope == "sku":
+        keys = log.column("sku")[keep]
+    else:
+        keys = ctx.keys("node", scope)[log.column("node")[keep]]
+    return ctx.total(scope, keys, log.column("cost")[keep])
+
+
 def fleet_cost_by_node(ctx: KpiContext, cold_only: bool = False) -> np.ndarray:
     """Route costs in the window per depot node (refrigerated vehicles' only, if asked)."""
     routes = ctx.records.routes
@@ -106,7 +134,8 @@ def fleet_cost_by_node(ctx: KpiContext, cold_only: bool = False) -> np.ndarray:
     keep = ctx.records.in_window(routes.column("day"))
     depot = np.asarray([f.depot for f in ctx.network.fleets], dtype=np.int64)
     fleet = routes.column("fleet")[keep]
-    cost = routes.column("cost")[keep]
+    day = routes.column("day")[keep]
+    cost = routes.column("cost")[keep] * ctx.records.cost_factor[day, TRANSPORT]
     if cold_only:
         cold = np.concatenate([f.cold for f in ctx.network.fleets])
         offset = np.cumsum([0, *(len(f.cold) for f in ctx.network.fleets)])[:-1]

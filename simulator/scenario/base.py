@@ -34,10 +34,14 @@ class Location(Section):
     """Where a place is: planar ``x``/``y`` in km, or ``lat``/``lon`` in degrees (the
     scenario's ``geography.coordinates`` says which every location uses)."""
 
-    x: float | None = None
-    y: float | None = None
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    x: float | None = Field(None, description="km, with `y` (planar coordinates).")
+    y: float | None = Field(None, description="km, with `x` (planar coordinates).")
+    lat: float | None = Field(
+        None, ge=-90, le=90, description="Latitude in degrees, with `lon` (latlon coordinates)."
+    )
+    lon: float | None = Field(
+        None, ge=-180, le=180, description="Longitude in degrees, with `lat` (latlon coordinates)."
+    )
 
     @model_validator(mode="after")
     def _one_pair(self) -> Location:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from simulator.scenario.customers import Trace
 from simulator.scenario.errors import Problem, ScenarioError, problems_from_validation_error
 from simulator.scenario.matrix import read_matrix
 from simulator.scenario.models import Scenario
-from simulator.scenario.overlay import load_with_extends
+from simulator.scenario.overlay import deep_merge, load_with_extends
 from simulator.scenario.references import check_references
 from simulator.scenario.traces import read_trace
 from simulator.scenario.yamlio import LineIndex
@@ -72,8 +73,16 @@ def _trace_problems(scenario: Scenario, source: Path | None) -> list[Problem]:
     return problems
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, merge overlays, validate. Raises :class:`ScenarioError` listing every problem."""
+def load_scenario(path: str | Path, overlays: Sequence[str | Path] = ()) -> Scenario:
+    """Read, merge the files it extends, then ``overlays`` in order, and validate.
+
+    An overlay is merged over the scenario as if it extended it, e.g. a storm's
+    ``disruptions:`` over a baseline network. Raises :class:`ScenarioError` listing every
+    problem, each at the file and line that defined the value.
+    """
     load_entry_points()
     data, lines = load_with_extends(path)
+    for overlay in overlays:
+        more, more_lines = load_with_extends(overlay)
+        data, lines = deep_merge(data, more, lines, more_lines)
     return scenario_from_data(data, lines=lines, file=str(path), source=Path(path).resolve())

@@ -27,6 +27,7 @@ from simulator.scenario.base import (
     policy_union,
 )
 from simulator.scenario.customers import Channel, CustomerDemand, DemandZone, Market, MarketZone
+from simulator.scenario.disruptions import DisruptionParams
 from simulator.scenario.distributions import AnyDistribution, Constant, Days, Distribution
 from simulator.scenario.transport import Fleet, Geography
 
@@ -271,6 +272,10 @@ class Scenario(Section):
     )
     fleets: list[Fleet] = Field(
         default_factory=list, description="Depots that deliver with their own vehicles."
+    )
+    disruptions: list[DisruptionParams] = Field(
+        default_factory=list,
+        description="What goes wrong and when (see `supplysim list disruptions`).",
     )
 
     _source: Path | None = PrivateAttr(default=None)

@@ -1,7 +1,9 @@
 """The scenario reference (``docs/scenario.md``), generated from the schema so it cannot drift.
 
-One section per model: its docstring, then a table with one row per field giving the name as
-written in YAML, the type, the default (or that it is required) and the field's description.
+One section per model a scenario can contain, found by walking the schema from
+:class:`Scenario`: its docstring, then a table with one row per field giving the name as written
+in YAML, the type, the default (or that it is required) and the field's description. Models
+chosen by a tag (distributions, and each policy family) are grouped under one heading per family.
 Regenerate with ``supplysim schema --markdown > docs/scenario.md``; a test keeps the file current.
 """
 
@@ -9,66 +11,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
-from policies.registry import ALLOCATION, DISTRIBUTION, REPLENISHMENT
-from simulator.scenario.base import Id, Location
-from simulator.scenario.customers import (
-    DemandZone,
-    Market,
-    MarketZone,
-    OrderStream,
-    Promotion,
-    Reaction,
-    Seasonality,
-    Trace,
-)
+from policies.registry import ALLOCATION, DISTRIBUTION, REPLENISHMENT, ROUTING, Registry
+from simulator.disruptions.registry import DISRUPTIONS
+from simulator.scenario.base import Id
 from simulator.scenario.distributions import AnyDistribution, Constant
-from simulator.scenario.models import (
-    ChannelProfile,
-    Delivery,
-    Inventory,
-    Lane,
-    Node,
-    Processing,
-    Product,
-    Production,
-    Scenario,
-    Sourcing,
-    StockRule,
-    TradePrices,
-)
-
-SECTIONS: tuple[type[BaseModel], ...] = (
-    Scenario,
-    Product,
-    TradePrices,
-    Node,
-    Inventory,
-    StockRule,
-    Processing,
-    Production,
-    Sourcing,
-    Delivery,
-    Lane,
-    ChannelProfile,
-    DemandZone,
-    OrderStream,
-    Trace,
-    Seasonality,
-    Promotion,
-    Market,
-    MarketZone,
-    Reaction,
-    Location,
-)
-"""Models documented in their own section, in reading order (top-down through a file)."""
-
-DISTRIBUTIONS: tuple[type[BaseModel], ...] = get_args(AnyDistribution)
+from simulator.scenario.models import Scenario
 
 _INTRO = """\
 # Scenario reference
@@ -81,43 +35,118 @@ scenario's `currency`, distances in km. Unknown fields, NaN and infinity are rej
 
 An **id** is {id_rule}."""
 
-_DISTRIBUTIONS_INTRO = """\
-## Distributions
 
+@dataclass(frozen=True)
+class _Family:
+    """Models chosen by a tag field: one heading, then a subsection per tag value."""
+
+    title: str
+    noun: str  # what a field of one of these types is, e.g. "replenishment policy"
+    tag: str
+    members: dict[str, type[BaseModel]]  # tag value -> model
+    intro: str
+
+    @property
+    def link(self) -> str:
+        return f"[{self.noun}](#{self.title.lower().replace(' ', '-')})"
+
+
+def _policies(registry: Registry[Any]) -> dict[str, type[BaseModel]]:
+    return {name: registry.params_model(name) for name in registry.names()}
+
+
+def _families() -> tuple[_Family, ...]:
+    """The tagged families, read when rendering so that registered plugins are included."""
+    distributions: tuple[type[BaseModel], ...] = get_args(AnyDistribution)
+    return (
+        _Family(
+            title="Distributions",
+            noun="distribution",
+            tag="dist",
+            members={model.model_fields["dist"].default: model for model in distributions},
+            intro="""\
 Write a distribution as a mapping tagged by `dist`, e.g. `{dist: poisson, mean: 8}`. A plain
 number is shorthand for a constant, and time-valued fields also accept `"4h"`, `"30m"`, `"2d"`
-or `"1w"`."""
-
-_POLICIES_INTRO = """\
-## Replenishment policies
-
+or `"1w"`.""",
+        ),
+        _Family(
+            title="Replenishment policies",
+            noun="replenishment policy",
+            tag="type",
+            members=_policies(REPLENISHMENT),
+            intro="""\
 Chosen by `type` in a node's `inventory.policy` (or per SKU in `inventory.skus`). IP is the
-inventory position: on hand + on order - backorders."""
-
-_POLICY_LINK = "[replenishment policy](#replenishment-policies)"
-
-_ALLOCATION_INTRO = """\
-## Allocation rules
-
+inventory position: on hand + on order - backorders.""",
+        ),
+        _Family(
+            title="Allocation rules",
+            noun="allocation rule",
+            tag="type",
+            members=_policies(ALLOCATION),
+            intro="""\
 Chosen by `type` in a node's `allocation`: how the node shares scarce stock among the order lines
-waiting for it (each line gets at most what it asks, the node gives at most what it has)."""
-
-_ALLOCATION_LINK = "[allocation rule](#allocation-rules)"
-
-_STRATEGIES_INTRO = """\
-## Distribution strategies
-
+waiting for it (each line gets at most what it asks, the node gives at most what it has).""",
+        ),
+        _Family(
+            title="Distribution strategies",
+            noun="distribution strategy",
+            tag="type",
+            members=_policies(DISTRIBUTION),
+            intro="""\
 Chosen by `type` in `market.strategy` (or per SKU in `market.sku_strategies`): which candidate
 outlets carry the products and which customer zones each may serve. Customers buy at the nearest
-outlet that serves them within `market.reach`."""
+outlet that serves them within `market.reach`.""",
+        ),
+        _Family(
+            title="Routing policies",
+            noun="routing policy",
+            tag="type",
+            members=_policies(ROUTING),
+            intro="""\
+Chosen by `type` in a fleet's `routing`: which waiting stops each free vehicle takes in a
+dispatch wave, and in which order. Every policy respects capacities and shifts; what the free
+vehicles cannot carry waits for the next wave.""",
+        ),
+        _Family(
+            title="Disruption kinds",
+            noun="disruption kind",
+            tag="type",
+            members=_policies(DISRUPTIONS),
+            intro="""\
+Chosen by `type` in each item of `disruptions`. Every kind also takes `id`, `when` (scheduled
+`{start, duration}`, random `{every, duration, first}` or triggered `{after, probability, delay,
+duration}`) and `description`; see docs/disruptions.md for what each does.""",
+        ),
+    )
 
-_STRATEGY_LINK = "[distribution strategy](#distribution-strategies)"
-_NUMBER_BOUNDS = (
-    ("minimum", "≥"),
-    ("exclusiveMinimum", ">"),
-    ("maximum", "≤"),
-    ("exclusiveMaximum", "<"),
-)
+
+def _nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The models a field's type names, through unions, containers and ``Annotated``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _nested_models(arg)
+
+
+def _reachable(root: type[BaseModel]) -> list[type[BaseModel]]:
+    """Every model a file can contain, depth first in field order: the order of reading it."""
+    found: dict[type[BaseModel], None] = {}  # an ordered set
+
+    def visit(model: type[BaseModel]) -> None:
+        if model not in found:
+            found[model] = None
+            for field in model.model_fields.values():
+                for nested in _nested_models(field.annotation):
+                    visit(nested)
+
+    visit(root)
+    return list(found)
+
+
+# pydantic writes a bound that follows a validator under its keyword name: `ge`, not `minimum`,
+# on a time field, which parses `"4h"` before checking the bound.
+_LOWER_BOUNDS = ((("minimum", "ge"), "≥"), (("exclusiveMinimum", "gt"), ">"))
+_UPPER_BOUNDS = ((("maximum", "le"), "≤"), (("exclusiveMaximum", "lt"), "<"))
 _BASIC_TYPES = {"number": "number", "integer": "integer", "string": "string", "boolean": "boolean"}
 _RST_ROLE = re.compile(r":\w+:`([^`]+)`")
 
@@ -137,10 +166,19 @@ def _literal(value: Any) -> str:
         value = value.value  # a constant distribution is written as a bare number in YAML
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json", by_alias=True)
-    # 365.0 reads better as 365, as a user would write it.
+    return json.dumps(_whole_numbers(value))
+
+
+def _whole_numbers(value: Any) -> Any:
+    """JSON data with whole floats as ints, at any depth: 365.0 reads better as 365, as a user
+    would write it."""
     if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return json.dumps(value)
+        return int(value)
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -187,8 +225,13 @@ class _TypeNames:
 
 
 def _number_bounds(schema: dict[str, Any]) -> str:
-    bounds = [f"{sign} {schema[key]:g}" for key, sign in _NUMBER_BOUNDS if key in schema]
-    return " " + ", ".join(bounds) if bounds else ""
+    lows = [(schema[key], sign) for keys, sign in _LOWER_BOUNDS for key in keys if key in schema]
+    highs = [(schema[key], sign) for keys, sign in _UPPER_BOUNDS for key in keys if key in schema]
+    # A field may bound a type that has a bound of its own (a time `> 0` is also `≥ 0`): only the
+    # tighter one says anything.
+    bounds = [max(lows, key=lambda bound: (bound[0], bound[1] == ">"))] if lows else []
+    bounds += [min(highs, key=lambda bound: (bound[0], bound[1] != "<"))] if highs else []
+    return " " + ", ".join(f"{sign} {value:g}" for value, sign in bounds) if bounds else ""
 
 
 def _item_bounds(schema: dict[str, Any]) -> str:
@@ -225,34 +268,25 @@ def _section(
 
 
 def render_reference() -> str:
-    """The scenario reference as markdown, built from the models and the policy registry."""
+    """The scenario reference as markdown, built from the models and the policy registries."""
     id_schema = TypeAdapter(Id).json_schema()
-    policies = {name: REPLENISHMENT.params_model(name) for name in REPLENISHMENT.names()}
-    links = {model.__name__: f"[{model.__name__}](#{model.__name__.lower()})" for model in SECTIONS}
-    links |= {model.__name__: "[distribution](#distributions)" for model in DISTRIBUTIONS}
-    links |= {model.__name__: _POLICY_LINK for model in policies.values()}
-    rules = {name: ALLOCATION.params_model(name) for name in ALLOCATION.names()}
-    links |= {model.__name__: _ALLOCATION_LINK for model in rules.values()}
-    strategies = {name: DISTRIBUTION.params_model(name) for name in DISTRIBUTION.names()}
-    links |= {model.__name__: _STRATEGY_LINK for model in strategies.values()}
+    families = _families()
+    members = {model for family in families for model in family.members.values()}
+    sections = [model for model in _reachable(Scenario) if model not in members]
+    links = {model.__name__: f"[{model.__name__}](#{model.__name__.lower()})" for model in sections}
+    for family in families:
+        links |= {model.__name__: family.link for model in family.members.values()}
     types = _TypeNames(links, id_schema["pattern"])
     id_rule = (
         f"{id_schema['minLength']} to {id_schema['maxLength']} characters matching "
         f"`{id_schema['pattern']}`"
     )
     parts = [_INTRO.format(id_rule=id_rule)]
-    parts += [_section(model, f"## {model.__name__}", types) for model in SECTIONS]
-    parts.append(_DISTRIBUTIONS_INTRO)
-    parts += [
-        _section(model, f"### {model.model_fields['dist'].default}", types, tag="dist")
-        for model in DISTRIBUTIONS
-    ]
-    parts.append(_POLICIES_INTRO)
-    parts += [_section(model, f"### {name}", types, tag="type") for name, model in policies.items()]
-    parts.append(_ALLOCATION_INTRO)
-    parts += [_section(model, f"### {name}", types, tag="type") for name, model in rules.items()]
-    parts.append(_STRATEGIES_INTRO)
-    parts += [
-        _section(model, f"### {name}", types, tag="type") for name, model in strategies.items()
-    ]
+    parts += [_section(model, f"## {model.__name__}", types) for model in sections]
+    for family in families:
+        parts.append(f"## {family.title}\n\n{family.intro}")
+        parts += [
+            _section(model, f"### {name}", types, tag=family.tag)
+            for name, model in family.members.items()
+        ]
     return "\n\n".join(parts) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from simulator.scenario.disruption_checks import disruption_checks
 from simulator.scenario.errors import DocPath
 from simulator.scenario.transport_checks import fleet_checks
 
@@ -277,6 +278,7 @@ def check_references(data: Any) -> list[Issue]:
     if isinstance(market, dict):
         issues += _market_checks(data, market, nodes, skus)
     issues += fleet_checks(data, nodes)
+    issues += disruption_checks(data, nodes)
     horizon, warmup = data.get("horizon", 365), data.get("warmup", 0)
     if isinstance(horizon, int | float) and isinstance(warmup, int | float) and warmup >= horizon:
         issues.append(

@@ -1,0 +1,21 @@
+"""Economic shift: transport costs (fuel), the value of goods (currency) and demand change."""
+
+from __future__ import annotations
+
+from simulator.disruptions.base import Disruption
+from simulator.disruptions.conditions import GOODS, TRANSPORT, Conditions
+from simulator.network import Network
+from simulator.scenario.disruptions import EconomicShiftParams
+
+
+class EconomicShift(Disruption):
+    params_model = EconomicShiftParams
+
+    def __init__(self, index: int, params: EconomicShiftParams, net: Network) -> None:
+        super().__init__(index, params, net)
+        self.spec = params
+
+    def affect(self, conditions: Conditions) -> None:
+        conditions.cost[TRANSPORT] *= self.spec.transport_cost
+        conditions.cost[GOODS] *= self.spec.goods_value
+        conditions.demand *= self.spec.demand
