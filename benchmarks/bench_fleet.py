@@ -5,10 +5,13 @@ Network: an outside supplier -> one DC -> 100 shops scattered over a disc of 40 
 day. The DC's fleet is 10 trucks (600 units, 60 km/h, 10-hour shift, 10 minutes a stop) with
 one dispatch wave at 5h; deliveries are due within the lanes' planned day.
 
-Prints the run's wall time, the seconds and share of it spent in the routing policy, the
-waves solved, km driven, on-time delivery and the shops' OTIF. The last line is
-``solver_time_share: X``. Choose the router with ``--routing`` (default ``ortools``) and, for
-time-limited solvers, ``--time-limit`` seconds per wave.
+Each router (``--routers``, default savings and OR-Tools at 0.02 s and 0.1 s a wave) runs twice:
+planning every wave, and reusing its plans (``replan: on_change``, with ``--reoptimise-every``
+days if given). For each run it prints the wall time, the seconds and share of it spent in
+routing, the waves the policy planned and those that reused a plan, km driven, vehicle-days,
+on-time delivery and the shops' OTIF: medians of ``--repeats`` runs. The last lines compare the
+last router with and without reuse: ``km_change_with_reuse_pct: X``, then
+``solver_time_share: X`` (with reuse).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -100,35 +104,91 @@ def fleet_scenario(routing: dict[str, Any], days: int = 365, seed: int = 0) -> d
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--routing", default="ortools", help="routing policy (type name)")
-    parser.add_argument("--time-limit", type=float, default=None, help="seconds per wave")
-    parser.add_argument("--days", type=int, default=365)
-    args = parser.parse_args()
-    routing: dict[str, Any] = {"type": args.routing}
-    if args.time_limit is not None:
-        routing["time_limit"] = args.time_limit
-    scenario = scenario_from_data(fleet_scenario(routing, args.days))
+@dataclass(frozen=True)
+class Outcome:
+    """One run's figures."""
+
+    wall: float
+    solver: float
+    solved: float  # waves planned by the policy
+    reused: float  # waves that reused a plan
+    km: float
+    vehicle_days: float
+    on_time: float
+    otif: float
+
+    @property
+    def share(self) -> float:
+        return self.solver / self.wall
+
+
+def run_once(routing: dict[str, Any], dispatch: dict[str, Any], days: int) -> Outcome:
+    data = fleet_scenario(routing, days)
+    data["fleets"][0]["dispatch"].update(dispatch)
+    scenario = scenario_from_data(data)
     started = time.perf_counter()
     result = Simulation(scenario).run()
     wall = time.perf_counter() - started
-    rec = result.records
-    kpi = result.kpi
-    print(f"routing policy         {args.routing} (time limit {args.time_limit or 'none'})")
-    print(f"days x shops           {args.days} x {SHOPS}, {TRUCKS} trucks")
-    print(f"waves solved           {rec.waves}")
-    print(f"stops per wave         {rec.routes.column('stops').sum() / max(rec.waves, 1):.1f}")
-    print(f"run wall time          {wall:.2f} s")
-    print(f"solver time            {rec.solver_seconds:.2f} s")
-    print(f"km driven              {kpi('km_driven'):,.0f}")
-    print(f"vehicle-days           {kpi('vehicle_days'):,.0f}")
-    print(f"load factor            {kpi('load_factor'):.3f}")
-    print(f"on-time delivery rate  {kpi('on_time_delivery_rate'):.4f}")
-    print(f"fill rate              {kpi('fill_rate'):.4f}")
-    print(f"otif                   {kpi('otif'):.4f}")
-    print(f"fleet cost per stop    {kpi('transport_cost_per_stop'):.2f}")
-    print(f"solver_time_share: {rec.solver_seconds / wall:.3f}")
+    rec, kpi = result.records, result.kpi
+    return Outcome(
+        wall=wall,
+        solver=rec.solver_seconds,
+        solved=rec.waves,
+        reused=rec.waves_reused,
+        km=kpi("km_driven"),
+        vehicle_days=kpi("vehicle_days"),
+        on_time=kpi("on_time_delivery_rate"),
+        otif=kpi("otif"),
+    )
+
+
+def median(runs: list[Outcome]) -> Outcome:
+    """Each figure's median over the runs (time-limited searches vary from run to run)."""
+    return Outcome(
+        **{f.name: float(np.median([getattr(r, f.name) for r in runs])) for f in fields(Outcome)}
+    )
+
+
+def router(spec: str) -> dict[str, Any]:
+    """``savings`` or ``ortools:0.1`` (a time limit in seconds a wave) as routing params."""
+    name, _, limit = spec.partition(":")
+    return {"type": name, **({"time_limit": float(limit)} if limit else {})}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--routers",
+        default="savings,ortools:0.02,ortools:0.1",
+        help="comma-separated routing policies, each with an optional ':seconds' a wave",
+    )
+    parser.add_argument(
+        "--reoptimise-every", type=float, default=None, help="days, for the reuse runs"
+    )
+    parser.add_argument("--repeats", type=int, default=1, help="runs per configuration")
+    parser.add_argument("--days", type=int, default=365)
+    args = parser.parse_args()
+    reuse: dict[str, Any] = {"replan": "on_change"}
+    if args.reoptimise_every is not None:
+        reuse["reoptimise_every"] = args.reoptimise_every
+    print(f"{args.days} days x {SHOPS} shops, {TRUCKS} trucks; medians of {args.repeats} run(s)")
+    print(
+        f"{'router':<16}{'replan':<11}{'wall s':>8}{'solver s':>10}{'share':>7}"
+        f"{'solved':>8}{'reused':>8}{'km':>10}{'veh-days':>10}{'on time':>9}{'otif':>8}"
+    )
+    outcomes: dict[str, Outcome] = {}
+    for spec in args.routers.split(","):
+        for replan, dispatch in (("every_wave", {}), ("on_change", reuse)):
+            runs = [run_once(router(spec), dispatch, args.days) for _ in range(args.repeats)]
+            out = outcomes[replan] = median(runs)
+            print(
+                f"{spec:<16}{replan:<11}{out.wall:>8.2f}{out.solver:>10.2f}{out.share:>7.3f}"
+                f"{out.solved:>8.0f}{out.reused:>8.0f}{out.km:>10,.0f}{out.vehicle_days:>10,.0f}"
+                f"{out.on_time:>9.4f}{out.otif:>8.4f}"
+            )
+    change = 100 * (outcomes["on_change"].km / outcomes["every_wave"].km - 1)
+    print(f"km_change_with_reuse_pct: {change:.2f}")
+    print(f"solver_time_share: {outcomes['on_change'].share:.3f}")
 
 
 if __name__ == "__main__":

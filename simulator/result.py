@@ -88,5 +88,6 @@ class Result:
             "warmup_days": self.records.warmup,
             "wall_time_s": round(self.wall_time, 4),
             "solver_time_s": round(self.records.solver_seconds, 4),
+            "routing_waves": {"solved": self.records.waves, "reused": self.records.waves_reused},
             "versions": self.versions,
         }

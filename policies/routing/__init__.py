@@ -5,6 +5,9 @@
 - ``savings``: Clarke-Wright savings, then 2-opt (the default);
 - ``ortools``: OR-Tools local search with a metaheuristic, soft due times;
 - ``pyvrp``: PyVRP's iterated local search (optional extra ``supplysim[pyvrp]``).
+
+:func:`refit` adapts an earlier plan to a later wave's loads, for a wave that
+reuses it.
 """
 
 from policies.routing.base import RoutingParams, RoutingPolicy, assign_vehicles
@@ -28,6 +31,7 @@ from policies.routing.problem import (
     route_load,
 )
 from policies.routing.pyvrp import PyVrpParams, PyVrpRouting
+from policies.routing.reuse import refit
 from policies.routing.savings import SavingsParams, SavingsRouting
 
 __all__ = [
@@ -53,6 +57,7 @@ __all__ = [
     "plan_cost",
     "plan_distance",
     "plan_lateness",
+    "refit",
     "route_arrivals",
     "route_cost",
     "route_distance",

@@ -28,8 +28,8 @@ DEFINITIONS: dict[str, str] = {
     "routes": "Routes driven (count).",
     "load_factor": "Mean over routes of load / capacity in the route's binding dimension "
     "(ratio, 0-1).",
-    "time_utilisation": "Hours on routes / hours available: the shift (24 h where none) of "
-    "each vehicle-day used (ratio, 0-1).",
+    "time_utilisation": "Hours on routes / hours available: per vehicle-day used, the "
+    "vehicle's shift (24 h where none) for each route it started, at most 24 h (ratio, 0-1).",
     "fleet_cost": "Vehicles' fixed cost per vehicle-day used plus cost per km and per hour; "
     "part of transport_cost (money).",
     "transport_cost_per_unit": "fleet_cost / units the vehicles delivered (money per unit).",
@@ -68,7 +68,6 @@ def add_transport_kpis(ctx: KpiContext) -> None:
     keep = rec.in_window(deliveries["day"]) & np.isfinite(deliveries["due"])
     late_hours = (deliveries["time"][keep] - deliveries["due"][keep]) * HOURS_PER_DAY
     delivery_node = depot_of[deliveries["fleet"][keep]]
-    shift = np.where(np.isfinite(routes["shift_hours"]), routes["shift_hours"], HOURS_PER_DAY)
     first = routes["first_today"].astype(np.float64)
 
     def per_node(values: np.ndarray, where: np.ndarray = node) -> np.ndarray:
@@ -81,7 +80,7 @@ def add_transport_kpis(ctx: KpiContext) -> None:
         "vehicle_days": (per_node(first), None),
         "routes": (per_node(np.ones(len(node))), None),
         "load_factor": (per_node(routes["load_factor"]), per_node(np.ones(len(node)))),
-        "time_utilisation": (per_node(routes["hours"]), per_node(first * shift)),
+        "time_utilisation": (per_node(routes["hours"]), per_node(_hours_available(routes))),
         "fleet_cost": (cost, None),
         "transport_cost_per_unit": (cost, per_node(routes["units"])),
         "transport_cost_per_stop": (cost, per_node(routes["stops"].astype(np.float64))),
@@ -109,3 +108,15 @@ def add_transport_kpis(ctx: KpiContext) -> None:
         for metric, q in (("lateness_p50", 0.5), ("lateness_p95", 0.95), ("lateness_max", 1.0)):
             value = grouped_quantile(keys_late, late_hours[late], len(ctx.ids[scope]), q)
             ctx.add(scope, metric, value, present=None if scope == "network" else present)
+
+
+def _hours_available(routes: dict[str, np.ndarray]) -> np.ndarray:
+    """Per route, its share of the hours its vehicle-day offered: the shift bounds each
+    route, not the day, so every route opens a shift (24 h where none), up to 24 h a day."""
+    shift = np.where(np.isfinite(routes["shift_hours"]), routes["shift_hours"], HOURS_PER_DAY)
+    day = routes["day"].astype(np.int64)
+    vehicle = routes["fleet"].astype(np.int64) * (int(routes["vehicle"].max(initial=0)) + 1)
+    vehicle += routes["vehicle"]
+    _, vehicle_day = np.unique(vehicle * (int(day.max(initial=0)) + 1) + day, return_inverse=True)
+    opened = np.bincount(vehicle_day, weights=shift)[vehicle_day]
+    return shift * np.minimum(1.0, HOURS_PER_DAY / opened)

@@ -3,13 +3,14 @@
 Each wave takes the consignments ready at the depot, groups them into stops, asks the routing
 policy for routes over the vehicles at the depot, and starts one SimPy process per route.
 Refrigerated vehicles are planned first, for the cold-chain stops; the ambient stops then go
-to every vehicle still free. Stops left unrouted wait for the next wave.
+to every vehicle still free. Stops left unrouted wait for the next wave. With
+``replan: on_change``, a wave whose stops the policy's last plan covers drives that plan again,
+refitted to the loads (or the savings plan, when cheaper), without asking the policy.
 
 A vehicle delivers at each stop when it arrives, spends the stop's service time, and drives
-on. A breakdown interrupts it: the goods still on board go back to the depot (in the time it
-takes to drive there from the last stop) and are re-planned at once on the vehicles free then;
-the vehicle is out of service for its repair time. Nothing is lost, and late deliveries are
-recorded as late.
+on. A breakdown interrupts it: the goods still on board go back to the depot (driven from
+where it broke down) and are re-planned at once on the vehicles free then; the vehicle is out
+of service for its repair time. Nothing is lost, and late deliveries are recorded as late.
 """
 
 from __future__ import annotations
@@ -29,16 +30,22 @@ from policies.routing import (
     RoutingPlan,
     RoutingPolicy,
     RoutingProblem,
+    SavingsParams,
+    SavingsRouting,
     check_plan,
+    plan_cost,
+    refit,
     route_arrivals,
+    route_distance,
 )
-from policies.routing.problem import InfeasiblePlan
 from simulator.network.fleets import HOURS_PER_DAY, CompiledFleet
 from simulator.random import RandomStreams
 from simulator.records import Records
 from simulator.transport.consignment import Consignment
 from simulator.transport.waves import (
+    PlacedRoute,
     Stop,
+    checked,
     free_types,
     largest_type,
     make_stops,
@@ -93,7 +100,11 @@ class FleetRunner:
         self.until_failure = np.asarray([self._next_failure(v) for v in range(n)])
         self.on_board: dict[int, list[Consignment]] = {}  # per trip under way
         self._trips = itertools.count()
-        self.previous: list[tuple[int, tuple[int, ...]]] = []  # last wave's routes, by place
+        self.previous: list[PlacedRoute] = []  # last wave's routes: the warm start
+        # replan: on_change: per vehicle group (cold or not), when the policy last planned
+        # and its routes, driven again (refitted) while they cover the stops.
+        self.plans: dict[bool, tuple[float, list[PlacedRoute]]] = {}
+        self._savings = SavingsRouting(SavingsParams())
         self._trigger_at: set[float] = set()
 
     # ------------------------------------------------------------------ waves
@@ -135,16 +146,14 @@ class FleetRunner:
             return
         ready_ids = {id(c) for c in ready}
         self.waiting = [c for c in self.waiting if id(c) not in ready_ids]
-        routes: list[tuple[int, tuple[int, ...]]] = []
+        routes: list[PlacedRoute] = []
         for cold in (True, False):
             group = [c for c in ready if c.cold == cold]
             if group:
                 routes += self._plan(group, cold, now)
         self.previous = routes
 
-    def _plan(
-        self, consignments: list[Consignment], cold: bool, now: float
-    ) -> list[tuple[int, tuple[int, ...]]]:
+    def _plan(self, consignments: list[Consignment], cold: bool, now: float) -> list[PlacedRoute]:
         fleet = self.fleet
         allowed = fleet.cold if cold else np.ones(len(fleet.type_ids), dtype=bool)
         available = np.bincount(self.vtype[self.idle], minlength=len(allowed)) * allowed
@@ -158,34 +167,61 @@ class FleetRunner:
         for stop in later:
             self.waiting += stop.consignments
         problem = routing_problem(fleet, stops, available, now)
-        plan = self._solve(problem, stops, available)
+        types = free_types(available)  # the problem's vehicle index -> the fleet's type
+        began = wallclock.perf_counter()
+        plan = self._reuse(problem, stops, types, cold, now)
+        solved = plan is None
+        if plan is None:
+            plan = self._solve(problem, stops, types)
+        self.records.solver_seconds += wallclock.perf_counter() - began
+        placed = [
+            (int(types[r.vehicle]), tuple(stops[i - 1].place for i in r.stops)) for r in plan.routes
+        ]
+        if solved and fleet.spec.dispatch.replan == "on_change":
+            self.plans[cold] = (now, placed)
         for r in plan.unassigned:
             self.waiting += stops[r - 1].consignments
-        done = []
-        types = free_types(available)  # the problem's vehicle index -> the fleet's type
-        for route in plan.routes:
-            vtype = int(types[route.vehicle])
+        for route, (vtype, _) in zip(plan.routes, placed, strict=True):
             vehicle = int(np.flatnonzero(self.idle & (self.vtype == vtype))[0])
             self.idle[vehicle] = False
             on_board = [stops[i - 1] for i in route.stops]
             self.env.process(self._drive(vehicle, route, on_board, problem))
-            done.append((vtype, tuple(s.place for s in on_board)))
-        return done
+        return placed
 
-    def _solve(
-        self, problem: RoutingProblem, stops: list[Stop], available: np.ndarray
-    ) -> RoutingPlan:
-        types = {int(t): i for i, t in enumerate(free_types(available))}
-        previous = [(types[t], places) for t, places in self.previous if t in types]
-        start = warm_start(previous, stops)
-        if start is not None:
-            try:
-                check_plan(problem, start)
-            except InfeasiblePlan:
-                start = None
-        began = wallclock.perf_counter()
+    def _reuse(
+        self,
+        problem: RoutingProblem,
+        stops: list[Stop],
+        types: np.ndarray,
+        cold: bool,
+        now: float,
+    ) -> RoutingPlan | None:
+        """The group's last plan from the policy again, without the places where nothing
+        waits and refitted to the loads (see :func:`~policies.routing.refit`), or the savings
+        plan if that is better, when every stop is at one of the plan's places, the plan can
+        be refitted and it is not due for re-planning; otherwise None."""
+        if cold not in self.plans:
+            return None
+        made, routes = self.plans[cold]
+        every = self.fleet.spec.dispatch.reoptimise_every
+        if every is not None and now >= made + every - _EPS:
+            return None
+        plan = warm_start(_on_types(routes, types), stops)
+        if plan is None or plan.unassigned:
+            return None
+        plan = checked(problem, refit(problem, plan))
+        if plan is None:
+            return None
+        # Like the search policies, never drive worse than the savings plan.
+        quick = self._savings.solve(problem)
+        if (len(quick.unassigned), plan_cost(problem, quick)) < (0, plan_cost(problem, plan)):
+            plan = quick
+        self.records.waves_reused += 1
+        return plan
+
+    def _solve(self, problem: RoutingProblem, stops: list[Stop], types: np.ndarray) -> RoutingPlan:
+        start = checked(problem, warm_start(_on_types(self.previous, types), stops))
         plan = self.policy.solve(problem, start)
-        self.records.solver_seconds += wallclock.perf_counter() - began
         self.records.waves += 1
         check_plan(problem, plan)  # a plug-in policy may not break the fleet's limits
         return plan
@@ -197,8 +233,6 @@ class FleetRunner:
     ) -> Generator[simpy.Event, Any, None]:
         start = self.env.now
         arrivals = route_arrivals(problem, route) / HOURS_PER_DAY  # days; last: back home
-        path = np.asarray((0, *route.stops, 0))
-        leg_km = problem.distance[path[:-1], path[1:]]
         duration_h = arrivals[-1] * HOURS_PER_DAY
         if self.until_failure[vehicle] < duration_h:
             breakdown = self.until_failure[vehicle] / HOURS_PER_DAY
@@ -218,14 +252,19 @@ class FleetRunner:
                 delivered = k + 1
             yield self.env.timeout(start + arrivals[-1] - self.env.now)
         except simpy.Interrupt:
-            self._rescue(vehicle, trip, route, delivered, problem)
-            elapsed = self.env.now - start
-            done_km = leg_km[:delivered].sum()
-            self._record(vehicle, route, stops, start, elapsed, done_km, delivered, broken=True)
+            # The goods on board go back to the depot and are re-planned; the vehicle is
+            # repaired. The route ends when they are back.
+            elapsed = (self.env.now - start) * HOURS_PER_DAY
+            driven, back_km, back_hours = stranded(problem, route, delivered, elapsed)
+            self.env.process(self._return_goods(trip, back_hours / HOURS_PER_DAY))
+            self.env.process(self._repair(vehicle))
+            days = (elapsed + back_hours) / HOURS_PER_DAY
+            self._record(vehicle, route, stops, start, days, driven + back_km, delivered, True)
             return
         del self.on_board[trip]
         self.until_failure[vehicle] -= duration_h
-        self._record(vehicle, route, stops, start, arrivals[-1], leg_km.sum(), delivered, False)
+        km = route_distance(problem, route)
+        self._record(vehicle, route, stops, start, arrivals[-1], km, delivered, False)
         self.idle[vehicle] = True
 
     def pending(self) -> list[Consignment]:
@@ -245,15 +284,6 @@ class FleetRunner:
     def _break(self, driver: simpy.Process, after: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(after)
         driver.interrupt("breakdown")
-
-    def _rescue(
-        self, vehicle: int, trip: int, route: Route, delivered: int, problem: RoutingProblem
-    ) -> None:
-        """Goods on board go back to the depot and are re-planned; the vehicle is repaired."""
-        last = route.stops[delivered - 1] if delivered else 0
-        back = problem.hours(route.vehicle)[last, 0] / HOURS_PER_DAY
-        self.env.process(self._return_goods(trip, back))
-        self.env.process(self._repair(vehicle))
 
     def _return_goods(self, trip: int, after: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(after)
@@ -313,6 +343,35 @@ class FleetRunner:
             shift_hours=fleet.shift_hours[t],
             broken=broken,
         )
+
+
+def stranded(
+    problem: RoutingProblem, route: Route, reached: int, hours: float
+) -> tuple[float, float, float]:
+    """Where a vehicle broke down ``hours`` after leaving on ``route``, with its first
+    ``reached`` stops delivered: the km it had driven, and the km and hours back to the depot.
+
+    On a leg it has covered the share of the leg's driving time that has passed, and its way
+    back is the same mix of the two ends' ways back (exact on a straight road); at a stop it
+    is at that stop.
+    """
+    path = np.asarray((0, *route.stops, 0))
+    here, there = path[reached], path[reached + 1]
+    left = problem.service[here] + (route_arrivals(problem, route)[reached - 1] if reached else 0)
+    time, km = problem.hours(route.vehicle), problem.distance
+    leg = time[here, there]
+    share = float(np.clip((hours - left) / leg, 0.0, 1.0)) if leg > 0 else 0.0
+    driven = km[path[:reached], path[1 : reached + 1]].sum() + share * km[here, there]
+    back_km = (1 - share) * km[here, 0] + share * km[there, 0]
+    back_hours = (1 - share) * time[here, 0] + share * time[there, 0]
+    return float(driven), float(back_km), float(back_hours)
+
+
+def _on_types(routes: list[PlacedRoute], types: np.ndarray) -> list[PlacedRoute]:
+    """``routes`` with the fleet's vehicle types numbered as in a problem offering ``types``;
+    routes of the other types are dropped."""
+    index = {int(t): i for i, t in enumerate(types)}
+    return [(index[t], places) for t, places in routes if t in index]
 
 
 def _ordinal(types: np.ndarray) -> list[int]:

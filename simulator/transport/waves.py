@@ -8,11 +8,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from policies.routing import Route, RoutingPlan, RoutingProblem, VehicleType
+from policies.routing import (
+    InfeasiblePlan,
+    Route,
+    RoutingPlan,
+    RoutingProblem,
+    VehicleType,
+    check_plan,
+)
 from simulator.network.fleets import HOURS_PER_DAY, CompiledFleet
 from simulator.transport.consignment import Consignment
 
 _EPS = 1e-9
+
+PlacedRoute = tuple[int, tuple[int, ...]]
+"""A route as the fleet's vehicle type and the places it visits in order: unlike the stops'
+numbers, places keep their meaning from one wave to the next."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +153,11 @@ def free_types(available: np.ndarray) -> np.ndarray:
     return np.flatnonzero(available > 0)
 
 
-def warm_start(
-    previous: Sequence[tuple[int, tuple[int, ...]]], stops: Sequence[Stop]
-) -> RoutingPlan | None:
-    """Last wave's routes (vehicle type, places in order) mapped onto today's stops: each
-    place visited goes to the first unused stop there; stops no old route visits are left
-    unassigned. ``None`` when nothing carries over. The policy checks it before use."""
+def warm_start(previous: Sequence[PlacedRoute], stops: Sequence[Stop]) -> RoutingPlan | None:
+    """Earlier routes (the problem's vehicle type, places in order) mapped onto this wave's
+    stops: each place visited goes to the first unused stop there, a visit to a place without
+    one is dropped, and so is a route left empty; stops no old route visits are left
+    unassigned. ``None`` when nothing carries over."""
     free: dict[int, list[int]] = {}
     for i, stop in enumerate(stops, start=1):
         free.setdefault(stop.place, []).append(i)
@@ -160,3 +170,15 @@ def warm_start(
         return None
     left = tuple(i for ids in free.values() for i in ids)
     return RoutingPlan(tuple(routes), left)
+
+
+def checked(problem: RoutingProblem, plan: RoutingPlan | None) -> RoutingPlan | None:
+    """``plan`` if it keeps within the problem's capacities, shifts and vehicle counts (see
+    :func:`~policies.routing.check_plan`), else ``None``."""
+    if plan is None:
+        return None
+    try:
+        check_plan(problem, plan)
+    except InfeasiblePlan:
+        return None
+    return plan

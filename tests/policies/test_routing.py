@@ -32,6 +32,7 @@ from policies.routing import (
     check_plan,
     plan_cost,
     plan_lateness,
+    refit,
     route_cost,
     route_duration,
     route_load,
@@ -383,6 +384,49 @@ def test_search_policies_serve_what_savings_strands() -> None:
         plan = policy(name).solve(problem)
         check_plan(problem, plan)
         assert plan.unassigned == (), name
+
+
+# --- refitting a plan to new loads ------------------------------------------------------------
+
+
+def refit_case(fixed_cost: float = 0.0) -> RoutingProblem:
+    """Stops 1 and 2 east at 10 and 12 km (6 units each), 3 north (4), 4 west (5); vans of 10."""
+    distance = points([(0, 0), (10, 0), (12, 0), (0, 10), (-10, 0)])
+    return problem_of(distance, [[6], [6], [4], [5]], van([10], 4, fixed_cost=fixed_cost))
+
+
+def test_refit_moves_the_cheapest_stop_off_a_route_over_capacity() -> None:
+    problem = refit_case()
+    plan = RoutingPlan((Route(0, (1, 2)), Route(0, (3,)), Route(0, (4,))))
+    # Moving 2 to 3's route adds 12 + 15.6 - 10 km and saves 2 + 12 - 10: the cheapest move.
+    refitted = refit(problem, plan)
+    assert refitted == RoutingPlan((Route(0, (1,)), Route(0, (2, 3)), Route(0, (4,))))
+    check_plan(problem, refitted)
+    # A plan that fits and needs every route (4 fits nowhere else) comes back as it is.
+    assert refit(problem, refitted) == refitted
+
+
+def test_refit_drops_a_route_the_others_serve_for_less() -> None:
+    problem = refit_case(fixed_cost=100.0)
+    plan = RoutingPlan((Route(0, (1,)), Route(0, (3,)), Route(0, (4,))), unassigned=(2,))
+    refitted = refit(problem, plan)
+    assert refitted is not None
+    check_plan(problem, refitted)
+    assert len(refitted.routes) == 2 and refitted.unassigned == (2,)
+    assert plan_cost(problem, refitted) < plan_cost(problem, plan) - 99
+
+
+def test_refit_drops_a_route_whose_stops_all_moved() -> None:
+    distance = points([(0, 0), (10, 0), (12, 0)])
+    problem = problem_of(distance, [[8], [4]], van([5], 1), van([20], 1, name="truck"))
+    plan = RoutingPlan((Route(0, (1,)), Route(1, (2,))))  # 8 units on the 5-unit van
+    assert refit(problem, plan) == RoutingPlan((Route(1, (1, 2)),))
+
+
+def test_refit_gives_up_when_no_route_has_room() -> None:
+    problem = refit_case()
+    full = RoutingPlan((Route(0, (1, 2)), Route(0, (3, 4))))  # 12 and 9 units
+    assert refit(problem, full) is None
 
 
 # --- integer scaling ------------------------------------------------------------------------

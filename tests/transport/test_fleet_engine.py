@@ -14,8 +14,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from policies.routing import Route, RoutingProblem, VehicleType
 from simulator import Simulation, run
 from simulator.scenario import ScenarioError, scenario_from_data
+from simulator.transport.fleet import stranded
 
 DAYS = 10
 
@@ -90,6 +92,7 @@ def test_last_mile_otif_and_fleet_kpis_match_the_hand_computation() -> None:
     assert kpi(result, "co2_kg") == pytest.approx(0.25 * 200 * DAYS)
     # The fleet's cost is part of the depot's transport cost.
     assert kpi(result, "transport_cost", "node", "web") == pytest.approx(route_cost * DAYS)
+    assert result.provenance()["routing_waves"] == {"solved": DAYS, "reused": 0}
 
 
 def test_a_full_vehicle_leaves_the_rest_for_the_next_wave() -> None:
@@ -244,3 +247,56 @@ def test_event_path_orders_ride_the_fleet() -> None:
     assert delivered + pending == pytest.approx(kpi(result, "units_sold"))
     # Orders placed after the 6h wave wait for the next day's: always more than 10 hours.
     assert 0.0 < kpi(result, "otif") < 1.0
+
+
+def test_a_broken_route_counts_the_km_to_the_breakdown_and_back() -> None:
+    """The van breaks down 3 hours out: "near" delivered after 0.5 h, then 2.5 of the 4.5
+    hours to "far", at x = 60. It drove 60 km, and the goods come back 60 km, in 3 hours."""
+    simulation = Simulation(scenario_from_data(last_mile(vehicles=[van(mtbf="1000d")])))
+    simulation.fleets[0].until_failure[0] = 3.0  # hours on routes until the breakdown
+    result = simulation.run()
+    first = {k: v[0] for k, v in result.records.routes.as_dict().items()}
+    assert first["broken"]
+    assert first["km"] == pytest.approx(120.0)
+    assert first["hours"] == pytest.approx(6.0)
+    assert first["cost"] == pytest.approx(50 + 0.5 * 120 + 10 * 6)
+    assert first["stops"] == 1
+
+
+def test_stranded_at_a_stop_drives_back_from_it() -> None:
+    problem = RoutingProblem(
+        distance=np.asarray([[0.0, 10.0, 100.0], [10.0, 0.0, 90.0], [100.0, 90.0, 0.0]]),
+        demand=np.zeros((3, 1)),
+        service=np.asarray([0.0, 1.0, 1.0]),
+        vehicles=(VehicleType("van", np.asarray([10.0]), 1, speed=20.0),),
+    )
+    route = Route(0, (1, 2))
+    # At "near" from 0.5 h to 1.5 h (service), at "far" from 6 h to 7 h, back at 12 h.
+    assert stranded(problem, route, 0, 0.25) == pytest.approx((5.0, 5.0, 0.25))
+    assert stranded(problem, route, 1, 1.0) == pytest.approx((10.0, 10.0, 0.5))
+    assert stranded(problem, route, 1, 3.75) == pytest.approx((55.0, 55.0, 2.75))
+    assert stranded(problem, route, 2, 8.0) == pytest.approx((120.0, 80.0, 4.0))
+
+
+def test_a_fleet_pays_for_its_home_deliveries_without_parcel_costs() -> None:
+    data = last_mile()
+    data["nodes"][1]["delivery"]["cost_per_parcel"] = 2.0
+    result = run(scenario_from_data(data))
+    assert kpi(result, "delivery_cost") == 0.0
+    assert kpi(result, "transport_cost", "node", "web") == pytest.approx(kpi(result, "fleet_cost"))
+    del data["fleets"]
+    carrier = run(scenario_from_data(data))  # a carrier delivers: 10 parcels a day at 2
+    assert kpi(carrier, "delivery_cost") == pytest.approx(2.0 * 10 * DAYS)
+
+
+def test_time_utilisation_counts_a_shift_for_each_route_of_the_day() -> None:
+    """A 6-unit van takes "near" (1 hour) at 6h and "far" (10 hours) at 18h; the shift is 10
+    hours, so each day offers 20. On the last day "far" is still on the road at the end."""
+    data = last_mile(vehicles=[van(capacity={"units": 6}, shift="10h")])
+    data["fleets"][0]["dispatch"] = {"times": ["6h", "18h"]}
+    result = run(scenario_from_data(data))
+    routes = result.records.routes.as_dict()
+    assert len(routes["hours"]) == 2 * DAYS - 1
+    assert kpi(result, "vehicle_days") == DAYS
+    hours = (DAYS - 1) * 11.0 + 1.0
+    assert kpi(result, "time_utilisation") == pytest.approx(hours / ((DAYS - 1) * 20.0 + 10.0))
