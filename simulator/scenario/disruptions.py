@@ -200,8 +200,7 @@ class EconomicShiftParams(_Disruption):
     transport_cost: Positive = Field(1.0, description="Multiplier on transport costs (fuel).")
     goods_value: Positive = Field(
         1.0,
-        description="Multiplier on the value of goods (currency): holding costs are "
-        "charged at it.",
+        description="Multiplier on the value of goods (currency): holding costs are charged at it.",
     )
     demand: NonNegative = Field(1.0, description="Multiplier on every zone's demand.")
 
