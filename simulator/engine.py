@@ -168,8 +168,11 @@ class Simulation:
         self.has_online = dem.stream_online >= 0
         self.redirects = bool(self.has_next.any() or self.has_online.any())
         # Fleets: the lanes they drive, and the streams whose home deliveries they make.
+        timeline = self.disruptions.timeline if self.disruptions is not None else None
         self.fleets = [
-            FleetRunner(self.env, f, self.streams, self.records, self._deliver, self.n_days)
+            FleetRunner(
+                self.env, f, self.streams, self.records, self._deliver, self.n_days, timeline
+            )
             for f in self.net.fleets
         ]
         self.lane_fleet = self.net.lane_fleet

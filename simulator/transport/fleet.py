@@ -38,6 +38,7 @@ from policies.routing import (
     route_arrivals,
     route_distance,
 )
+from simulator.disruptions.timeline import Timeline
 from simulator.network.fleets import HOURS_PER_DAY, CompiledFleet
 from simulator.random import RandomStreams
 from simulator.records import Records
@@ -69,6 +70,8 @@ class FleetRunner:
         records: Where routes and solver time are written.
         deliver: Called with each consignment when a vehicle hands it over.
         horizon: Days simulated; no wave starts after it.
+        timeline: The disruptions' conditions over time, if any: vehicles out of service,
+            more frequent breakdowns, and destinations closed or cut off (their goods wait).
     """
 
     def __init__(
@@ -79,8 +82,10 @@ class FleetRunner:
         records: Records,
         deliver: Deliver,
         horizon: int,
+        timeline: Timeline | None = None,
     ) -> None:
         self.env, self.fleet, self.records = env, fleet, records
+        self.timeline = timeline
         self.deliver = deliver
         self.horizon = horizon
         params = fleet.routing
@@ -89,6 +94,7 @@ class FleetRunner:
         n = fleet.n_vehicles
         self.vtype = fleet.vehicle_type
         self.idle = np.ones(n, dtype=bool)
+        self.rank = np.asarray(_ordinal(self.vtype))  # number within its type
         self.last_day = np.full(n, -1, dtype=np.int64)
         depot = fleet.places[0]
         names = [
@@ -131,8 +137,8 @@ class FleetRunner:
         """Full-truck dispatch: a wave as soon as enough load is ready."""
         yield self.env.timeout(max(0.0, at - self.env.now))
         self._trigger_at.discard(at)
-        ready = [c.load for c in self.waiting if c.ready <= self.env.now + _EPS]
-        if ready and self.idle.any():
+        ready = [c.load for c in self._ready()]
+        if ready and self._free().any():
             biggest = self.fleet.capacity.max(axis=0)
             filled = np.sum(ready, axis=0) / biggest
             if np.nanmax(np.where(np.isfinite(biggest), filled, 0.0)) >= min_load - _EPS:
@@ -141,8 +147,8 @@ class FleetRunner:
     def wave(self) -> None:
         """Route what is ready on the vehicles at the depot: cold stops first."""
         now = self.env.now
-        ready = [c for c in self.waiting if c.ready <= now + _EPS]
-        if not ready or not self.idle.any():
+        ready = self._ready()
+        if not ready or not self._free().any():
             return
         ready_ids = {id(c) for c in ready}
         self.waiting = [c for c in self.waiting if id(c) not in ready_ids]
@@ -153,10 +159,49 @@ class FleetRunner:
                 routes += self._plan(group, cold, now)
         self.previous = routes
 
+    def _ready(self) -> list[Consignment]:
+        """Consignments at the depot by now whose destination can be reached: not closed and
+        not cut off by a closed lane (those wait for it to reopen)."""
+        now = self.env.now
+        ready = [c for c in self.waiting if c.ready <= now + _EPS]
+        if self.timeline is None:
+            return ready
+        conditions = self.timeline.at(now)
+        return [
+            c
+            for c in ready
+            if c.home is not None
+            or (conditions.node_open[c.node] and conditions.lane_speed[c.lane] > 0)
+        ]
+
+    def _free(self) -> np.ndarray:
+        """Vehicles that may leave now: at the depot, and not out of service."""
+        if self.timeline is None:
+            return self.idle.copy()
+        share = self.timeline.at(self.env.now).vehicles_out[self.fleet.index]
+        out = self.rank < np.floor(share[self.vtype] * self.fleet.count[self.vtype] + 0.5)
+        return self.idle & ~out
+
+    def redirect(self, share: float, rng: np.random.Generator) -> None:
+        """Customers correct their address: each home delivery waiting at the depot moves, with
+        probability ``share``, to another of the fleet's delivery zones drawn at random."""
+        zones = np.flatnonzero(self.fleet.zone_place >= 0)
+        if len(zones) < 2:
+            return
+        moved = []
+        for c in self.waiting:
+            if c.home is not None and rng.random() < share:
+                places = self.fleet.zone_place[zones]
+                new = int(rng.choice(places[places != c.place]))
+                c = replace(c, place=new)
+            moved.append(c)
+        self.waiting = moved
+
     def _plan(self, consignments: list[Consignment], cold: bool, now: float) -> list[PlacedRoute]:
         fleet = self.fleet
         allowed = fleet.cold if cold else np.ones(len(fleet.type_ids), dtype=bool)
-        available = np.bincount(self.vtype[self.idle], minlength=len(allowed)) * allowed
+        free = self._free()
+        available = np.bincount(self.vtype[free], minlength=len(allowed)) * allowed
         if not available.any():
             self.waiting += consignments
             return []
@@ -182,7 +227,8 @@ class FleetRunner:
         for r in plan.unassigned:
             self.waiting += stops[r - 1].consignments
         for route, (vtype, _) in zip(plan.routes, placed, strict=True):
-            vehicle = int(np.flatnonzero(self.idle & (self.vtype == vtype))[0])
+            vehicle = int(np.flatnonzero(free & (self.vtype == vtype))[0])
+            free[vehicle] = False
             self.idle[vehicle] = False
             on_board = [stops[i - 1] for i in route.stops]
             self.env.process(self._drive(vehicle, route, on_board, problem))
@@ -234,8 +280,9 @@ class FleetRunner:
         start = self.env.now
         arrivals = route_arrivals(problem, route) / HOURS_PER_DAY  # days; last: back home
         duration_h = arrivals[-1] * HOURS_PER_DAY
-        if self.until_failure[vehicle] < duration_h:
-            breakdown = self.until_failure[vehicle] / HOURS_PER_DAY
+        wear = self._wear_rate(vehicle)  # operating hours of wear per hour on the road
+        if self.until_failure[vehicle] < duration_h * wear:
+            breakdown = self.until_failure[vehicle] / wear / HOURS_PER_DAY
             driver = self.env.active_process
             assert driver is not None  # this generator is the active process
             self.env.process(self._break(driver, breakdown))
@@ -262,7 +309,7 @@ class FleetRunner:
             self._record(vehicle, route, stops, start, days, driven + back_km, delivered, True)
             return
         del self.on_board[trip]
-        self.until_failure[vehicle] -= duration_h
+        self.until_failure[vehicle] -= duration_h * wear
         km = route_distance(problem, route)
         self._record(vehicle, route, stops, start, arrivals[-1], km, delivered, False)
         self.idle[vehicle] = True
@@ -297,6 +344,14 @@ class FleetRunner:
         yield self.env.timeout(float(spec.repair_time.sample(rng, 1)[0]))
         self.until_failure[vehicle] = self._next_failure(vehicle)
         self.idle[vehicle] = True
+
+    def _wear_rate(self, vehicle: int) -> float:
+        """How fast the vehicle heads for its next breakdown: 1, or more while a disruption
+        makes breakdowns more frequent (the rate at the route's start holds for the route)."""
+        if self.timeline is None:
+            return 1.0
+        factor = self.timeline.at(self.env.now).failure_factor[self.fleet.index]
+        return float(factor[self.vtype[vehicle]])
 
     def _next_failure(self, vehicle: int) -> float:
         """Operating hours until the vehicle's next breakdown (inf if it never breaks)."""

@@ -123,8 +123,9 @@ def test_a_breakdown_replans_the_goods_on_board_and_loses_nothing() -> None:
     assert deliveries["units"].sum() > 0
 
 
-def test_fleet_lanes_deliver_stock_and_units_are_conserved() -> None:
-    data = {
+def dc_fleet() -> dict[str, Any]:
+    """A DC whose two trucks deliver six shops around it, dispatching at 4h."""
+    return {
         "name": "dc-fleet",
         "horizon": 30.3,  # ends while vans are out: some goods are still on their way
         "products": [
@@ -173,7 +174,10 @@ def test_fleet_lanes_deliver_stock_and_units_are_conserved() -> None:
             }
         ],
     }
-    result = run(scenario_from_data(data))
+
+
+def test_fleet_lanes_deliver_stock_and_units_are_conserved() -> None:
+    result = run(scenario_from_data(dc_fleet()))
     audit = result.audit()
     assert np.allclose(audit["imbalance"], 0.0, atol=1e-6)
     # Shipped onto the fleet = received + still at the depot or on a van.
