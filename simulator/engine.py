@@ -208,8 +208,8 @@ class Simulation:
         of the undisrupted run (common random numbers), only scaled where a shock applies."""
         assert self.disruptions is not None
         days = np.arange(self.n_days)
-        factor = self.disruptions.timeline.demand_factors(days)[:, self.net.demand.daily]
-        if (factor != 1.0).any():
+        factor = self.disruptions.timeline.demand_factors(days, self.net.demand.daily)
+        if factor is not None:
             self.daily_demand = (self.daily_demand * factor).astype(np.float32)
             if self.daily_orders is not None:
                 self.daily_orders = (self.daily_orders * factor).astype(np.float32)
@@ -475,8 +475,9 @@ class Simulation:
         horizon_days = np.arange(self.n_days + 1, dtype=float)
         profile = multipliers(zone, sku, horizon_days)
         if self.disruptions is not None:
-            shocks = self.disruptions.timeline.demand_factors(horizon_days)[:, s]
-            profile = profile * shocks
+            shocks = self.disruptions.timeline.demand_factors(horizon_days, np.array([s]))
+            if shocks is not None:
+                profile = profile * shocks[:, 0]
         peak = float(profile.max())
         rate = zone.orders.rate * dem.stream_weight[s] * peak
         if rate <= 0:

@@ -10,13 +10,15 @@ orders) through the narrow :class:`World` interface, never through the engine's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 import numpy as np
-from pydantic import BaseModel
 
 from simulator.disruptions.conditions import Conditions
 from simulator.network import Network
+from simulator.scenario.disruptions import DisruptionCommon
+
+P = TypeVar("P", bound=DisruptionCommon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +56,12 @@ class World(Protocol):
         """Carry out recall ``disruption``: quarantine its lots and start the returns."""
 
 
-class Disruption:
-    """Base of every kind: neutral unless overridden."""
+class Disruption(Generic[P]):
+    """Base of every kind: neutral unless overridden; ``params`` are the kind's own."""
 
-    params_model: ClassVar[type[BaseModel]]
+    params_model: ClassVar[type[DisruptionCommon]]
 
-    def __init__(self, index: int, params: BaseModel, net: Network) -> None:
+    def __init__(self, index: int, params: P, net: Network) -> None:
         self.index = index
         self.params = params
         self.net = net

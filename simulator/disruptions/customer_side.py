@@ -8,16 +8,15 @@ from simulator.network import Network
 from simulator.scenario.disruptions import CustomerSideParams
 
 
-class CustomerSide(Disruption):
+class CustomerSide(Disruption[CustomerSideParams]):
     params_model = CustomerSideParams
 
     def __init__(self, index: int, params: CustomerSideParams, net: Network) -> None:
         super().__init__(index, params, net)
-        self.spec = params
         self.streams = chosen_streams(net, params.zones)
 
     def begin(self, world: World, window: Window) -> None:
-        spec = self.spec
+        spec = self.params
         if spec.cancel > 0:
             world.cancel_backorders(self.streams, spec.cancel)
         if spec.returns > 0:

@@ -31,7 +31,7 @@ def chosen_streams(
     return np.flatnonzero(keep)
 
 
-class DemandShock(Disruption):
+class DemandShock(Disruption[DemandShockParams]):
     params_model = DemandShockParams
 
     def __init__(self, index: int, params: DemandShockParams, net: Network) -> None:

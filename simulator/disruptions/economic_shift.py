@@ -8,14 +8,13 @@ from simulator.network import Network
 from simulator.scenario.disruptions import EconomicShiftParams
 
 
-class EconomicShift(Disruption):
+class EconomicShift(Disruption[EconomicShiftParams]):
     params_model = EconomicShiftParams
 
     def __init__(self, index: int, params: EconomicShiftParams, net: Network) -> None:
         super().__init__(index, params, net)
-        self.spec = params
 
     def affect(self, conditions: Conditions) -> None:
-        conditions.cost[TRANSPORT] *= self.spec.transport_cost
-        conditions.cost[GOODS] *= self.spec.goods_value
-        conditions.demand *= self.spec.demand
+        conditions.cost[TRANSPORT] *= self.params.transport_cost
+        conditions.cost[GOODS] *= self.params.goods_value
+        conditions.demand *= self.params.demand

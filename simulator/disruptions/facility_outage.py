@@ -10,12 +10,11 @@ from simulator.network import Network
 from simulator.scenario.disruptions import FacilityOutageParams
 
 
-class FacilityOutage(Disruption):
+class FacilityOutage(Disruption[FacilityOutageParams]):
     params_model = FacilityOutageParams
 
     def __init__(self, index: int, params: FacilityOutageParams, net: Network) -> None:
         super().__init__(index, params, net)
-        self.spec = params
         topo = net.topology
         self.nodes = np.asarray([topo.node_ids.index(n) for n in params.nodes], dtype=np.int64)
         held = np.isin(topo.pos_node, self.nodes)
@@ -26,10 +25,10 @@ class FacilityOutage(Disruption):
         self.stock = np.flatnonzero(held)
 
     def affect(self, conditions: Conditions) -> None:
-        if self.spec.capacity == 0:
+        if self.params.capacity == 0:
             conditions.node_open[self.nodes] = False
-        conditions.node_work[self.nodes] *= self.spec.capacity
+        conditions.node_work[self.nodes] *= self.params.capacity
 
     def begin(self, world: World, window: Window) -> None:
-        if self.spec.destroy > 0:
-            world.destroy(self.stock, self.spec.destroy)
+        if self.params.destroy > 0:
+            world.destroy(self.stock, self.params.destroy)

@@ -7,12 +7,11 @@ from simulator.network import Network
 from simulator.scenario.disruptions import RecallParams
 
 
-class Recall(Disruption):
+class Recall(Disruption[RecallParams]):
     params_model = RecallParams
 
     def __init__(self, index: int, params: RecallParams, net: Network) -> None:
         super().__init__(index, params, net)
-        self.spec = params
 
     def begin(self, world: World, window: Window) -> None:
         world.recall(self.index)

@@ -10,19 +10,18 @@ from simulator.network import Network
 from simulator.scenario.disruptions import SupplierShortageParams
 
 
-class SupplierShortage(Disruption):
+class SupplierShortage(Disruption[SupplierShortageParams]):
     params_model = SupplierShortageParams
 
     def __init__(self, index: int, params: SupplierShortageParams, net: Network) -> None:
         super().__init__(index, params, net)
-        self.spec = params
         topo = net.topology
         self.node = topo.node_ids.index(params.node)
         # A supplier's lead time is its lanes' transit; a plant's, its production lead time.
         self.lanes = np.flatnonzero(topo.lane_origin == self.node)
 
     def affect(self, conditions: Conditions) -> None:
-        spec, n = self.spec, self.node
+        spec, n = self.params, self.node
         if spec.capacity is not None:
             conditions.supply_cap[n] = min(conditions.supply_cap[n], spec.capacity)
         if spec.capacity_share is not None:

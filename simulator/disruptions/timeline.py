@@ -31,14 +31,14 @@ def draw_windows(
     cycle). For each start of that one it draws a chance, a delay and a duration, whether it
     follows or not, so its stream stays aligned across variants.
     """
-    by_id = {d.params.id: d for d in disruptions}  # type: ignore[attr-defined]
+    by_id = {d.params.id: d for d in disruptions}
     drawn: dict[int, list[Window]] = {}
 
     def windows_of(d: Disruption) -> list[Window]:
         if d.index in drawn:
             return drawn[d.index]
-        when = d.params.when  # type: ignore[attr-defined]
-        rng = streams.stream(f"disruption/{d.params.id}")  # type: ignore[attr-defined]
+        when = d.params.when
+        rng = streams.stream(f"disruption/{d.params.id}")
         out: list[Window] = []
         if isinstance(when, Scheduled):
             out.append(Window(d.index, when.start, when.start + when.duration))
@@ -116,6 +116,12 @@ class Timeline:
             i += 1
         return t
 
-    def demand_factors(self, days: np.ndarray) -> np.ndarray:
-        """Demand multiplier per (day, stream), shape ``(len(days), streams)``."""
-        return np.stack([self.at(float(d)).demand for d in days])
+    def demand_factors(self, times: np.ndarray, streams: np.ndarray) -> np.ndarray | None:
+        """Demand multiplier per (time, stream) of ``streams``, shape ``(len(times),
+        len(streams))``; ``None`` when no shock ever touches them (the common case, which
+        then costs no array of the horizon's size)."""
+        per_stretch = np.stack([state.demand[streams] for state in self.states])
+        if (per_stretch == 1.0).all():
+            return None
+        stretch = np.searchsorted(self.times, np.asarray(times) + 1e-9, side="right") - 1
+        return per_stretch[np.maximum(stretch, 0)]

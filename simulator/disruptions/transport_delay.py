@@ -8,7 +8,7 @@ from simulator.network import Network
 from simulator.scenario.disruptions import TransportDelayParams
 
 
-class TransportDelay(Disruption):
+class TransportDelay(Disruption[TransportDelayParams]):
     params_model = TransportDelayParams
 
     def __init__(self, index: int, params: TransportDelayParams, net: Network) -> None:

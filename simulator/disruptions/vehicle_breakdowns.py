@@ -10,12 +10,11 @@ from simulator.network import Network
 from simulator.scenario.disruptions import VehicleBreakdownsParams
 
 
-class VehicleBreakdowns(Disruption):
+class VehicleBreakdowns(Disruption[VehicleBreakdownsParams]):
     params_model = VehicleBreakdownsParams
 
     def __init__(self, index: int, params: VehicleBreakdownsParams, net: Network) -> None:
         super().__init__(index, params, net)
-        self.spec = params
         depot = net.topology.node_ids.index(params.fleet)
         self.fleet = next(f.index for f in net.fleets if f.depot == depot)
         types = net.fleets[self.fleet].type_ids
@@ -25,5 +24,5 @@ class VehicleBreakdowns(Disruption):
 
     def affect(self, conditions: Conditions) -> None:
         out = conditions.vehicles_out[self.fleet]
-        out[self.types] = 1 - (1 - out[self.types]) * (1 - self.spec.out_of_service)
-        conditions.failure_factor[self.fleet][self.types] *= self.spec.failure_factor
+        out[self.types] = 1 - (1 - out[self.types]) * (1 - self.params.out_of_service)
+        conditions.failure_factor[self.fleet][self.types] *= self.params.failure_factor

@@ -25,18 +25,17 @@ def region_nodes(region: Region, net: Network) -> np.ndarray:
     )
 
 
-class Weather(Disruption):
+class Weather(Disruption[WeatherParams]):
     params_model = WeatherParams
 
     def __init__(self, index: int, params: WeatherParams, net: Network) -> None:
         super().__init__(index, params, net)
-        self.spec = params
         self.nodes = region_nodes(params.region, net)
         topo = net.topology
         touches = np.isin(topo.lane_origin, self.nodes) | np.isin(topo.lane_destination, self.nodes)
         self.lanes = np.flatnonzero(touches)
 
     def affect(self, conditions: Conditions) -> None:
-        conditions.lane_speed[self.lanes] *= self.spec.speed
-        if self.spec.close_facilities:
+        conditions.lane_speed[self.lanes] *= self.params.speed
+        if self.params.close_facilities:
             conditions.node_open[self.nodes] = False

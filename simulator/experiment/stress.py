@@ -156,14 +156,10 @@ def run_cases(
     """Run the baseline and every case ``replications`` times; replication ``r`` of every case
     uses seed ``scenario.seed + r``. Yields runs as they finish; ``advance`` ticks a progress
     bar."""
-    plain = scenario.model_copy(update={"disruptions": []})
     tasks = [
         _Task(case.name, r, scenario.seed + r, case.scenario(scenario))
         for r in range(replications)
-        for case in (Case(BASELINE, ()), *cases)
-    ]
-    tasks = [
-        _Task(t.case, t.replication, t.seed, plain) if t.case == BASELINE else t for t in tasks
+        for case in (Case(BASELINE, ()), *cases)  # the baseline keeps no disruption
     ]
     for _, run in completed(executor, _run, tasks):
         advance()

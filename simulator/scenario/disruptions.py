@@ -61,7 +61,9 @@ When = Annotated[
 """``{start, duration}``, ``{every, duration}`` or ``{after, duration, ...}``."""
 
 
-class _Disruption(Section):
+class DisruptionCommon(Section):
+    """What every kind has: its name, its timing and a note."""
+
     id: Id
     when: When
     description: str = ""
@@ -82,7 +84,7 @@ class Region(Section):
         return self
 
 
-class WeatherParams(_Disruption):
+class WeatherParams(DisruptionCommon):
     """A storm over a region: its lanes slow down or close, and its facilities close."""
 
     type: Literal["weather"]
@@ -93,7 +95,7 @@ class WeatherParams(_Disruption):
     close_facilities: bool = Field(True, description="Facilities in the region close.")
 
 
-class TransportDelayParams(_Disruption):
+class TransportDelayParams(DisruptionCommon):
     """Infrastructure trouble: chosen lanes slow down (lead times multiplied) or close."""
 
     type: Literal["transport_delay"]
@@ -104,7 +106,7 @@ class TransportDelayParams(_Disruption):
     closed: bool = Field(False, description="The lanes are closed instead.")
 
 
-class VehicleBreakdownsParams(_Disruption):
+class VehicleBreakdownsParams(DisruptionCommon):
     """A fleet loses vehicles: a share out of service, or more frequent breakdowns."""
 
     type: Literal["vehicle_breakdowns"]
@@ -116,7 +118,7 @@ class VehicleBreakdownsParams(_Disruption):
     )
 
 
-class DemandShockParams(_Disruption):
+class DemandShockParams(DisruptionCommon):
     """Demand multiplied while it lasts: a spike, a drop, a promotion, a seasonal peak."""
 
     type: Literal["demand_shock"]
@@ -126,7 +128,7 @@ class DemandShockParams(_Disruption):
     channels: list[Channel] | None = Field(None, description="Sales channels; omit for all.")
 
 
-class SupplierShortageParams(_Disruption):
+class SupplierShortageParams(DisruptionCommon):
     """A plant or supplier delivers less, or later."""
 
     type: Literal["supplier_shortage"]
@@ -143,7 +145,7 @@ class SupplierShortageParams(_Disruption):
     )
 
 
-class FacilityOutageParams(_Disruption):
+class FacilityOutageParams(DisruptionCommon):
     """A facility closed or short-handed; optionally a storage failure destroying stock."""
 
     type: Literal["facility_outage"]
@@ -173,7 +175,7 @@ class LotRange(Section):
         return self
 
 
-class RecallParams(_Disruption):
+class RecallParams(DisruptionCommon):
     """A batch is recalled: affected units in stock and in transit are quarantined, units sold
     come back to ``return_to``."""
 
@@ -193,7 +195,7 @@ class RecallParams(_Disruption):
     fixed_cost: NonNegative = Field(0.0, description="Cost of the recall itself.")
 
 
-class EconomicShiftParams(_Disruption):
+class EconomicShiftParams(DisruptionCommon):
     """Costs and demand shift: fuel, currency, a downturn."""
 
     type: Literal["economic_shift"]
@@ -205,7 +207,7 @@ class EconomicShiftParams(_Disruption):
     demand: NonNegative = Field(1.0, description="Multiplier on every zone's demand.")
 
 
-class CustomerSideParams(_Disruption):
+class CustomerSideParams(DisruptionCommon):
     """Customers change their minds: cancellations, address corrections, bulk returns."""
 
     type: Literal["customer_side"]
