@@ -33,6 +33,7 @@ from policies.distribution import (
     SelectiveDistribution,
     SelectiveParams,
 )
+from policies.manual import ManualParams, ManualPolicy
 from policies.replenishment import (
     BaseStockParams,
     ForecastParams,
@@ -185,6 +186,7 @@ REPLENISHMENT.register("RS", OrderUpToPolicy, RSParams)
 REPLENISHMENT.register("min_max", MinMaxPolicy, MinMaxParams)
 REPLENISHMENT.register("forecast", ForecastPolicy, ForecastParams)
 REPLENISHMENT.register("none", PassThroughPolicy, PassThroughParams)
+REPLENISHMENT.register("manual", ManualPolicy, ManualParams)
 
 ALLOCATION: Registry[AllocationRule] = Registry("allocation")
 ALLOCATION.register("fcfs", FirstComeFirstServed, FcfsParams)

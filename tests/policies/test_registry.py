@@ -16,11 +16,12 @@ from policies.registry import DISTRIBUTION, REPLENISHMENT, Registry, load_entry_
 from policies.replenishment import OrderUpToPolicy, RSParams, SSParams, SSPolicy
 from policies.view import InventoryView
 
-BUILT_INS = ["RS", "base_stock", "forecast", "min_max", "none", "rQ", "sS"]
+BUILT_INS = ["RS", "base_stock", "forecast", "manual", "min_max", "none", "rQ", "sS"]
 MINIMAL: dict[str, dict[str, Any]] = {
     "RS": {"S": 10, "review_period": 7},
     "base_stock": {"S": 10},
     "forecast": {"method": "moving_average", "window": 3},
+    "manual": {},
     "min_max": {"min": 2, "max": 10},
     "none": {},
     "rQ": {"r": 2, "Q": 5},
