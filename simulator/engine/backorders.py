@@ -37,9 +37,9 @@ class CustomerBackorders:
 
     def refresh(self) -> None:
         """Recount :attr:`at_position` after rows were changed in place."""
-        self.at_position = np.bincount(
+        self.at_position[:] = np.bincount(
             self._stream_pos, weights=self.per_stream(), minlength=self._n_positions
-        ).astype(np.float64)
+        )
 
     def cancel(self, streams: np.ndarray, share: float) -> np.ndarray:
         """Customers of ``streams`` cancel ``share`` of their waiting units; returns them."""

@@ -69,9 +69,13 @@ class RunContext:
         try:
             yield from process
         except Exception as error:
-            failure = ProcessFailure(f"{what} failed at t={self.env.now:g}: {error!r}")
-            self.failures.append(failure)
-            raise failure from error
+            raise self.failure(what, error) from error
+
+    def failure(self, what: str, error: Exception) -> ProcessFailure:
+        """Note that process ``what`` failed with ``error``; returns the failure to raise."""
+        failure = ProcessFailure(f"{what} failed at t={self.env.now:g}: {error!r}")
+        self.failures.append(failure)
+        return failure
 
     def check(self) -> None:
         """Raise the first process failure, if any (called whenever the run pauses or ends)."""

@@ -23,8 +23,10 @@ from simulator.engine.customers import Customers
 from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.replenishment import Replenishment
 from simulator.engine.stock import StockLedger
+from simulator.engine.tally import Tally
 from simulator.network.demand import multipliers
 from simulator.scenario.customers import CustomerDemand
+from simulator.scenario.distributions import Constant
 
 _BLOCK = 512
 
@@ -49,13 +51,25 @@ class OrderStreams:
         self.stream_pos = dem.stream_pos.tolist()
         self.stream_node = topo.pos_node[dem.stream_pos].tolist()
         self.stream_lost = dem.stream_lost.tolist()
-        # What may need the general (array) path: disruptions, perishables, deliveries.
-        self.plain = ctx.disruptions is None and not customers.delivers
+        # Shortcuts of the hot path, looked up once.
+        self.plain = ctx.disruptions is None  # outlets always work at full capacity
+        self.plain_stock = not (ledger.perishable or ledger.trace is not None)
+        self.delivers = customers.delivers
+        self.remember_sales = len(customers.interventions.served) > 0
+        self.kpi_from = ctx.scenario.warmup - EPS
+        self.waiting = customers.backorders.at_position
+        self.demand_received = customers.demand_received
+        self.per_order = replenishment.per_order.tolist()
+        self.on_hand = ledger.on_hand
+        self.log = ctx.records.customer_orders.append_row
+        self.tally = Tally(ctx.records, ctx.n_days)
 
     def start(self) -> None:
         """One customer process per event-path stream."""
         for s in self.ctx.net.demand.event:
-            self.ctx.start(self._arrivals(int(s)), f"customers of stream {int(s)}")
+            # Not through ctx.start: the stream watches for its own failure, which saves a
+            # generator hand-off per order.
+            self.ctx.env.process(self._arrivals(int(s)))
 
     def _arrivals(self, s: int) -> Generator[simpy.Event, Any, None]:
         """Poisson customer orders of stream ``s`` (thinned for a time-varying mean)."""
@@ -78,22 +92,27 @@ class OrderStreams:
         varying = not np.allclose(profile, 1.0)
         gaps = _Block(lambda: ctx.draws.rng(name).exponential(1.0 / rate, _BLOCK))
         size_dist = zone.orders.size
+        fixed_size = size_dist.value if isinstance(size_dist, Constant) else None
         sizes = _Block(lambda: size_dist.sample(ctx.draws.rng(name + "/size"), _BLOCK))
         thin = _Block(lambda: ctx.draws.rng(name + "/thinning").random(_BLOCK))
         env = ctx.env
         node = self.stream_node[s]
         desk = node in self.fulfilment.desks
-        timeout = env.timeout
-        while True:
-            yield timeout(gaps.next())
-            now = env.now
-            if varying and thin.next() * peak > self._multiplier(zone, sku, s, now):
-                continue
-            size = sizes.next()
-            if desk:
-                ctx.start(self._at_desk(node, s, size, now), f"order desk of {ctx.node_name(node)}")
-            else:
-                self.serve(s, size, now, 0.0)
+        timeout, serve = env.timeout, self.serve
+        try:  # here rather than through ctx.start: no generator hand-off per order
+            while True:
+                yield timeout(gaps.next())
+                now = env.now
+                if varying and thin.next() * peak > self._multiplier(zone, sku, s, now):
+                    continue
+                size = sizes.next() if fixed_size is None else fixed_size
+                if desk:
+                    what = f"order desk of {ctx.node_name(node)}"
+                    ctx.start(self._at_desk(node, s, size, now), what)
+                else:
+                    serve(s, size, now, 0.0)
+        except Exception as error:
+            raise ctx.failure(f"customers of stream {s}", error) from error
 
     def _multiplier(self, zone: CustomerDemand, sku: str, s: int, now: float) -> float:
         m = float(multipliers(zone, sku, np.array([now]))[0])
@@ -114,39 +133,42 @@ class OrderStreams:
 
     def serve(self, s: int, size: float, arrived: float, wait: float) -> None:
         """Serve one customer order of stream ``s`` that arrived at ``arrived``."""
-        ctx, ledger, customers = self.ctx, self.ledger, self.customers
-        rec = ctx.records
         pos = self.stream_pos[s]
-        kpi = ctx.kpi(arrived)
+        on_hand = self.on_hand
         served = 0.0
-        if customers.backorders.at_position[pos] <= EPS:  # FIFO behind waiting customers
-            served = min(size, float(ledger.on_hand[pos]))
+        if self.waiting[pos] <= EPS:  # FIFO behind waiting customers
+            in_stock = float(on_hand[pos])
+            served = size if size < in_stock else in_stock
             if not self.plain:
                 served *= self._work_share(pos)
-            if served > 0:
-                ledger.sell_one(pos, served, kpi)
-        short = size - served
-        lost = short if self.stream_lost[s] else 0.0
-        if short - lost > 0:
-            customers.backorders.add_one(s, short - lost)
-        if lost > 0:
-            customers.lost_today[pos] += lost
-        customers.demand_received[pos] += size
-        day, node = ctx.today, self.stream_node[s]
-        rec.node_demand[day, node] += size
-        rec.node_asked[day, node] += size
-        rec.node_filled[day, node] += served
+        kpi = arrived >= self.kpi_from
+        if served > 0:
+            if self.plain_stock:
+                on_hand[pos] = in_stock - served
+                self.tally.sold(pos, served, kpi)
+            else:
+                self.ledger.sell_one(pos, served, kpi)
+        lost = 0.0
+        if served < size:
+            short = size - served
+            if self.stream_lost[s]:
+                lost = short
+                self.customers.lost_today[pos] += lost
+            else:
+                self.customers.backorders.add_one(s, short)
+        self.demand_received[pos] += size
         full = served >= size - EPS
+        self.tally.order(s, self.stream_node[s], size, served, lost, full, kpi)
         if kpi:
-            rec.stream_asked[s] += size
-            rec.stream_filled_now[s] += served
-            rec.stream_lost[s] += lost
-            rec.stream_demand[s] += size
-            rec.stream_orders[s] += 1
-            rec.stream_orders_full[s] += full
-            rec.customer_orders.append_row(arrived, s, size, served, wait)
-        self._hand_over(s, served, wait, full, kpi)
-        if self.replenishment.per_order[pos]:
+            self.log(arrived, s, size, served, wait)
+        if self.delivers:
+            self._hand_over(s, served, wait, full, kpi)
+        else:  # a store: on time exactly when served at once
+            if kpi and wait == 0:
+                self.tally.on_time(s, served, full)
+            if self.remember_sales:
+                self.customers.interventions.note_served_one(s, served)
+        if self.per_order[pos]:
             self.replenishment.review_one(pos)
 
     def _work_share(self, pos: int) -> float:
@@ -157,14 +179,7 @@ class OrderStreams:
         return float(conditions.work()[self.ctx.net.topology.pos_node[pos]])
 
     def _hand_over(self, s: int, served: float, wait: float, full: bool, kpi: bool) -> None:
-        customers = self.customers
-        if not customers.delivers:  # a store: on time exactly when served at once
-            customers.interventions.note_served_one(s, served)
-            if kpi and wait == 0:
-                rec = self.ctx.records
-                rec.stream_on_time[s] += served
-                rec.stream_orders_otif[s] += full
-            return
+        """Online orders: delivered by the node's delivery or fleet (the array path)."""
         n = self.ctx.net.demand.n_streams
         one = np.zeros(n)
         one[s] = served
@@ -172,7 +187,7 @@ class OrderStreams:
         if kpi:
             orders_full = np.zeros(n)
             orders_full[s] = full
-        customers.hand_over(one, wait, orders_full, kpi)
+        self.customers.hand_over(one, wait, orders_full, kpi)
 
 
 class _Block:

@@ -138,6 +138,7 @@ class Simulation:
         """End-of-day snapshot of ``day`` and its KPI accumulators."""
         ctx, ledger = self.ctx, self.ledger
         rec = ctx.records
+        self.orders.tally.flush(day)
         customer_backlog = self.customers.backorders.at_position
         backlog = customer_backlog + ledger.owed
         rec.series_on_hand[day] = ledger.on_hand
@@ -208,6 +209,7 @@ class Simulation:
         self.ctx.check()
         if end >= self.n_days:
             self._record_closed_lines()
+            self.orders.tally.flush(self.n_days - 1)
             self.ledger.audit()
         return self.result()
 
@@ -218,6 +220,7 @@ class Simulation:
 
     def result(self) -> Result:
         """The results of what has been simulated so far."""
+        self.orders.tally.flush(math.floor(self.env.now))
         return Result(
             scenario=self.scenario,
             seed=self.seed,

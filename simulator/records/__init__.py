@@ -28,12 +28,14 @@ class ColumnBuffer:
     def __init__(self, **dtypes: type | np.dtype) -> None:
         self._dtypes = {name: np.dtype(dt) for name, dt in dtypes.items()}
         self._chunks: dict[str, list[np.ndarray]] = {name: [] for name in dtypes}
-        self._rows: list[tuple[float, ...]] = []
+        # Rows appended one by one, flattened into one plain list of numbers: cheaper to grow
+        # than arrays, and numbers in a list cost the garbage collector nothing.
+        self._rows: list[float] = []
         self._size = 0
 
     def append_row(self, *values: float) -> None:
-        """Append one row, values in column order: a plain list append, for per-event logs."""
-        self._rows.append(values)
+        """Append one row, values in column order (for per-event logs; numbers only)."""
+        self._rows.extend(values)
 
     def append(self, **columns: np.ndarray | float) -> None:
         """Append equal-length arrays (scalars are broadcast to the arrays' length)."""
@@ -46,15 +48,15 @@ class ColumnBuffer:
         self._size += n
 
     def __len__(self) -> int:
-        return self._size + len(self._rows)
+        return self._size + len(self._rows) // len(self._dtypes)
 
     def _flush_rows(self) -> None:
         """Turn the rows appended one by one into one chunk per column, keeping the order."""
         if self._rows:
-            columns = zip(*self._rows, strict=True)
-            for (col, dtype), values in zip(self._dtypes.items(), columns, strict=True):
-                self._chunks[col].append(np.fromiter(values, dtype, len(self._rows)))
-            self._size += len(self._rows)
+            rows = np.asarray(self._rows).reshape(-1, len(self._dtypes))
+            for k, (col, dtype) in enumerate(self._dtypes.items()):
+                self._chunks[col].append(rows[:, k].astype(dtype))
+            self._size += len(rows)
             self._rows = []
 
     def column(self, name: str) -> np.ndarray:
