@@ -50,11 +50,6 @@ COMPUTED: tuple[str, ...] = tuple(name for name, kpi in CATALOGUE.items() if kpi
 """Metrics runs compute, in catalogue order."""
 
 
-def higher_is_better(kpi: Kpi) -> bool | None:
-    """True if a higher value is better, False if lower is, None if neither."""
-    return None if kpi.direction == "neutral" else kpi.direction == "higher"
-
-
 __all__ = [
     "CATALOGUE",
     "COMPUTED",
@@ -71,5 +66,4 @@ __all__ = [
     "Scope",
     "Section",
     "Unit",
-    "higher_is_better",
 ]
