@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from simulator.experiment.precision import check_confidence, t_half_widths
+from simulator.metrics.catalogue import CATALOGUE, COMPUTED
 
 KEYS: Final = ("scope", "id", "metric")
 """Columns that identify one KPI."""
@@ -29,65 +30,12 @@ COLUMNS: Final = ("variant", "replication", *KEYS, "value")
 """Columns every input table must have."""
 
 HIGHER_IS_BETTER: dict[str, bool] = {
-    # Service and sales: more is better.
-    "fill_rate": True,
-    "order_fill_rate": True,
-    "cycle_service_level": True,
-    "ready_rate": True,
-    "units_sold": True,
-    "revenue": True,
-    "gross_margin": True,
-    "manufacturer_revenue": True,
-    "manufacturer_margin": True,
-    "partner_margin": True,
-    "trade_revenue": True,
-    "trade_margin": True,
-    "otif": True,
-    "on_time_rate": True,
-    "on_time_delivery_rate": True,
-    "load_factor": True,
-    "time_utilisation": True,
-    "coverage": True,
-    "shelf_life_at_sale": True,
-    "inventory_turns": True,
-    # Shortage, stock, time, variability and cost: less is better.
-    "lost_sales": False,
-    "lost_sales_rate": False,
-    "lost_sales_no_coverage": False,
-    "lost_sales_stockout": False,
-    "lost_sales_late": False,
-    "waste_units": False,
-    "waste_rate": False,
-    "waste_cost": False,
-    "recall_cost": False,
-    "delivery_cost": False,
-    "cold_chain_cost": False,
-    "backorders_mean": False,
-    "backorders_max": False,
-    "on_hand_mean": False,
-    "days_of_supply": False,
-    "order_cycle_time_mean": False,
-    "order_cycle_time_p95": False,
-    "bullwhip": False,
-    "holding_cost": False,
-    "ordering_cost": False,
-    "transport_cost": False,
-    "shortage_cost": False,
-    "total_cost": False,
-    "cost_per_day": False,
-    "km_driven": False,
-    "vehicle_days": False,
-    "routes": False,
-    "fleet_cost": False,
-    "transport_cost_per_unit": False,
-    "transport_cost_per_stop": False,
-    "lateness_p50": False,
-    "lateness_p95": False,
-    "lateness_max": False,
-    "co2_kg": False,
-    "breakdowns": False,
+    name: CATALOGUE[name].direction == "higher"
+    for name in COMPUTED
+    if CATALOGUE[name].direction != "neutral"
 }
-"""KPI name -> whether a larger value is better, for every directional KPI.
+"""KPI name -> whether a larger value is better, for every directional KPI (from the catalogue,
+:mod:`simulator.metrics.catalogue`).
 
 Neutral KPIs (:data:`NEUTRAL_METRICS`) are deliberately absent, so ``HIGHER_IS_BETTER[name]``
 raises ``KeyError`` for them: customer demand is an input the policy does not choose, and
@@ -96,7 +44,9 @@ fewer customers lost to them. Call :func:`probability_best` with an explicit
 direction if one really is wanted.
 """
 
-NEUTRAL_METRICS: frozenset[str] = frozenset({"demand", "substitution_rate"})
+NEUTRAL_METRICS: frozenset[str] = frozenset(
+    name for name in COMPUTED if CATALOGUE[name].direction == "neutral"
+)
 """KPIs with no better direction; together with ``HIGHER_IS_BETTER`` they cover every KPI."""
 
 

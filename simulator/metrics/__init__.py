@@ -3,8 +3,9 @@
 Metrics read only a run's :class:`~simulator.records.Records`, its compiled network and its
 scenario; they never touch SimPy. Each KPI module turns per-entity numpy arrays (per demand
 stream, inventory position, node or order line) into per-scope totals with ``np.bincount`` and
-hands them to a :class:`KpiContext`, which builds the tidy table once at the end. The exact
-definitions are in ``KPI_DEFINITIONS`` and, in long form, in docs/kpis.md.
+hands them to a :class:`KpiContext`, which builds the tidy table once at the end. What each KPI
+means, its unit, direction and scopes are declared once, in :mod:`simulator.metrics.catalogue`;
+``KPI_DEFINITIONS`` is its name -> definition view, and docs/kpis.md is generated from it.
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ import numpy as np
 import pandas as pd
 
 from simulator.metrics.audit import conservation_audit, position_series
-from simulator.metrics.cost import DEFINITIONS as COST_DEFINITIONS
+from simulator.metrics.catalogue import CATALOGUE, COMPUTED, Scope
 from simulator.metrics.cost import add_cost_kpis
-from simulator.metrics.operations import DEFINITIONS as OPERATIONS_DEFINITIONS
+from simulator.metrics.desks import add_desk_kpis
 from simulator.metrics.operations import add_operations_kpis
-from simulator.metrics.service import DEFINITIONS as SERVICE_DEFINITIONS
+from simulator.metrics.replenishment import add_replenishment_kpis
 from simulator.metrics.service import add_service_kpis
-from simulator.metrics.trade import DEFINITIONS as TRADE_DEFINITIONS
 from simulator.metrics.trade import add_trade_kpis
-from simulator.metrics.transport import DEFINITIONS as TRANSPORT_DEFINITIONS
 from simulator.metrics.transport import add_transport_kpis
 from simulator.network.demand import CHANNELS
 from simulator.network.topology import sell_price
@@ -32,17 +31,11 @@ from simulator.network.topology import sell_price
 if TYPE_CHECKING:
     from simulator.metrics.result import Result
 
-Scope = Literal["network", "node", "sku", "channel", "zone", "echelon"]
 Entity = Literal["stream", "position", "node"]
 
-KPI_DEFINITIONS: dict[str, str] = {
-    **SERVICE_DEFINITIONS,
-    **OPERATIONS_DEFINITIONS,
-    **COST_DEFINITIONS,
-    **TRADE_DEFINITIONS,
-    **TRANSPORT_DEFINITIONS,
-}
-"""Metric name -> one-line definition with its unit and, for costs, when they accrue."""
+KPI_DEFINITIONS: dict[str, str] = {name: CATALOGUE[name].definition for name in COMPUTED}
+"""Metric name -> one-sentence definition, for every metric a run computes (a view of
+:data:`simulator.metrics.catalogue.CATALOGUE`, which also has each one's unit and direction)."""
 
 
 class KpiContext:
@@ -197,6 +190,8 @@ def compute_kpis(result: Result) -> pd.DataFrame:
     context = KpiContext(result)
     add_service_kpis(context)
     add_operations_kpis(context)
+    add_replenishment_kpis(context)
+    add_desk_kpis(context)
     add_cost_kpis(context)
     add_trade_kpis(context)
     add_transport_kpis(context)

@@ -13,39 +13,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.disruptions.conditions import GOODS, TRANSPORT
+from simulator.metrics.catalogue import POSITION, Scope
 
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext, Scope
+    from simulator.metrics import KpiContext
 
-COST_SCOPES: tuple[Scope, ...] = ("network", "node", "sku", "echelon")
 DAYS_PER_YEAR = 365.0
-
-DEFINITIONS: dict[str, str] = {
-    "holding_cost": "Sum over window days of end-of-day on hand x unit cost x holding rate / "
-    "365 (money; accrues daily on end-of-day stock).",
-    "ordering_cost": "Replenishment lines placed in the window x the position's order cost "
-    "(money; accrues when a line is placed).",
-    "transport_cost": "Cost of shipments leaving in the window (per shipment + per unit x units "
-    "+ per km x distance; production is free), charged to the receiving node, plus "
-    "delivery_cost, plus each fleet's route costs charged to its depot (money; not split by "
-    "SKU).",
-    "delivery_cost": "Home-delivery parcels of e-commerce customer orders x cost per parcel; "
-    "parcels = units delivered / the zone's mean order size; none where the node's own fleet "
-    "delivers, since its routes pay for that (money; accrues on delivery).",
-    "cold_chain_cost": "The part of transport_cost on cold-chain lanes and refrigerated "
-    "vehicles (money).",
-    "waste_cost": "Units wasted x (unit cost + disposal cost) (money; accrues at expiry).",
-    "shortage_cost": "Customer backordered unit-days x backorder cost + lost units x lost-sale "
-    "cost, charged to the node customers buy at (money; backorders accrue daily at end of "
-    "day, lost sales when lost).",
-    "recall_cost": "Recalls' fixed costs + cost per unit x (units quarantined + units customers "
-    "returned), charged to the node holding the units and to return_to for returns and the "
-    "fixed cost (money; accrues when the recall starts, when units are quarantined, when "
-    "returns arrive).",
-    "total_cost": "holding_cost + ordering_cost + transport_cost + shortage_cost + waste_cost "
-    "+ recall_cost (money; not at SKU scope, where transport is not defined).",
-    "cost_per_day": "Network total_cost / KPI days (money per day).",
-}
 
 
 def _delivery_cost(ctx: KpiContext) -> np.ndarray:
@@ -91,7 +64,7 @@ def add_cost_kpis(ctx: KpiContext) -> None:
     transport = transport + fleet_cost_by_node(ctx)
     cold_chain = np.bincount(node, weights=cost * cold, minlength=n_nodes)
     cold_chain = cold_chain + fleet_cost_by_node(ctx, cold_only=True)
-    for scope in COST_SCOPES:
+    for scope in POSITION:
         present = ctx.population("position", scope)
         costs = {
             "holding_cost": ctx.sum("position", scope, holding),

@@ -1,8 +1,7 @@
-"""Inventory and replenishment KPIs: stock levels, service per position, order cycle, bullwhip.
+"""Inventory KPIs: stock levels and their value, service per position, bullwhip.
 
 Position KPIs read the end-of-day series (window rows only) and the ``pos_*`` accumulators;
-order cycle times read the completed replenishment lines placed in the window; the bullwhip
-ratio reads the daily orders and demand of each node.
+the bullwhip ratio reads the daily orders and demand of each node.
 """
 
 from __future__ import annotations
@@ -11,58 +10,34 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.metrics.catalogue import POSITION, Scope
 from simulator.metrics.cost import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext, Scope
+    from simulator.metrics import KpiContext
 
-POSITION_SCOPES: tuple[Scope, ...] = ("network", "node", "sku", "echelon")
-LINE_SCOPES: tuple[Scope, ...] = ("network", "node", "echelon")
 # Network and SKU service levels describe what customers see, so they average only the
 # positions customers buy from; a node or an echelon averages all of its positions.
 CUSTOMER_AVERAGED: frozenset[Scope] = frozenset({"network", "sku"})
 _EPS = 1e-9  # the engine's tolerance: stock below it counts as none
-CYCLE_QUANTILE = 0.95
-PERISHABLE_ONLY: frozenset[str] = frozenset({"waste_rate", "shelf_life_at_sale"})
-"""KPIs with rows only where some position holds a perishable product."""
-
-DEFINITIONS: dict[str, str] = {
-    "cycle_service_level": "Share of position-days ending with no backorder (customer or "
-    "downstream node) and no lost sale, averaged over positions (ratio, 0-1).",
-    "ready_rate": "Share of position-days ending with stock on hand (ratio, 0-1).",
-    "on_hand_mean": "Mean end-of-day on-hand stock, summed over the scope's positions (units).",
-    "inventory_turns": "Units issued (to customers and downstream nodes) per year / "
-    "on_hand_mean (1/year).",
-    "days_of_supply": "on_hand_mean / mean units issued per day (days).",
-    "order_cycle_time_mean": "Mean days from placing a replenishment line to receiving its last "
-    "unit, over completed lines placed in the window (days).",
-    "order_cycle_time_p95": "95th percentile (linear interpolation) of the same line cycle "
-    "times (days).",
-    "waste_units": "Perishable units that expired in stock or in transit to the scope (units).",
-    "waste_rate": "waste_units / (waste_units + units issued) (ratio, 0-1; perishables only).",
-    "shelf_life_at_sale": "Mean days of shelf life left on perishable units sold to customers "
-    "(days; NaN without perishable sales).",
-    "bullwhip": "Variance of the echelon's daily orders / variance of the daily demand it "
-    "receives, both summed over its nodes (ratio; NaN if demand is constant).",
-}
 
 
 def add_operations_kpis(ctx: KpiContext) -> None:
-    """Add inventory, position service, order cycle and bullwhip KPIs to ``ctx``.
+    """Add inventory, position service and bullwhip KPIs to ``ctx``.
 
     Args:
         ctx: The run's KPI context.
     """
     _inventory(ctx)
+    _stock_held(ctx)
     _position_service(ctx)
-    _order_cycle_times(ctx)
     _bullwhip(ctx)
 
 
 def _inventory(ctx: KpiContext) -> None:
     rec = ctx.records
     perishable = np.isfinite(ctx.topology.pos_shelf_life)
-    for scope in POSITION_SCOPES:
+    for scope in POSITION:
         present = ctx.population("position", scope)
         held = ctx.sum("position", scope, ctx.on_hand_days)  # unit-days
         issued = ctx.sum("position", scope, rec.pos_shipped)
@@ -79,11 +54,31 @@ def _inventory(ctx: KpiContext) -> None:
         ctx.add(scope, "shelf_life_at_sale", life, sold, present=fresh)
 
 
+def _stock_held(ctx: KpiContext) -> None:
+    """Stock at the horizon, and on hand averaged over time where the day's timing allows."""
+    rec = ctx.records
+    at_end = rec.series_on_hand[-1].astype(np.float64)
+    value = at_end * ctx.product("unit_cost")[ctx.topology.pos_sku]
+    # On the daily path a day's stock changes only at its start (arrivals, sales) and its
+    # end (shipments downstream), so between them it is the end-of-day stock plus what left
+    # downstream. The event path moves stock at any instant, and the records keep no
+    # integral of it, so it gets no time average.
+    daily_path = len(ctx.demand.event) == 0
+    downstream = rec.pos_shipped - rec.pos_sold
+    for scope in POSITION:
+        present = ctx.population("position", scope)
+        ctx.add(scope, "on_hand_end", ctx.sum("position", scope, at_end), present=present)
+        ctx.add(scope, "stock_value_end", ctx.sum("position", scope, value), present=present)
+        if daily_path:
+            held = ctx.sum("position", scope, ctx.on_hand_days + downstream)
+            ctx.add(scope, "on_hand_time_mean", held, ctx.days, present=present)
+
+
 def _position_service(ctx: KpiContext) -> None:
     window = ctx.records.series_on_hand[ctx.start :]
     ready_days = np.count_nonzero(window > _EPS, axis=0)
     every = np.ones(ctx.topology.n_positions, dtype=bool)
-    for scope in POSITION_SCOPES:
+    for scope in POSITION:
         members = ctx.customer_facing if scope in CUSTOMER_AVERAGED else every
         present = ctx.population("position", scope, members)
         position_days = ctx.sum("position", scope, members) * ctx.days
@@ -91,22 +86,6 @@ def _position_service(ctx: KpiContext) -> None:
         ready = ctx.sum("position", scope, ready_days * members)
         ctx.add(scope, "cycle_service_level", ok, position_days, present=present)
         ctx.add(scope, "ready_rate", ready, position_days, present=present)
-
-
-def _order_cycle_times(ctx: KpiContext) -> None:
-    lines = ctx.records.order_lines
-    in_window = ctx.records.in_window(lines.column("day"))
-    position = lines.column("position")[in_window]
-    cycle = lines.column("cycle")[in_window].astype(np.float64)
-    for scope in LINE_SCOPES:
-        keys = ctx.keys("position", scope)[position]
-        present = ctx.population("position", scope)
-        n_lines = ctx.total(scope, keys, 1.0)
-        p95 = grouped_quantile(keys, cycle, len(ctx.ids[scope]), CYCLE_QUANTILE)
-        ctx.add(
-            scope, "order_cycle_time_mean", ctx.total(scope, keys, cycle), n_lines, present=present
-        )
-        ctx.add(scope, "order_cycle_time_p95", p95, present=present)
 
 
 def grouped_quantile(keys: np.ndarray, values: np.ndarray, n_groups: int, q: float) -> np.ndarray:

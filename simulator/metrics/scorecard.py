@@ -3,7 +3,7 @@
 Figures the KPI table already holds (trade revenue and margin, customers' fill rate, inventory
 turns) are read from its ``node`` scope. The rest come from the run's records over the same KPI
 window: units issued, end-of-day on hand, completed replenishment lines and daily orders. The
-definitions are in ``SCORECARD_DEFINITIONS`` and, in long form, in docs/kpis.md.
+columns are declared in the KPI catalogue (``simulator.metrics.catalogue.SCORECARD``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.metrics import KpiContext
+from simulator.metrics.catalogue import SCORECARD
 from simulator.metrics.operations import _EPS
 
 if TYPE_CHECKING:
@@ -22,27 +23,11 @@ if TYPE_CHECKING:
 PARTNER_KINDS: tuple[str, ...] = ("distributor", "wholesaler", "retailer", "ecommerce")
 """Node kinds that get a scorecard row."""
 
-SCORECARD_DEFINITIONS: dict[str, str] = {
-    "sales_units": "Units issued in the KPI window: sold to customers plus shipped to "
-    "downstream nodes (units).",
-    "revenue": "The node's sales at its selling price, the KPI table's trade_revenue (money).",
-    "gross_margin": "Its margin on them over its buying price, the KPI table's trade_margin "
-    "(money).",
-    "fill_rate_given": "With customers: their unit fill rate (the KPI fill_rate). Without: "
-    "units its downstream buyers received from it on time in full / units they ordered from it "
-    "(ratio, 0-1; NaN without demand).",
-    "fill_rate_received": "Units the node ordered that arrived on time in full / units it "
-    "ordered (ratio, 0-1; NaN if it ordered nothing).",
-    "on_time_delivery": "Completed replenishment lines received within the nominal lead time of "
-    "the lane they came by / completed lines (ratio, 0-1; NaN without lines).",
-    "stockout_days": "Window days on which a customer-facing position ended with a backorder "
-    "or the node lost a sale (days; NaN without customers).",
-    "inventory_turns": "The KPI table's inventory_turns (1/year).",
-    "rank": "1 = best: fill_rate_given descending, then gross_margin descending, then node id.",
-}
-"""Scorecard column -> one-line definition with its unit."""
+SCORECARD_DEFINITIONS: dict[str, str] = {name: kpi.definition for name, kpi in SCORECARD.items()}
+"""Scorecard column -> one-sentence definition (a view of the catalogue's ``SCORECARD``)."""
 
-_RANK_KEYS = ["fill_rate_given", "gross_margin", "node"]
+_RANK_KEYS = ("fill_rate_given", "gross_margin")
+"""Columns that rank partners, in order, each in its catalogue direction; node id breaks ties."""
 
 
 def scorecard(result: Result) -> pd.DataFrame:
@@ -100,8 +85,9 @@ def rank_partners(card: pd.DataFrame) -> pd.DataFrame:
         The rows by ``fill_rate_given`` descending (NaN last), then ``gross_margin`` descending,
         then ``node`` ascending, so every rank is unique and the order is reproducible.
     """
+    ascending = [SCORECARD[key].direction == "lower" for key in _RANK_KEYS]
     ordered = card.sort_values(
-        _RANK_KEYS, ascending=[False, False, True], na_position="last", kind="stable"
+        [*_RANK_KEYS, "node"], ascending=[*ascending, True], na_position="last", kind="stable"
     ).reset_index(drop=True)
     return ordered.assign(rank=np.arange(1, len(ordered) + 1))
 

@@ -10,17 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulator.metrics.catalogue import TRADE
+
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext, Scope
-
-TRADE_SCOPES: tuple[Scope, ...] = ("node", "echelon")
-
-DEFINITIONS: dict[str, str] = {
-    "trade_revenue": "Units the node issued (to customers and downstream nodes) x its selling "
-    "price (money).",
-    "trade_margin": "Units issued x (selling price - buying price from its preferred supplier; "
-    "unit cost where it produces) (money).",
-}
+    from simulator.metrics import KpiContext
 
 
 def add_trade_kpis(ctx: KpiContext) -> None:
@@ -32,7 +25,7 @@ def add_trade_kpis(ctx: KpiContext) -> None:
     topo, issued = ctx.topology, ctx.records.pos_shipped
     revenue = issued * topo.pos_sell_price
     margin = issued * (topo.pos_sell_price - topo.pos_buy_price)
-    for scope in TRADE_SCOPES:
+    for scope in TRADE:
         present = ctx.population("position", scope)
         ctx.add(scope, "trade_revenue", ctx.sum("position", scope, revenue), present=present)
         ctx.add(scope, "trade_margin", ctx.sum("position", scope, margin), present=present)

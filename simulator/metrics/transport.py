@@ -14,38 +14,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.metrics.catalogue import NETWORK_NODE
 from simulator.metrics.operations import grouped_quantile
 from simulator.network.fleets import HOURS_PER_DAY
 
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext, Scope
-
-FLEET_SCOPES: tuple[Scope, ...] = ("network", "node")
-
-DEFINITIONS: dict[str, str] = {
-    "km_driven": "km driven by the fleets' vehicles, routes started in the window (km).",
-    "vehicle_days": "Vehicle-days used: distinct (vehicle, day) pairs with a route (count).",
-    "routes": "Routes driven (count).",
-    "load_factor": "Mean over routes of load / capacity in the route's binding dimension "
-    "(ratio, 0-1).",
-    "time_utilisation": "Hours on routes / hours available: per vehicle-day used, the "
-    "vehicle's shift (24 h where none) for each route it started, at most 24 h (ratio, 0-1).",
-    "fleet_cost": "Vehicles' fixed cost per vehicle-day used plus cost per km and per hour; "
-    "part of transport_cost (money).",
-    "transport_cost_per_unit": "fleet_cost / units the vehicles delivered (money per unit).",
-    "transport_cost_per_stop": "fleet_cost / stops made (money per stop).",
-    "on_time_delivery_rate": "Deliveries with a due time (a lane's planned transit, or a "
-    "customer's promise) made by it / such deliveries (ratio, 0-1).",
-    "lateness_p50": "Median hours late, over the deliveries that were late (hours).",
-    "lateness_p95": "95th percentile of hours late, over late deliveries (hours).",
-    "lateness_max": "Longest lateness of a delivery (hours).",
-    "co2_kg": "km driven x each vehicle type's kg of CO2 per km (kg).",
-    "breakdowns": "Routes interrupted by a vehicle breakdown (count).",
-}
-
-
-FLEET_ONLY: frozenset[str] = frozenset(DEFINITIONS)
-"""KPIs with rows only in scenarios with fleets."""
+    from simulator.metrics import KpiContext
 
 
 def add_transport_kpis(ctx: KpiContext) -> None:
@@ -93,7 +67,7 @@ def add_transport_kpis(ctx: KpiContext) -> None:
     }
     present = np.zeros(n_nodes, dtype=bool)
     present[depot_of] = True
-    for scope in FLEET_SCOPES:
+    for scope in NETWORK_NODE:
         keys = ctx.keys("node", scope)
         for metric, (num, den) in totals.items():
             scoped_den = None if den is None else ctx.total(scope, keys, den)

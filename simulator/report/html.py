@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.colors import to_hex
 
 from simulator.metrics import KPI_DEFINITIONS
+from simulator.metrics.catalogue import SCORECARD
 from simulator.report.labels import difference_label, metric_direction, metric_label, metric_scale
 from simulator.report.network_map import plot_network_map
 from simulator.report.page import html_page, img
@@ -321,16 +322,16 @@ def _glossary(kpis: Sequence[str]) -> str:
     return f"<section>\n<h2>KPI definitions</h2>\n<dl>\n{items}</dl>\n</section>"
 
 
-_PARTNER_COLUMNS = {  # scorecard column -> (heading, is a share)
-    "sales_units": ("sales (units)", False),
-    "gross_margin": ("gross margin", False),
-    "fill_rate_given": ("fill given", True),
-    "fill_rate_received": ("fill received", True),
-    "on_time_delivery": ("on time", True),
-    "stockout_days": ("stockout days", False),
-    "inventory_turns": ("turns / year", False),
-    "rank": ("mean rank", False),
-}
+_PARTNER_COLUMNS = (  # scorecard columns shown, headed by their catalogue labels
+    "sales_units",
+    "gross_margin",
+    "fill_rate_given",
+    "fill_rate_received",
+    "on_time_delivery",
+    "stockout_days",
+    "inventory_turns",
+    "rank",
+)
 
 
 CHANNEL_COLUMNS = (
@@ -365,12 +366,12 @@ def _channels(channels: pd.DataFrame, ctx: _Context) -> str:
 
 
 def _partners(scorecard: pd.DataFrame, ctx: _Context) -> str:
-    heads = "".join(f"<th>{escape(h)}</th>" for h, _ in _PARTNER_COLUMNS.values())
+    heads = "".join(f"<th>{escape(SCORECARD[c].label)}</th>" for c in _PARTNER_COLUMNS)
     rows = []
     for _, row in scorecard.sort_values(["rank", "node"]).iterrows():
         cells = "".join(
             f"<td>{'—' if pd.isna(row[c]) else (f'{row[c]:.1%}' if share else _num(row[c]))}</td>"
-            for c, (_, share) in _PARTNER_COLUMNS.items()
+            for c, share in ((c, SCORECARD[c].unit == "share") for c in _PARTNER_COLUMNS)
         )
         rows.append(f'<tr><td class="name">{escape(str(row["node"]))}</td>{cells}</tr>')
     title = f"Partner scorecard ({ctx.baseline})"

@@ -23,9 +23,7 @@ import pandas as pd
 import pytest
 
 from simulator import Result, load_scenario, run
-from simulator.metrics import KPI_DEFINITIONS
-from simulator.metrics.operations import PERISHABLE_ONLY, grouped_quantile
-from simulator.metrics.transport import FLEET_ONLY
+from simulator.metrics.operations import grouped_quantile
 from simulator.scenario import scenario_from_data
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "scenarios" / "quickstart.yaml"
@@ -283,13 +281,6 @@ def test_network_cycle_service_level_averages_customer_facing_positions(
     # network level is the plain mean of the stores' levels; the DC does not enter it.
     stores = _scope(quickstart.kpis, "node", "cycle_service_level").drop("dc")
     assert stores.mean() == pytest.approx(quickstart.kpi("cycle_service_level"), rel=1e-12)
-
-
-def test_every_metric_is_defined(quickstart: Result) -> None:
-    # The quickstart's products keep and it has no fleet: perishable-only and fleet KPIs have
-    # no population there.
-    assert set(quickstart.kpis.metric) == set(KPI_DEFINITIONS) - PERISHABLE_ONLY - FLEET_ONLY
-    assert quickstart.kpis.value.dtype == np.float64
 
 
 def test_grouped_quantile_matches_numpy() -> None:
