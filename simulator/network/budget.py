@@ -133,28 +133,39 @@ def check_budget(scenario: Scenario, limits: Limits = Limits()) -> list[str]:
 
 def _over_budget(found: Estimate, limits: Limits) -> tuple[list[Finding], list[Finding]]:
     """Refusals and warnings about the memory, events and disruption starts of a run."""
+    events_path, events_here = found.biggest_event_source
+    starts_path, _ = found.busiest_disruption
+    checks = [
+        (
+            ("horizon",),
+            found.memory,
+            limits.memory,
+            f"one run needs about {found.memory / GIB:.3g} GiB of memory (the horizon times "
+            "positions, nodes and daily demand streams)",
+            f"the {limits.memory / GIB:g} GiB limit",
+        ),
+        (
+            events_path,
+            found.events,
+            limits.events,
+            f"one run makes about {found.events:.3g} events, {events_here:.3g} of them from here",
+            f"the limit of {limits.events:.3g}",
+        ),
+        (
+            starts_path,
+            found.occurrences,
+            limits.occurrences,
+            f"recurring disruptions start about {found.occurrences:.3g} times in a run",
+            f"the limit of {limits.occurrences:g}",
+        ),
+    ]
     refusals: list[Finding] = []
     warnings: list[Finding] = []
-    memory = (
-        f"one run needs about {found.memory / GIB:.3g} GiB of memory (the horizon times "
-        "positions, nodes and daily demand streams)"
-    )
-    if found.memory > limits.memory:
-        refusals.append((("horizon",), f"{memory}, over the {limits.memory / GIB:g} GiB limit"))
-    elif found.memory > limits.warn_share * limits.memory:
-        warnings.append((("horizon",), memory))
-    path, count = found.biggest_event_source
-    events = f"one run makes about {found.events:.3g} events, {count:.3g} of them from here"
-    if found.events > limits.events:
-        refusals.append((path, f"{events}, over the limit of {limits.events:.3g}"))
-    elif found.events > limits.warn_share * limits.events:
-        warnings.append((path, events))
-    path, count = found.busiest_disruption
-    starts = f"recurring disruptions start about {found.occurrences:.3g} times in a run"
-    if found.occurrences > limits.occurrences:
-        refusals.append((path, f"{starts}, over the limit of {limits.occurrences:g}"))
-    elif found.occurrences > limits.warn_share * limits.occurrences:
-        warnings.append((path, starts))
+    for path, value, limit, estimated, cap in checks:
+        if value > limit:
+            refusals.append((path, f"{estimated}, over {cap}"))
+        elif value > limits.warn_share * limit:
+            warnings.append((path, estimated))
     return refusals, warnings
 
 
