@@ -35,7 +35,7 @@ from simulator.cli.app import (
     stdout,
 )
 from simulator.disruptions import DISRUPTIONS
-from simulator.network import compile_network
+from simulator.network import check_budget, compile_network
 from simulator.output import network_kpis, save_result
 from simulator.scenario.reference import render_reference
 
@@ -107,6 +107,7 @@ def run_scenario(
         if days is not None:
             # An override, not a run argument: provenance then names the effective scenario.
             model = model.with_overrides({"horizon": days})
+        _check_budget(model)
         with spinner(f"Simulating {model.name}", quiet=as_json):
             result = simulate(model, seed=seed)
             kpis = network_kpis(result)  # the KPI tables are computed here, on first access
@@ -138,6 +139,7 @@ def validate_scenario(
     """Check a scenario and report every problem with its file and line."""
     with failures_reported(ctx, as_json):
         model = load_scenario(scenario, overlay or [])
+        _check_budget(model)
         compile_network(model)  # what only the compiled network shows (fleet reach, traces)
     counts = {
         ("nodes", "node"): len(model.nodes),
@@ -154,6 +156,12 @@ def validate_scenario(
         return
     summary = ", ".join(plural(n, word) for (_, word), n in counts.items())
     typer.echo(f"ok: {summary}")
+
+
+def _check_budget(model: Scenario) -> None:
+    """Refuse a scenario too big to run (bad input); warn about one close to the limits."""
+    for warning in check_budget(model):
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @app.command("schema")

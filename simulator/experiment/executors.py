@@ -2,14 +2,19 @@
 
 Every kind is a :class:`concurrent.futures.Executor`, so a study does not care which one it
 gets. Runs are independent and carry their own seed, so results do not depend on the kind.
+The workers of a local process pool end with the process that started them, even when it is
+killed outright.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from multiprocessing.connection import wait
 from typing import Any, Literal, ParamSpec, TypeVar
 
 ExecutorKind = Literal["serial", "process", "dask"]
@@ -61,7 +66,9 @@ def make_executor(
     if kind == "serial":
         yield SerialExecutor()
     elif kind == "process":
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers or os.cpu_count(), initializer=end_with_parent
+        ) as pool:
             yield pool
     elif kind == "dask":
         with _dask_client(workers, scheduler) as client:
@@ -69,6 +76,27 @@ def make_executor(
             yield client.get_executor(pure=False)
     else:
         raise ValueError(f"unknown executor {kind!r} (expected serial, process or dask)")
+
+
+def end_with_parent() -> None:
+    """Make this worker process exit as soon as its parent process is gone.
+
+    A pool's workers wait on a queue that the parent feeds; when the parent is killed (a
+    signal, an out-of-memory kill) nothing tells them, and they would live on. A watcher
+    thread waits on the parent's sentinel, which the OS closes when the parent dies.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not started by multiprocessing: nothing to watch
+        return
+    watcher = threading.Thread(
+        target=_exit_when_ready, args=(parent.sentinel,), name="end-with-parent", daemon=True
+    )
+    watcher.start()
+
+
+def _exit_when_ready(sentinel: int) -> None:
+    wait([sentinel])
+    os._exit(1)  # no clean-up to do: the run in progress is lost with its parent anyway
 
 
 @contextmanager

@@ -161,12 +161,20 @@ def run_study(study: Study, executor: Executor, store: RunStore, progress: bool)
     Args:
         study: The study.
         executor: Where runs execute.
-        store: Where completed runs go; it knows which are done already.
+        store: Where completed runs go; it knows which are done already. Closed at the end,
+            which releases its folder to other writers.
         progress: Show a progress bar on stderr.
 
     Returns:
         The runs of every variant, replications ``0..n-1`` with the final ``n``.
     """
+    try:
+        return _run_all(study, executor, store, progress)
+    finally:
+        store.close()
+
+
+def _run_all(study: Study, executor: Executor, store: RunStore, progress: bool) -> StudyResult:
     from simulator.experiment.results import StudyResult
 
     notes: list[str] = []

@@ -7,20 +7,29 @@ A results folder holds::
     scenarios/<hash>.json          the effective scenario of each variant, by content hash
     manifest.json                  study name and content hash, warm-up, notes, completed runs
     runs/<variant>/rep-0000.parquet    one run's outcome table (see ``runner.run_one``)
+    .lock                          held by the study writing the folder
 
 Every file is written atomically, and the manifest is rewritten after each run completes, so
 a crash loses at most the runs in progress. The manifest is the record: a run counts as done
 when the manifest lists it and its file exists. A run file the manifest does not list (the
 process died between writing it and the manifest) is run again and overwritten, and a listed
-run whose file is gone is run again too. A folder holding another study (its content hash
-differs) is refused, as is a non-empty folder without a manifest. One process writes a folder
-at a time.
+run whose file is gone is run again too. A folder whose set-up was interrupted before its
+first manifest (it holds only ``study.yaml``, ``scenarios/`` and the lock) is set up again. A
+folder holding another study (its content hash differs) is refused, as is any other non-empty
+folder without a manifest.
+
+One study writes a folder at a time: it holds an OS lock on the folder's ``.lock`` file while
+it runs, and a second writer is refused at once. The OS drops the lock when its holder exits,
+however it ends (and its pool workers, which share the open lock file, end with it), so a
+crash never leaves a folder locked.
 """
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +51,9 @@ if TYPE_CHECKING:
 
 MANIFEST = "manifest.json"
 STUDY = "study.yaml"
+LOCK = ".lock"
+SETUP = frozenset({STUDY, "scenarios", LOCK})
+"""What a folder holds before its first manifest: an interrupted set-up, safe to redo."""
 FORMAT = 1
 """Version of the folder layout, recorded in the manifest."""
 
@@ -71,10 +83,26 @@ class RunStore:
         self._notes: list[str] = []
         self._order = {v.name: i for i, v in enumerate(study.variant_list)}
         self._hash = study.content_hash()  # hashing every scenario is not free: once
+        self._lock: int | None = None
         if folder is not None:
             self._open(folder)
 
     def _open(self, folder: Path) -> None:
+        if not (folder / MANIFEST).exists() and _foreign_files(folder):
+            raise ScenarioError.single(
+                f"not a results folder (no {MANIFEST}) and not empty: use an empty or new folder",
+                file=str(folder),
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        self._lock = _lock(folder)
+        try:
+            self._resume(folder)
+        except BaseException:
+            self.close()
+            raise
+
+    def _resume(self, folder: Path) -> None:
+        """Read back the runs of an earlier, interrupted run of this study; set the folder up."""
         if (folder / MANIFEST).exists():
             manifest = read_manifest(folder)
             if manifest.get("study_hash") != self._hash:
@@ -88,14 +116,16 @@ class RunStore:
                 if (folder / entry["file"]).is_file():
                     key = (entry["variant"], entry["replication"])
                     self._entries[key], self._tables[key] = entry, None
-        elif folder.exists() and any(folder.iterdir()):
-            raise ScenarioError.single(
-                f"not a results folder (no {MANIFEST}) and not empty: use an empty or new folder",
-                file=str(folder),
-            )
-        folder.mkdir(parents=True, exist_ok=True)
         _write_study(folder, self.study)
         self._write_manifest()
+
+    def close(self) -> None:
+        """Release the folder for other writers (the OS does it too if this process dies)."""
+        if self._lock is not None:
+            # Unlock explicitly: pool workers forked meanwhile share the open file.
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            os.close(self._lock)
+            self._lock = None
 
     def has(self, variant: str, replication: int) -> bool:
         """Whether this run is done."""
@@ -165,6 +195,33 @@ class RunStore:
             "runs": runs,
         }
         atomic_write_text(self.folder / MANIFEST, json.dumps(manifest, indent=1) + "\n")
+
+
+def _foreign_files(folder: Path) -> list[str]:
+    """Entries of ``folder`` that no set-up of a results folder writes (temp files aside)."""
+    if not folder.is_dir():
+        return []
+    names = (p.name for p in folder.iterdir())
+    return [n for n in names if n not in SETUP and not (n.startswith(".") and n.endswith(".tmp"))]
+
+
+def _lock(folder: Path) -> int:
+    """Hold the folder's lock, or refuse: another study is writing to it."""
+    path = folder / LOCK
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+        os.close(fd)
+        raise ScenarioError.single(
+            f"the results folder is in use by another study (process {holder}): wait for it "
+            "to finish, or use another folder",
+            file=str(folder),
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
 
 
 def _rank(order: dict[str, int], entry: dict[str, Any]) -> tuple[int, int]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.network.budget import Limits, check_budget
 from simulator.network.demand import CHANNELS, DemandStreams, compile_demand
 from simulator.network.fleets import CompiledFleet, compile_fleets, lane_fleet
 from simulator.network.geography import Geography
@@ -55,9 +56,11 @@ __all__ = [
     "UNLIMITED",
     "CompiledFleet",
     "DemandStreams",
+    "Limits",
     "MarketPlan",
     "Network",
     "Tier",
     "Topology",
+    "check_budget",
     "compile_network",
 ]

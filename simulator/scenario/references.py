@@ -26,6 +26,13 @@ def _items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
 
 
+def _ids(value: Any) -> list[str]:
+    """The string ids of a list (or the keys of a mapping); anything else has none."""
+    if isinstance(value, dict | list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
 def _duplicates(data: dict[str, Any], key: str) -> list[Issue]:
     counts = Counter(item.get("id") for _, item in _items(data, key) if "id" in item)
     return [
@@ -237,6 +244,21 @@ def _market_checks(
                 ]
     zone_ids = [z.get("id") for _, z in _items(data, "demand")]
     customers = [(i, z) for i, z in enumerate(market.get("customers") or []) if isinstance(z, dict)]
+    sellers = [*outlets, *([online] if isinstance(online, str) else [])]
+    carried: set[str] = set()
+    for seller in sellers:
+        listed_skus = nodes.get(seller, {}).get("carries")
+        carried |= skus if listed_skus is None else set(_ids(listed_skus))
+    for i, zone in customers:
+        wanted = skus if zone.get("skus") is None else set(_ids(zone.get("skus")))
+        missing = sorted((wanted & skus) - carried)
+        if missing:
+            issues.append(
+                (
+                    (*here, "customers", i),
+                    f"no outlet carries {', '.join(missing)} and nobody sells it online",
+                )
+            )
     taken = Counter([*zone_ids, *(z.get("id") for _, z in customers)])
     for i, zone in customers:
         path = (*here, "customers", i)
