@@ -91,7 +91,8 @@ def test_a_triggered_disruption_is_stressed_with_its_cause_and_all_together() ->
     other = {**CLOSED, "id": "later", "when": {"start": 12, "duration": 1}}
     scenario = scenario_from_data(tiny([CLOSED, follower]))
     cases = {c.name: [d.id for d in c.disruptions] for c in disruption_cases(scenario)}
-    assert cases == {"closed": ["closed"], "rush": ["closed", "rush"]}  # one chain: no combined
+    # Named after all it contains; one chain: no combined case.
+    assert cases == {"closed": ["closed"], "closed + rush": ["closed", "rush"]}
     scenario = scenario_from_data(tiny([CLOSED, follower, other]))
     cases = {c.name: [d.id for d in c.disruptions] for c in disruption_cases(scenario)}
     assert cases[COMBINED] == ["closed", "rush", "later"]
@@ -133,7 +134,8 @@ def test_the_stress_command_prints_json_and_rejects_a_bad_overlay(tmp_path: Path
     assert done.exit_code == 0, done.output
     page = report.read_text()
     assert "Recovery curves" in page and "data:image/png;base64" in page
-    assert '<td class="name">closed</td><td>service_loss_area</td><td>3</td>' in page
+    assert '<td class="name">closed</td>' in page and "<th>Service lost (service-days)</th>" in page
+    assert "service_loss_area" not in page.split("<h2>Definitions</h2>")[0]  # human names
     (case,) = json.loads(done.stdout)["cases"]
     assert case["case"] == "closed" and case["metrics"]["service_loss_area"]["median"] == 3.0
     failed = runner.invoke(app, [*args, "--overlay", str(bad)])
