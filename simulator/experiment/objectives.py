@@ -18,11 +18,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from simulator.metrics import KPI_DEFINITIONS
 
@@ -100,7 +100,7 @@ def _checked(node: ast.expr, text: str, known: Mapping[str, object]) -> ast.expr
     where = f"at column {getattr(node, 'col_offset', 0) + 1} of {text!r}"
     if isinstance(node, ast.Name):
         if node.id not in known:
-            raise ValueError(f"unknown KPI {node.id!r} {where} (see `supplysim list kpis`)")
+            raise ValueError(f"unknown KPI {node.id!r} {where} (see docs/kpis.md)")
     elif isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise ValueError(f"only numbers and KPI names are allowed, not {node.value!r} {where}")
@@ -131,16 +131,10 @@ class Objective(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(pattern=_NAME.pattern)
-    expr: str
+    expr: Annotated[str, AfterValidator(formula_text)]
     direction: Literal["max", "min"]
     unit: str | None = None
     indifference: float | None = Field(None, gt=0)
-
-    @field_validator("expr")
-    @classmethod
-    def _parses(cls, expr: str) -> str:
-        parse_formula(expr)
-        return expr
 
     @cached_property
     def formula(self) -> Formula:
@@ -205,6 +199,12 @@ def parse_constraint(text: str) -> Constraint:
         raise ValueError(f"{text!r}: the right-hand side must be a number")
     bound = Formula(text, _checked(right, text, {})).evaluate({})
     return Constraint(text.strip(), left, op, float(bound))
+
+
+def formula_text(text: str) -> str:
+    """A pydantic check that an expression parses (the text is kept as written)."""
+    parse_formula(text)
+    return text
 
 
 def constraint_text(text: str) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,7 @@ def subset(values: np.ndarray, higher_is_better: bool, confidence: float = 0.95)
     return [i for i in range(k) if not beaten[i].any()]
 
 
+@cache  # a constant of (k, n0, confidence): computed once per study
 def equicoordinate_t(dimensions: int, df: float, confidence: float) -> float:
     """The ``g`` with ``P(T_1 <= g, ..., T_m <= g) = confidence`` for an ``m``-variate t with
     ``df`` degrees of freedom and common correlation 1/2 (the constant of procedure NM).

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from simulator.experiment.objectives import Objective, constraint_text
+from simulator.experiment.objectives import Objective, constraint_text, formula_text
 from simulator.experiment.stats import HIGHER_IS_BETTER
 from simulator.experiment.variants import (
     VARIANT_NAME,
@@ -115,7 +115,7 @@ class Frontier(_Section):
 class ObjectiveEntry(_Section):
     """An objective as a study file writes it: ``name: {expr, direction, unit, indifference}``."""
 
-    expr: str
+    expr: Annotated[str, AfterValidator(formula_text)]
     direction: Literal["max", "min"]
     unit: str | None = None
     indifference: float | None = Field(None, gt=0)
