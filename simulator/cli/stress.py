@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import typer
@@ -34,16 +34,16 @@ from simulator.experiment.stress import (
     removal_cases,
     run_cases,
 )
+from simulator.report import impact
 
-_COLUMNS = {
-    "time_to_survive": ("Survives", "median days until service < target"),
-    "time_to_recover": ("Recovers", "median days until back near baseline"),
-    "service_loss_area": ("Service lost", "median service-days"),
-    "extra_peak_backlog": ("Extra backlog", "median peak units"),
-    "lost_sales_extra": ("Extra lost sales", "mean units"),
-    "extra_cost": ("Extra cost", "mean"),
-}
-_MEANS = {"lost_sales_extra", "extra_cost"}
+RankBy = Literal[
+    "time_to_survive",
+    "time_to_recover",
+    "service_loss_area",
+    "extra_peak_backlog",
+    "lost_sales_extra",
+    "extra_cost",
+]
 
 
 @app.command("stress")
@@ -77,6 +77,13 @@ def stress(
     report: Annotated[
         Path | None, typer.Option(dir_okay=False, help="Also write an HTML report here.")
     ] = None,
+    rank_by: Annotated[
+        RankBy | None,
+        typer.Option(
+            help="Rank cases by this KPI, most harmful first (default: service lost; with "
+            "--remove-each, the soonest to fail)."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the scenario with and without its disruptions under common random numbers and rank
@@ -94,16 +101,19 @@ def stress(
             with make_executor(kind, workers=workers, scheduler=scheduler) as pool:
                 runs += run_cases(scenario, cases, replications, pool, lambda: bar.advance(task))
         table = impact_table(case_kpis(runs, settings))
-        if remove_each is not None:
+        metric = rank_by or ("time_to_survive" if remove_each is not None else "service_loss_area")
+        if rank_by is not None:
+            table = impact.rank_by(table, rank_by)
+        elif remove_each is not None:
             table = _by_criticality(table)
         if report is not None:
             from simulator.report.stress_report import write_stress_report
 
-            write_stress_report(report, scenario, cases, runs, table, settings)
+            write_stress_report(report, scenario, cases, runs, table, settings, metric)
     if as_json:
-        print_json(_json(table, scenario.name, replications, settings))
+        print_json(_json(table, scenario.name, replications, settings, metric))
         return
-    stdout.print(_table(table, scenario.name, replications, scenario.currency))
+    stdout.print(_table(table, scenario.name, replications, scenario.currency, metric))
 
 
 def _cases(
@@ -133,38 +143,38 @@ def _by_criticality(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["rank", "metric"], kind="stable").reset_index(drop=True)
 
 
-def _table(table: pd.DataFrame, name: str, n: int, currency: str) -> Table:
+def _table(table: pd.DataFrame, name: str, n: int, currency: str, metric: str) -> Table:
+    ranked_on = impact.IMPACT_COLUMNS[metric].heading.lower()
     out = Table(
         "#",
         "Case",
-        *(head for head, _ in _COLUMNS.values()),
-        title=Text(f"{name}: impact over {n} replications (paired with the baseline)"),
-        caption=" · ".join(f"{head}: {what}" for head, what in _COLUMNS.values()),
+        *(column.label(currency) for column in impact.IMPACT_COLUMNS.values()),
+        title=Text(
+            f"{name}: impact over {n} replications (paired with the baseline), "
+            f"most harmful first by {ranked_on}"
+        ),
+        caption="Survives, Recovers, Service lost, Extra backlog: medians over replications; "
+        "extra lost sales and cost: means ± 95% interval. "
+        "≈: cannot be told apart from the case above.",
     )
     for column in out.columns[2:]:
         column.justify = "right"
+    tied = impact.ties(table, metric)
     for case, rows in table.groupby("case", sort=False):
         stats = {str(r["metric"]): r for _, r in rows.iterrows()}
-        cells = [_cell(stats[m], m, currency) for m in _COLUMNS]
+        cells = [impact.impact_cell(stats[m], m) for m in impact.IMPACT_COLUMNS]
         occurred = int(rows["occurred"].iloc[0])
         label = f"{case}" + (f" ({occurred}/{n} hit)" if occurred < n else "")
-        out.add_row(str(int(rows["rank"].iloc[0]) + 1), Text(label, style="bold"), *cells)
+        rank = str(int(rows["rank"].iloc[0]) + 1) + (" ≈" if case in tied else "")
+        out.add_row(rank, Text(label, style="bold"), *cells)
     return out
 
 
-def _cell(row: pd.Series, metric: str, currency: str) -> str:
-    if metric in _MEANS:
-        value, half = float(row["mean"]), float(row["half_width"])
-        unit = f" {currency}" if metric == "extra_cost" else ""
-        return f"{value:,.0f} ± {half:,.0f}{unit}" if math.isfinite(half) else f"{value:,.0f}{unit}"
-    value = float(row["median"])
-    if math.isinf(value):
-        return "never" if metric == "time_to_recover" else "holds"
-    return f"{value:,.2f}" if metric == "service_loss_area" else f"{value:,.4g}"
-
-
-def _json(table: pd.DataFrame, name: str, n: int, settings: StressSettings) -> dict[str, Any]:
+def _json(
+    table: pd.DataFrame, name: str, n: int, settings: StressSettings, metric: str
+) -> dict[str, Any]:
     cases = []
+    tied = impact.ties(table, metric)
     for case, rows in table.groupby("case", sort=False):
         metrics = {
             str(r["metric"]): {
@@ -177,6 +187,7 @@ def _json(table: pd.DataFrame, name: str, n: int, settings: StressSettings) -> d
             {
                 "case": case,
                 "rank": int(rows["rank"].iloc[0]) + 1,
+                "tied_with_previous": case in tied,
                 "occurred": int(rows["occurred"].iloc[0]),
                 "metrics": metrics,
             }
@@ -187,6 +198,7 @@ def _json(table: pd.DataFrame, name: str, n: int, settings: StressSettings) -> d
         "target": settings.target,
         "tolerance": settings.tolerance,
         "window": settings.window,
+        "ranked_by": metric,
         "cases": cases,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,11 +22,14 @@ from simulator.cli.app import (
     stdout,
 )
 from simulator.experiment import Study, StudyResult, Variant, load_study, make_executor
+from simulator.experiment.selection import Verdict
 from simulator.experiment.store import read_manifest
 from simulator.experiment.study import Precision
 from simulator.report.labels import metric_label, metric_scale
+from simulator.report.numbers import plus_minus
 from simulator.report.page import write_report
 from simulator.report.study_report import render_study_report
+from simulator.report.verdict import verdict_phrases
 
 ExecutorKind = Literal["serial", "process", "dask"]
 ExecutorOpt = Annotated[
@@ -147,6 +151,7 @@ def _folder_name(name: str) -> str:
 
 def _report_study(result: StudyResult, folder: Path | None, as_json: bool) -> None:
     summary, paired = result.summary(), result.paired()
+    verdict = result.verdict() if len(result.runs) else None
     if as_json:
         print_json(
             {
@@ -154,16 +159,32 @@ def _report_study(result: StudyResult, folder: Path | None, as_json: bool) -> No
                 "folder": str(folder) if folder else None,
                 "warmup": result.warmup,
                 "notes": result.notes,
+                "verdict": _verdict_record(verdict),
                 "summary": _records(summary),
                 "paired": _records(paired),
             }
         )
         return
+    if verdict is not None:
+        currency = result.study.variant(result.study.baseline).scenario.currency
+        for phrase in verdict_phrases(verdict, currency):
+            stdout.print(Text(phrase.lead, style="bold") + Text(phrase.text))
+        stdout.print()
     stdout.print(_comparison_table(result, summary, paired))
     for note in result.notes:
         typer.echo(note)
     if folder is not None:
         typer.echo(f"results in {folder}; `supplysim report {folder}` writes the HTML report")
+
+
+def _verdict_record(verdict: Verdict | None) -> dict[str, Any] | None:
+    if verdict is None:
+        return None
+    record = {f.name: getattr(verdict, f.name) for f in fields(verdict)}
+    record["objective"] = verdict.objective.model_dump()
+    record["selection"] = asdict(verdict.selection)
+    record["checks"] = [asdict(check) for check in verdict.checks]
+    return _records(pd.DataFrame([record]))[0]
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -173,21 +194,9 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _number(value: float) -> str:
-    """Digits a person can compare: fewer decimals as values grow."""
-    size = abs(value)
-    if size >= 1000:
-        return f"{value:,.0f}"
-    if size >= 10:
-        return f"{value:,.1f}"
-    return f"{value:.3g}" if size < 1 else f"{value:.2f}"
-
-
 def _interval(mean: float, half: float, metric: str) -> str:
     scale = metric_scale(metric)
-    if half != half:  # NaN: a single replication
-        return _number(mean * scale)
-    return f"{_number(mean * scale)} ± {_number(half * scale)}"
+    return plus_minus(mean * scale, half * scale)
 
 
 def _comparison_table(result: StudyResult, summary: pd.DataFrame, paired: pd.DataFrame) -> Table:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.experiment import stats
+from simulator.experiment.objectives import OBJECTIVE_SCOPE, formula_rows
 from simulator.experiment.runner import WHOLE_RUN
+from simulator.experiment.selection import Verdict, decide
 from simulator.experiment.store import read_manifest, read_runs, read_study
 from simulator.experiment.study import Study
 
@@ -75,7 +77,25 @@ class StudyResult:
             ["variant", "replication", "lane", "units"]
         ].reset_index(drop=True)
 
+    def objective_runs(self) -> pd.DataFrame:
+        """The study's declared objectives per run, as rows of scope ``objective``, id
+        ``network`` and the objective's name as metric (in the columns of :attr:`runs`)."""
+        formulas = {o.name: o.formula for o in self.study.objectives}
+        return formula_rows(self.runs, formulas)
+
+    def verdict(self, confidence: float = 0.95) -> Verdict | None:
+        """The best variant on the study's objective, within its constraints (see
+        :func:`~simulator.experiment.selection.decide`); None if the study has no objective."""
+        objective = self.study.objective
+        if objective is None:
+            return None
+        network = self.runs[self.runs["scope"] == "network"]
+        return decide(network, objective, self.study.constraints, confidence, seed=self.study.seed)
+
     def _select(self, scope: str, metrics: list[str] | None) -> pd.DataFrame:
+        if scope == OBJECTIVE_SCOPE:
+            rows = self.objective_runs()
+            return rows if metrics is None else rows[rows["metric"].isin(metrics)]
         rows = self.runs[self.runs["scope"] == scope]
         wanted = list(self.study.kpis) if metrics is None and scope == "network" else metrics
         return rows if wanted is None else rows[rows["metric"].isin(wanted)]
@@ -117,17 +137,31 @@ class StudyResult:
         n_boot: int = 10_000,
         seed: int = 0,
     ) -> pd.DataFrame:
-        """Probability that each variant has the best mean of a network KPI (paired bootstrap).
+        """Probability that each variant has the best mean of a network KPI or of a declared
+        objective (paired bootstrap).
 
         Args:
-            metric: The KPI.
-            higher_is_better: Direction; default: ``stats.HIGHER_IS_BETTER[metric]``.
+            metric: The KPI or objective.
+            higher_is_better: Direction; default: the objective's, or
+                ``stats.HIGHER_IS_BETTER[metric]``.
             n_boot: Bootstrap resamples.
             seed: Seed of the resampling.
 
         Raises:
             ValueError: ``metric`` has no natural direction and none is given.
         """
+        declared = {o.name: o for o in self.study.objectives}
+        if metric in declared:
+            direction = declared[metric].higher_is_better
+            rows = self._select(OBJECTIVE_SCOPE, [metric])
+            return stats.probability_best(
+                rows,
+                metric,
+                direction if higher_is_better is None else higher_is_better,
+                scope=OBJECTIVE_SCOPE,
+                n_boot=n_boot,
+                seed=seed,
+            )
         if higher_is_better is None:
             if metric not in stats.HIGHER_IS_BETTER:
                 raise ValueError(f"{metric!r} has no better direction: give higher_is_better")

@@ -32,7 +32,7 @@ from simulator.scenario.disruptions import DisruptionParams, FacilityOutageParam
 from simulator.scenario.models import Scenario
 
 BASELINE = "baseline"
-COMBINED = "combined"
+COMBINED = "all disruptions together"
 
 RESIDUE = 1e-9
 """Relative size of a negative daily total that is float rounding, not a shortfall."""
@@ -97,7 +97,10 @@ def disruption_cases(scenario: Scenario) -> list[Case]:
         after = getattr(d.when, "after", None)
         return [*chain(by_id[after]), d] if after is not None else [d]
 
-    cases = [Case(d.id, tuple(chain(d))) for d in scenario.disruptions]
+    # A case is named after everything it contains: "storm + restock-north", not "restock-north".
+    cases = [
+        Case(" + ".join(c.id for c in chain(d)), tuple(chain(d))) for d in scenario.disruptions
+    ]
     # All together, unless one chain already holds them all.
     if len(cases) > 1 and all(len(c.disruptions) < len(cases) for c in cases):
         cases.append(Case(COMBINED, tuple(scenario.disruptions)))

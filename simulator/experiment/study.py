@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from simulator.experiment.objectives import Objective, constraint_text, formula_text
 from simulator.experiment.stats import HIGHER_IS_BETTER
 from simulator.experiment.variants import (
     VARIANT_NAME,
@@ -111,6 +112,24 @@ class Frontier(_Section):
     service: Annotated[KpiName, AfterValidator(_better_when(higher=True))] = "fill_rate"
 
 
+class ObjectiveEntry(_Section):
+    """An objective as a study file writes it: ``name: {expr, direction, unit, indifference}``."""
+
+    expr: Annotated[str, AfterValidator(formula_text)]
+    direction: Literal["max", "min"]
+    unit: str | None = None
+    indifference: float | None = Field(None, gt=0)
+
+
+def _objective_name(name: str) -> str:
+    if name in KPI_DEFINITIONS:
+        raise ValueError(f"{name!r} is a KPI; give the objective another name")
+    return name
+
+
+ObjectiveName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(_objective_name)]
+
+
 class ReportSettings(_Section):
     """How the report presents the results; no run depends on it."""
 
@@ -145,6 +164,12 @@ class StudyFile(_Section):
         default_factory=dict, description="Dotted path -> values; every combination is a variant."
     )
     precision: Precision | None = None
+    objectives: dict[ObjectiveName, ObjectiveEntry] = Field(
+        default_factory=dict, description="Name -> expression over KPIs; the first decides."
+    )
+    constraints: list[Annotated[str, AfterValidator(constraint_text)]] = Field(
+        default_factory=list, description="Conditions such as 'fill_rate >= 0.95'."
+    )
     report: ReportSettings = Field(default_factory=ReportSettings)
 
 
@@ -167,6 +192,8 @@ class Study(BaseModel):
         frontier: The KPIs of the report's frontier chart.
         baseline: The variant paired differences are taken against.
         precision: The precision target, if any.
+        objectives: What the study optimises, the first one decisive (see :attr:`objective`).
+        constraints: Conditions an acceptable variant meets, e.g. ``fill_rate >= 0.95``.
         variant_list: The variants, in study order (see :meth:`variants`).
     """
 
@@ -185,7 +212,20 @@ class Study(BaseModel):
     frontier: Frontier = Field(default_factory=Frontier)
     baseline: str
     precision: Precision | None = None
+    objectives: tuple[Objective, ...] = ()
+    constraints: tuple[str, ...] = ()
     variant_list: tuple[Variant, ...] = Field(min_length=1)
+
+    @property
+    def objective(self) -> Objective | None:
+        """The decisive objective: the first declared, or else the first KPI of interest that
+        has a better direction (None if no KPI has one)."""
+        if self.objectives:
+            return self.objectives[0]
+        kpi = next((k for k in self.kpis if k in HIGHER_IS_BETTER), None)
+        if kpi is None:
+            return None
+        return Objective(name=kpi, expr=kpi, direction="max" if HIGHER_IS_BETTER[kpi] else "min")
 
     def variants(self) -> list[Variant]:
         """The variants, in study order."""
@@ -214,8 +254,9 @@ class Study(BaseModel):
     def content_hash(self) -> str:
         """SHA-256 of what decides the runs: variants' scenarios, seeds, replications, targets.
 
-        Names, descriptions, KPIs of interest, report settings and the baseline are left out:
-        changing them does not change any run, so a results folder stays valid.
+        Names, descriptions, KPIs of interest, objectives, constraints, report settings and the
+        baseline are left out: changing them does not change any run, so a results folder
+        stays valid.
         """
         payload = {
             "variants": [[v.name, v.scenario.content_hash()] for v in self.variant_list],
@@ -320,6 +361,10 @@ def load_study(path: str | Path) -> Study:
         frontier=spec.report.frontier,
         baseline=baseline,
         precision=spec.precision,
+        objectives=tuple(
+            Objective(name=name, **entry.model_dump()) for name, entry in spec.objectives.items()
+        ),
+        constraints=tuple(spec.constraints),
         variant_list=tuple(variants),
     )
 

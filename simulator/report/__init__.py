@@ -5,7 +5,7 @@ from __future__ import annotations
 from simulator.report.html import build_report as build_report
 from simulator.report.network_map import plot_network_map as plot_network_map
 from simulator.report.page import write_report as write_report
-from simulator.report.study_plots import plot_echelon_bands as plot_echelon_bands
+from simulator.report.series_plots import plot_echelon_bands as plot_echelon_bands
 from simulator.report.study_plots import plot_frontier as plot_frontier
 from simulator.report.study_plots import plot_intervals as plot_intervals
 from simulator.report.study_plots import plot_paired as plot_paired

@@ -1,4 +1,5 @@
-"""The network on a map: nodes at their coordinates, lanes as wide as the flow they carried."""
+"""The network on a map: nodes at their coordinates, lanes as wide as the flow they carried, and
+where there is a market, its customer zones and each stocking shop's reach."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Circle
 
 from simulator.network.geography import Geography
+from simulator.network.market import mean_daily, plan_market
 from simulator.report.figures import axes_or_new
 from simulator.scenario.models import Scenario
 
@@ -38,7 +41,7 @@ def plot_network_map(
         variant: Whose flows to draw; by default the first variant in ``flows``.
         ax: Axes to draw on; a new figure by default.
     """
-    figure, ax = axes_or_new(ax, (8, 7))
+    figure, ax = axes_or_new(ax, (9.5, 7))
     variant = variant or (str(flows["variant"].iloc[0]) if len(flows) else "")
     colour = "#3b4d66"  # neutral: the node kinds own the colours here
     chosen = flows[flows["variant"] == variant]
@@ -58,6 +61,7 @@ def plot_network_map(
             ax.plot([x0, x1], [y0, y1], color=colour, linewidth=0.5 + 7 * flow / peak, alpha=0.6)
         else:
             ax.plot([x0, x1], [y0, y1], color="0.6", linewidth=0.6, linestyle=":")
+    _market(ax, scenario)
     for kind, (marker, kind_colour) in _KINDS.items():
         nodes = [n for n in scenario.nodes if n.kind == kind and n.id in xy]
         if not nodes:
@@ -86,9 +90,39 @@ def plot_network_map(
         )
         for share in (1.0, 0.5)
     ]
-    ax.legend(handles=handles, fontsize="small", loc="best")
+    # Outside the axes, where it hides no site.
+    ax.legend(handles=handles, fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1))
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlabel("x (km)")
     ax.set_ylabel("y (km)")
-    ax.set_title(f"{scenario.name}: mean units shipped per lane and replication, {variant}")
+    ax.set_title(f"{variant}: mean units shipped per lane and replication")
     return figure
+
+
+def _market(ax: Axes, scenario: Scenario) -> None:
+    """Customer zones (sized by demand; crosses: no stocking shop in reach) and the reach of
+    every shop the strategy stocks."""
+    market = scenario.market
+    if market is None:
+        return
+    geography = Geography(scenario)
+    plan = plan_market(scenario, geography)
+    assert plan is not None
+    nodes = {n.id: n for n in scenario.nodes}
+    places = [nodes[o].location for o, skus in plan.carries.items() if skus]
+    shops = geography.xy([place for place in places if place is not None])
+    for k, (x, y) in enumerate(shops):
+        disc = Circle((float(x), float(y)), market.reach, color="#2ca02c", alpha=0.07, lw=0)
+        disc.set_label("reach of a stocking shop" if k == 0 else "_")
+        ax.add_patch(disc)
+    zones = geography.xy([zone.location for zone in market.customers])
+    demand = np.array([sum(mean_daily(scenario, zone).values()) for zone in market.customers])
+    served = np.array(
+        [any(plan.routes.get((z, sku)) for sku in plan.price_factor) for z in range(len(zones))]
+    )
+    size = 4 + 40 * demand / max(float(demand.max()), 1e-9)
+    x, y = zones[served].T
+    ax.scatter(x, y, s=size[served], color="0.55", alpha=0.6, lw=0, label="customer zone")
+    if not served.all():
+        x, y = zones[~served].T
+        ax.scatter(x, y, s=18, color="#d62728", marker="x", lw=1, label="zone out of reach")

@@ -25,8 +25,8 @@ from simulator.report.fleet_plots import LATENESS_HEIGHT, routes_height
 from simulator.report.fleet_plots import plot_lateness as plot_lateness
 from simulator.report.fleet_plots import plot_routes as plot_routes
 from simulator.report.network_map import plot_network_map as plot_network_map
-from simulator.report.study_plots import plot_bullwhip as plot_bullwhip
-from simulator.report.study_plots import plot_echelon_bands as plot_echelon_bands
+from simulator.report.series_plots import plot_bullwhip as plot_bullwhip
+from simulator.report.series_plots import plot_echelon_bands as plot_echelon_bands
 from simulator.report.study_plots import plot_frontier as plot_frontier
 from simulator.report.study_plots import plot_intervals as plot_intervals
 from simulator.report.study_plots import plot_paired as plot_paired

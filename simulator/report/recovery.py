@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
 
 from simulator.metrics.resilience import recovery_band
 
@@ -59,7 +61,7 @@ def plot_recovery(
             band["median"].to_numpy()[first:],
             color="tab:blue",
             lw=1.5,
-            label=f"{case} (median)",
+            label="median over replications",
         )
         ax.plot(
             days,
@@ -67,13 +69,17 @@ def plot_recovery(
             color="0.3",
             lw=1,
             ls="--",
-            label="baseline (median)",
+            label="baseline, no disruption (median)",
         )
-        ax.axhline(target, color="tab:red", lw=0.8, ls=":", label=f"target {target:g}")
+        ax.axhline(target, color="tab:red", lw=0.8, ls=":", label=f"target {target:.0%}")
         ax.set_title(case, loc="left", fontsize=10)
         ax.set_ylabel("fill rate")
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylim(top=1.01)
-    axes[0].legend(loc="lower left", fontsize=8, ncols=4)
+    handles, _ = axes[0].get_legend_handles_labels()
+    handles.append(Patch(color="tab:red", alpha=0.25, lw=0, label="disruption active"))
+    # Below the panels, where it hides no curve.
+    figure.legend(handles=handles, loc="outside lower center", fontsize=8, ncols=5)
     axes[-1].set_xlabel("day")
     figure.suptitle("Service through the disruptions (moving window)")
     return figure

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from simulator.experiment.stress import BASELINE, Case, CaseRun, StressSettings, recovery_curves
 from simulator.metrics.resilience import DEFINITIONS
-from simulator.report.page import html_page, img, write_report
+from simulator.report.impact import IMPACT_COLUMNS, impact_cell, ties
+from simulator.report.page import write_report
 from simulator.report.recovery import plot_recovery
+from simulator.report.sections import Part, Section
+from simulator.report.tables import Cell, Table
+from simulator.report.templating import render
 from simulator.scenario.models import Scenario
 
-_SHOWN = ("median", "low", "high", "mean", "ci_low", "ci_high", "share_inf")
+_HOWTO = {
+    "impact": "One row per case, the most harmful first on the ranking KPI. Times and areas "
+    "are medians over the replications (a typical run); extra lost sales and cost are means "
+    "with their 95% interval. '≈' marks a case that cannot be told apart from the one above "
+    "it on the ranking KPI: their intervals overlap.",
+    "curves": "One panel per case: the median service over replications (blue) with the band "
+    "holding 80% of them, the undisrupted baseline (dashed) and the target (dotted). Red "
+    "shading marks when the disruptions were active, darker where more replications were hit.",
+}
 
 
 def write_stress_report(
@@ -24,6 +34,7 @@ def write_stress_report(
     runs: list[CaseRun],
     table: pd.DataFrame,
     settings: StressSettings,
+    ranked_by: str = "service_loss_area",
 ) -> None:
     """Write the self-contained page atomically."""
     curves = recovery_curves(runs, settings)
@@ -33,44 +44,43 @@ def write_stress_report(
     figure = plot_recovery(curves, windows, BASELINE, settings.target, scenario.warmup)
     n = len(curves[BASELINE])
     intro = (
-        f"<h1>{escape(scenario.name)}: stress test</h1>\n<p>{n} replications of the baseline and "
-        f"of each of {len(cases)} cases, paired by seed (common random numbers). Service is the "
-        f"unit fill rate over a {settings.window}-day moving window; target "
-        f"{settings.target:g}, recovered within {settings.tolerance:g} of the baseline.</p>"
+        f"{n} replications of the baseline and of each of {len(cases)} cases, paired by seed "
+        f"(common random numbers). Service is the unit fill rate over a {settings.window}-day "
+        f"moving window; target {settings.target:.0%}, recovered within "
+        f"{settings.tolerance * 100:g} points of the baseline."
     )
-    parts = [
-        intro,
-        "<h2>Impact, most harmful first</h2>",
-        _impact(table),
-        "<h2>Recovery curves</h2>",
-        img(figure),
-        "<h2>Definitions</h2>",
-        "<dl>"
-        + "".join(f"<dt>{m}</dt><dd>{escape(d)}</dd>" for m, d in DEFINITIONS.items())
-        + "</dl>",
+    heading = IMPACT_COLUMNS[ranked_by].heading.lower()
+    sections = [
+        Section(
+            "impact",
+            f"Impact, most harmful first by {heading}",
+            _HOWTO["impact"],
+            parts=[Part(table=_impact(table, scenario.currency, ranked_by))],
+        ),
+        Section("curves", "Recovery curves", _HOWTO["curves"], parts=[Part.figure(figure)]),
     ]
-    body = "\n".join(parts)
-    write_report(path, html_page(f"{scenario.name} stress test", body))
+    glossary = [
+        (IMPACT_COLUMNS[m].heading if m in IMPACT_COLUMNS else m.replace("_", " "), text)
+        for m, text in DEFINITIONS.items()
+    ]
+    page = render(
+        "stress.html.j2",
+        title=f"{scenario.name}: stress test",
+        intro=intro,
+        sections=sections,
+        glossary=glossary,
+    )
+    write_report(path, page)
 
 
-def _impact(table: pd.DataFrame) -> str:
+def _impact(table: pd.DataFrame, currency: str, ranked_by: str) -> Table:
+    tied = ties(table, ranked_by)
     rows = []
     for case, group in table.groupby("case", sort=False):
-        for _, r in group.iterrows():
-            cells = "".join(f"<td>{_num(r[k])}</td>" for k in _SHOWN)
-            rows.append(
-                f'<tr><td class="name">{escape(str(case))}</td><td>{r["metric"]}</td>{cells}</tr>'
-            )
-    heads = "".join(f"<th>{k}</th>" for k in _SHOWN)
-    return (
-        f'<table>\n<tr><th class="name">case</th><th>KPI</th>{heads}</tr>\n'
-        + "\n".join(rows)
-        + "\n</table>"
-    )
-
-
-def _num(value: float) -> str:
-    value = float(value)
-    if np.isnan(value):
-        return "–"
-    return "∞" if np.isinf(value) else f"{value:,.3g}"
+        stats = {str(r["metric"]): r for _, r in group.iterrows()}
+        rank = str(int(group["rank"].iloc[0]) + 1) + (" ≈" if case in tied else "")
+        cells = [Cell(rank), Cell(str(case))]
+        cells += [Cell(impact_cell(stats[m], m)) for m in IMPACT_COLUMNS]
+        rows.append(cells)
+    head = ["rank", "case", *(c.label(currency) for c in IMPACT_COLUMNS.values())]
+    return Table("impact", "Impact", head, rows, table, left=2)

@@ -20,20 +20,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import matplotlib
-import numpy as np
 import pandas as pd
-from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from matplotlib.typing import ColorType
 
-from simulator.network.topology import compile_topology
-from simulator.report.figures import axes_or_new
-from simulator.report.labels import difference_label, is_money, metric_label, metric_scale
-from simulator.scenario.models import Scenario
+from simulator.report.figures import axes_or_new, compact_axis
+from simulator.report.labels import difference_label, metric_label, metric_scale
 
 Colors = Mapping[str, ColorType]
 
@@ -76,35 +69,6 @@ def network_stats(table: pd.DataFrame, metric: str) -> dict[str, dict[str, float
     }
 
 
-def echelon_labels(scenario: Scenario) -> dict[str, str]:
-    """Echelon id (``level-0``, ...) -> label naming its node kinds, e.g. ``level 0: retailer``."""
-    topo = compile_topology(scenario)
-    return {
-        f"level-{tier.level}": f"level {tier.level}: "
-        + ", ".join(sorted({topo.node_kind[n] for n in tier.nodes}))
-        for tier in topo.tiers
-    }
-
-
-def bullwhip_ratios(series: pd.DataFrame, warmup: float | None = None) -> pd.DataFrame:
-    """Variance of daily orders / variance of daily demand per echelon, after the warm-up.
-
-    The ratio is computed per replication and averaged over replications.
-
-    Returns:
-        One row per variant, one column per echelon id; NaN where demand is constant.
-    """
-    rows = series[series["metric"].isin(["orders", "demand"])]
-    if warmup:
-        rows = rows[rows["day"] >= math.ceil(warmup)]
-    var = rows.groupby(["variant", "id", "replication", "metric"], sort=False)["value"].var()
-    wide = var.unstack("metric")
-    if not {"orders", "demand"} <= set(wide.columns):
-        return pd.DataFrame()
-    ratio = (wide["orders"] / wide["demand"]).replace([np.inf, -np.inf], np.nan)
-    return ratio.groupby(level=["variant", "id"], sort=False).mean().unstack("id")
-
-
 def plot_frontier(
     summary: pd.DataFrame,
     service: str = "fill_rate",
@@ -113,12 +77,15 @@ def plot_frontier(
     *,
     colors: Colors | None = None,
     currency: str | None = None,
+    best: str | None = None,
 ) -> Figure:
     """Mean cost against mean service per variant, with both intervals; efficient set joined.
 
     ``cost`` is a network KPI where lower is better, ``service`` one where higher is better.
+    Variants are named in a legend below the axes, not next to their points, where names of
+    close variants would overlap; ``best`` (the best variant on the objective) gets a star.
     """
-    figure, ax = axes_or_new(ax, (7.5, 5))
+    figure, ax = axes_or_new(ax, (8, 5.5))
     colors = colors or variant_colors(summary["variant"])
     s, c = network_stats(summary, service), network_stats(summary, cost)
     kx, k = metric_scale(cost), metric_scale(service)
@@ -136,20 +103,27 @@ def plot_frontier(
             label=variant,
         )
         handles.append(bars)
-        ax.annotate(variant, (x, y), xytext=(7, 7), textcoords="offset points")
-    best = efficient_variants(summary, service, cost)
-    if best:
-        xs = [c[v]["mean"] * kx for v in best]
-        ys = [s[v]["mean"] * k for v in best]
+        if variant == best:
+            star = ax.scatter(
+                [x], [y], s=320, marker="*", color=colors[variant], edgecolors="0.1", zorder=4
+            )
+            star.set_label(f"best on the objective ({variant})")
+            handles.append(star)
+    efficient = efficient_variants(summary, service, cost)
+    if efficient:
+        xs = [c[v]["mean"] * kx for v in efficient]
+        ys = [s[v]["mean"] * k for v in efficient]
         ax.plot(xs, ys, color="0.3", linestyle="--", linewidth=1, zorder=1)
         ring = ax.scatter(xs, ys, s=220, facecolors="none", edgecolors="0.2", label="efficient")
         handles.append(ring)
-    _money_axis(ax, cost)
+    compact_axis(ax.xaxis)
+    compact_axis(ax.yaxis)
     ax.set_xlabel(f"{metric_label(cost, currency)}, lower is better")
     ax.set_ylabel(f"{metric_label(service, currency)}, higher is better")
     title = f"{service} against {cost} (mean and confidence interval per variant)"
     ax.set_title(title.replace("_", " "))
-    ax.legend(handles=handles, fontsize="small")
+    ncols = min(len(handles), 4)
+    figure.legend(handles=handles, loc="outside lower center", ncols=ncols, fontsize="small")
     return figure
 
 
@@ -180,7 +154,7 @@ def plot_intervals(
             ax.axvspan(row["ci_low"] * k, row["ci_high"] * k, color="0.88", zorder=0)
             ax.axvline(row["mean"] * k, color="0.5", linestyle="--", linewidth=1)
         ax.grid(axis="x", color="0.92")
-        _money_axis(ax, metric)
+        compact_axis(ax.xaxis, bins=4)
         ax.set_title(metric.replace("_", " "))
         ax.set_xlabel(metric_label(metric, currency))
     _variant_ticks(axes, variants, baseline)
@@ -232,7 +206,7 @@ def plot_paired(
                 )
         ax.axvline(0, color="0.3", linewidth=1)
         ax.grid(axis="x", color="0.92")
-        _money_axis(ax, metric)
+        compact_axis(ax.xaxis, bins=4)
         ax.set_title(metric.replace("_", " "))
         ax.set_xlabel(f"difference, {difference_label(metric, currency)}")
     _variant_ticks(axes, variants, None)
@@ -243,122 +217,10 @@ def plot_paired(
     return figure
 
 
-def plot_echelon_bands(
-    series: pd.DataFrame,
-    metric: str = "on_hand",
-    *,
-    colors: Colors | None = None,
-    labels: Mapping[str, str] | None = None,
-    warmup: float | None = None,
-) -> Figure:
-    """Per echelon, the median over replications and its 10-90% band, day by day, per variant.
-
-    Args:
-        series: Daily echelon series (see the module docstring).
-        metric: ``on_hand``, ``backlog``, ``pipeline``, ``demand`` or ``orders``.
-        colors: Variant colours.
-        labels: Echelon id -> subplot title (see :func:`echelon_labels`).
-        warmup: Days to shade as warm-up.
-    """
-    rows = series[series["metric"] == metric]
-    if rows.empty:
-        raise ValueError(f"the series has no rows for metric {metric!r}")
-    colors = colors or variant_colors(series["variant"])
-    daily = _daily(rows)
-    echelons = _echelons(rows)
-    figure, axes = _stack(len(echelons))
-    for ax, echelon in zip(axes, echelons, strict=True):
-        for variant in [v for v in colors if (echelon, v) in daily]:
-            days, values = daily[(echelon, variant)]
-            low, mid, high = np.nanquantile(values, [0.1, 0.5, 0.9], axis=0)
-            ax.fill_between(days, low, high, color=colors[variant], alpha=0.18)
-            ax.plot(days, mid, color=colors[variant], linewidth=1.3, label=variant)
-        _warmup(ax, warmup)
-        ax.set_title((labels or {}).get(echelon, echelon), loc="left", fontsize="medium")
-        ax.set_ylabel("units")
-    axes[-1].set_xlabel("day")
-    band = Patch(color="0.5", alpha=0.25, label="10-90% of replications")
-    _legend(figure, colors, [band], warmup)
-    name = metric.replace("_", " ")
-    figure.suptitle(f"End-of-day {name} by echelon: median over replications, 10-90% band")
-    return figure
-
-
-def plot_bullwhip(
-    series: pd.DataFrame,
-    *,
-    colors: Colors | None = None,
-    labels: Mapping[str, str] | None = None,
-    warmup: float | None = None,
-) -> Figure:
-    """Per echelon, median daily orders (solid) and demand (dashed) per variant, with bullwhip."""
-    rows = series[series["metric"].isin(["orders", "demand"])]
-    if rows.empty:
-        raise ValueError("the series has no orders or demand rows")
-    colors = colors or variant_colors(series["variant"])
-    daily = {m: _daily(rows[rows["metric"] == m]) for m in ("orders", "demand")}
-    ratios = bullwhip_ratios(rows, warmup).to_dict("index")
-    echelons = _echelons(rows)
-    figure, axes = _stack(len(echelons))
-    for ax, echelon in zip(axes, echelons, strict=True):
-        notes, top = [], 0.0
-        for variant in colors:
-            for what, style in (("orders", "-"), ("demand", "--")):
-                if (echelon, variant) in daily[what]:
-                    days, values = daily[what][(echelon, variant)]
-                    median = np.nanmedian(values, axis=0)
-                    ax.plot(days, median, style, color=colors[variant], linewidth=1.1)
-                    steady = median[days >= math.ceil(warmup or 0)]
-                    top = max(top, float(np.nanmax(steady, initial=0.0)))
-            ratio = ratios.get(variant, {}).get(echelon)
-            if ratio is not None:
-                notes.append(f"{variant}: {ratio:.2f}" if math.isfinite(ratio) else f"{variant}: -")
-        if top > 0:
-            ax.set_ylim(0, 1.3 * top)  # start-up orders would otherwise flatten the rest
-        ax.text(
-            0.995,
-            0.96,
-            "bullwhip (var orders / var demand)\n" + "\n".join(notes),
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
-            fontsize="small",
-            bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85, "edgecolor": "0.7"},
-        )
-        _warmup(ax, warmup)
-        ax.set_title((labels or {}).get(echelon, echelon), loc="left", fontsize="medium")
-        ax.set_ylabel("units per day")
-    axes[-1].set_xlabel("day")
-    styles = [
-        Line2D([], [], color="0.3", linestyle="-", label="orders placed"),
-        Line2D([], [], color="0.3", linestyle="--", label="demand received"),
-    ]
-    _legend(figure, colors, styles, warmup)
-    figure.suptitle("Orders against demand by echelon (median over replications)")
-    return figure
-
-
 def _points(summary: pd.DataFrame, service: str, cost: str) -> dict[str, tuple[float, float]]:
     s, c = network_stats(summary, service), network_stats(summary, cost)
     points = {v: (c[v]["mean"], s[v]["mean"]) for v in s if v in c}
     return {v: p for v, p in points.items() if math.isfinite(p[0]) and math.isfinite(p[1])}
-
-
-def _daily(rows: pd.DataFrame) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
-    """(echelon, variant) -> (days, replications x days values) of one metric's rows."""
-    out = {}
-    for (echelon, variant), group in rows.groupby(["id", "variant"], sort=False):
-        wide = group.pivot(index="day", columns="replication", values="value").sort_index()
-        out[(str(echelon), str(variant))] = (wide.index.to_numpy(), wide.to_numpy(float).T)
-    return out
-
-
-def _echelons(rows: pd.DataFrame) -> list[str]:
-    def level(echelon: str) -> tuple[float, str]:
-        suffix = echelon.rsplit("-", 1)[-1]
-        return (int(suffix) if suffix.isdigit() else math.inf, echelon)
-
-    return sorted({str(e) for e in rows["id"]}, key=level)
 
 
 def _panels(n: int, height: float, ncols: int = 3) -> tuple[Figure, list[Axes]]:
@@ -375,12 +237,6 @@ def _panels(n: int, height: float, ncols: int = 3) -> tuple[Figure, list[Axes]]:
     return figure, axes[:n]
 
 
-def _stack(n: int) -> tuple[Figure, list[Axes]]:
-    figure = Figure(figsize=(10, 2.4 * n + 1.2), layout="constrained")
-    grid = figure.subplots(n, 1, sharex=True, squeeze=False)
-    return figure, list(grid.flat)
-
-
 def _variant_ticks(axes: Sequence[Axes], variants: Sequence[str], baseline: str | None) -> None:
     axes[0].set_yticks(range(len(variants)), variants)  # the panels share their y axis
     axes[0].set_ylim(len(variants) - 0.5, -0.5)  # first variant on top
@@ -388,24 +244,3 @@ def _variant_ticks(axes: Sequence[Axes], variants: Sequence[str], baseline: str 
         for tick in ax.get_yticklabels():
             if tick.get_text() == baseline:
                 tick.set_fontweight("bold")
-
-
-def _money_axis(ax: Axes, metric: str) -> None:
-    if is_money(metric):
-        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        # Wide amounts with thousands separators: few enough ticks that labels never touch.
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-
-
-def _warmup(ax: Axes, warmup: float | None) -> None:
-    if warmup:
-        ax.axvspan(0, warmup, color="0.93", zorder=0)
-
-
-def _legend(figure: Figure, colors: Colors, extra: Sequence[Artist], warmup: float | None) -> None:
-    """One legend under the stacked panels: variants, then what the line styles mean."""
-    handles: list[Artist] = [Line2D([], [], color=c, label=v) for v, c in colors.items()]
-    handles += list(extra)
-    if warmup:
-        handles.append(Patch(color="0.93", label="warm-up"))
-    figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.experiment.results import StudyResult
-from simulator.experiment.stats import HIGHER_IS_BETTER
 from simulator.metrics.result import package_versions
-from simulator.report.html import CHANNEL_COLUMNS, build_report
+from simulator.report.html import build_report
+from simulator.report.report_tables import CHANNEL_COLUMNS
 
 
 def render_study_report(
@@ -22,8 +22,10 @@ def render_study_report(
     """
     study = result.study
     baseline = study.variant(study.baseline).scenario
-    # Rank by the first KPI of interest that has a better direction (demand has none).
-    ranking_metric = next((k for k in study.kpis if k in HIGHER_IS_BETTER), None)
+    # Rank by the objective: the declared one, else the first KPI of interest with a better
+    # direction (demand has none).
+    objective = study.objective
+    ranking_metric = objective.name if objective else None
     meta: dict[str, Any] = {
         "name": study.name,
         "description": study.description,
@@ -64,7 +66,9 @@ def render_study_report(
         channels=result.summary(
             scope="channel", metrics=list(CHANNEL_COLUMNS), confidence=confidence
         ),
-        ranking=result.ranking(ranking_metric)
+        ranking=result.ranking(ranking_metric, seed=study.seed)
         if ranking_metric and len(study.variants()) > 1
         else None,
+        verdict=result.verdict(confidence),
+        scenarios={v.name: v.scenario for v in study.variants()},
     )

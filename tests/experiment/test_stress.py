@@ -14,6 +14,7 @@ day below the baseline is day 6: 6 + 1 - 4), and the service lost is 3 service-d
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,8 @@ def test_a_triggered_disruption_is_stressed_with_its_cause_and_all_together() ->
     other = {**CLOSED, "id": "later", "when": {"start": 12, "duration": 1}}
     scenario = scenario_from_data(tiny([CLOSED, follower]))
     cases = {c.name: [d.id for d in c.disruptions] for c in disruption_cases(scenario)}
-    assert cases == {"closed": ["closed"], "rush": ["closed", "rush"]}  # one chain: no combined
+    # Named after all it contains; one chain: no combined case.
+    assert cases == {"closed": ["closed"], "closed + rush": ["closed", "rush"]}
     scenario = scenario_from_data(tiny([CLOSED, follower, other]))
     cases = {c.name: [d.id for d in c.disruptions] for c in disruption_cases(scenario)}
     assert cases[COMBINED] == ["closed", "rush", "later"]
@@ -133,7 +135,8 @@ def test_the_stress_command_prints_json_and_rejects_a_bad_overlay(tmp_path: Path
     assert done.exit_code == 0, done.output
     page = report.read_text()
     assert "Recovery curves" in page and "data:image/png;base64" in page
-    assert '<td class="name">closed</td><td>service_loss_area</td><td>3</td>' in page
+    assert '<td class="name">closed</td>' in page and "<th>Service lost (service-days)</th>" in page
+    assert "service_loss_area" not in page.split("<h2>Definitions</h2>")[0]  # human names
     (case,) = json.loads(done.stdout)["cases"]
     assert case["case"] == "closed" and case["metrics"]["service_loss_area"]["median"] == 3.0
     failed = runner.invoke(app, [*args, "--overlay", str(bad)])
@@ -174,3 +177,25 @@ def test_a_one_off_event_is_measured_from_its_day() -> None:
     scenario = scenario_from_data(tiny([fire]))
     _, kpis = stress(scenario, disruption_cases(scenario))
     assert [(k.start, k.end) for k in kpis["fire"]] == [(4, None), (4, None)]
+
+
+def test_the_stress_command_ranks_by_the_chosen_kpi_and_marks_ties(tmp_path: Path) -> None:
+    longer = {**CLOSED, "id": "longer", "when": {"start": 4, "duration": 5}}
+    twin = {**CLOSED, "id": "twin"}  # the same outage under another name: a tie
+    base = tmp_path / "base.yaml"
+    base.write_text(yaml.safe_dump(tiny([CLOSED, longer, twin])))
+    args = ["stress", str(base), "-n", "3", "--executor", "serial", "--window", "1"]
+    done = CliRunner().invoke(app, [*args, "--rank-by", "time_to_recover", "--json"])
+    assert done.exit_code == 0, done.output
+    document = json.loads(done.stdout)
+    assert document["ranked_by"] == "time_to_recover"
+    medians = [c["metrics"]["time_to_recover"]["median"] for c in document["cases"]]
+    assert medians == sorted(medians, reverse=True)  # the slowest to recover first
+    tied = {c["case"] for c in document["cases"] if c["tied_with_previous"]}
+    assert tied & {"closed", "twin"}
+    text = CliRunner().invoke(app, [*args, "--rank-by", "extra_cost"]).stdout
+    assert "by extra cost" in " ".join(text.split())  # the title wraps in a narrow terminal
+    assert re.search(r"│ \d ≈ │", text)  # a tie marker on a row, not only in the caption
+    assert "e+0" not in text and "service_loss_area" not in text
+    bad = CliRunner().invoke(app, [*args, "--rank-by", "loudness"])
+    assert bad.exit_code == 2

@@ -14,18 +14,19 @@ from simulator.report.page import write_report
 from tests.report.test_study_plots import KPIS, VARIANTS, Study, make_study
 
 SECTIONS = [
-    "Study",
+    "Ranking",
     "Comparison of variants",
     "Differences from the baseline",
-    "Ranking",
     "Service against cost",
     "Intervals per KPI",
     "Inventory and backlog by echelon",
     "Orders against demand",
-    "Network map",
+    "Network maps",
+    "Study",
     "KPI definitions",
 ]
-N_FIGURES = 7  # frontier, intervals, paired, on hand, backlog, orders vs demand, map
+# frontier, intervals, paired, on hand, backlog, orders vs demand, a map per variant
+N_FIGURES = 6 + len(VARIANTS)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMG = re.compile(r'<img alt="[^"<>]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)">')
 
@@ -106,7 +107,7 @@ def test_text_is_escaped() -> None:
     report = _build(study)
     assert "<script" not in report
     assert "&lt;script&gt;" in report and "a&amp;b" in report
-    assert "Tries &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot;" in report
+    assert "Tries &lt;b&gt;bold&lt;/b&gt; &amp; &#34;quotes&#34;" in report
 
 
 def test_report_is_deterministic(study: Study, report: str) -> None:
@@ -130,7 +131,7 @@ def test_missing_data_becomes_a_note(study: Study) -> None:
     assert report.count("<img") == N_FIGURES - 2
     assert "Not shown: the study has no daily backlog series." in report
     assert "Not shown: the study has no daily orders and demand series." in report
-    assert "<th>fill rate (share, %)</th><th>probability of best</th>" in report
+    assert "<th>fill rate (%)</th><th>probability of best</th>" in report
 
 
 def test_channel_section_shows_each_channel_and_variant(study: Study) -> None:
