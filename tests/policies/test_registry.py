@@ -16,9 +16,10 @@ from policies.registry import DISTRIBUTION, REPLENISHMENT, Registry, load_entry_
 from policies.replenishment import OrderUpToPolicy, RSParams, SSParams, SSPolicy
 from policies.view import InventoryView
 
-BUILT_INS = ["RS", "base_stock", "forecast", "min_max", "none", "rQ", "sS"]
+BUILT_INS = ["RS", "TQ", "base_stock", "forecast", "min_max", "none", "rQ", "sS"]
 MINIMAL: dict[str, dict[str, Any]] = {
     "RS": {"S": 10, "review_period": 7},
+    "TQ": {"T": 7, "Q": 20},
     "base_stock": {"S": 10},
     "forecast": {"method": "moving_average", "window": 3},
     "min_max": {"min": 2, "max": 10},
@@ -152,7 +153,9 @@ def test_load_entry_points_wraps_plugin_failures(monkeypatch: pytest.MonkeyPatch
         raise ImportError("missing dependency")
 
     _install(monkeypatch, [_FakeEntryPoint("broken", "bad_pkg:broken", broken)])
-    with pytest.raises(RuntimeError, match=r"policy plugin 'broken' \(bad_pkg:broken\) failed"):
+    with pytest.raises(
+        RuntimeError, match=r"supplysim.policies plugin 'broken' \(bad_pkg:broken\) failed"
+    ):
         load_entry_points()
 
 
