@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.disruptions.kinds.customer_side import CustomerSideParams
+
 if TYPE_CHECKING:
     from simulator.engine import Simulation
 
@@ -26,7 +28,7 @@ class Interventions:
             (
                 d.returns_window
                 for d in sim.scenario.disruptions
-                if d.type == "customer_side" and d.returns > 0
+                if isinstance(d, CustomerSideParams) and d.returns > 0
             ),
             default=0.0,
         )

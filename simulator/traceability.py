@@ -45,9 +45,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.arrival import Arrival
+from simulator.disruptions.kinds.recall import RecallParams
 from simulator.lots import take_oldest
 from simulator.network.topology import UNLIMITED
-from simulator.scenario.disruptions import RecallParams
 
 if TYPE_CHECKING:
     from simulator.engine import Simulation

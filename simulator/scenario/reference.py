@@ -19,8 +19,8 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
 from policies.registry import ALLOCATION, DISTRIBUTION, REPLENISHMENT, ROUTING, Registry
-from simulator.disruptions.registry import DISRUPTIONS
 from simulator.scenario.base import Id, OneOf
+from simulator.scenario.disruptions import KINDS
 from simulator.scenario.distributions import AnyDistribution, Constant
 from simulator.scenario.models import Scenario
 
@@ -111,7 +111,7 @@ vehicles cannot carry waits for the next wave.""",
             title="Disruption kinds",
             noun="disruption kind",
             tag="type",
-            members=_policies(DISRUPTIONS),
+            members=_policies(KINDS),
             intro="""\
 Chosen by `type` in each item of `disruptions`. Every kind also takes `id`, `when` (scheduled
 `{start, duration}`, random `{every, duration, first}` or triggered `{after, probability, delay,
