@@ -119,10 +119,15 @@ class Registry(Generic[T]):
     def register(self, name: str, member: T, params: type[BaseModel]) -> None:
         """Register a member under its YAML name.
 
+        Registering the same member and params again does nothing, so that loading plug-ins
+        again after one of them failed is safe.
+
         Raises:
-            ValueError: If the name is taken or ``params.type`` is not ``Literal[name]``, which
-                the scenario layer's discriminated union relies on.
+            ValueError: If the name is taken by another member or ``params.type`` is not
+                ``Literal[name]``, which the scenario layer's discriminated union relies on.
         """
+        if self._entries.get(name) == (member, params):
+            return
         if name in self._entries:
             raise ValueError(f"{self.family} {self.noun} {name!r} is already registered")
         field = params.model_fields.get("type")

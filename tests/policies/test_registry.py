@@ -60,8 +60,9 @@ def test_unknown_name_lists_valid_names() -> None:
 def test_register_rejects_duplicates_and_mismatched_type_tag() -> None:
     family: Registry[object] = Registry("routing")
     family.register("demo", _Demo, _DemoParams)
+    family.register("demo", _Demo, _DemoParams)  # the same again: nothing changes
     with pytest.raises(ValueError, match="routing policy 'demo' is already registered"):
-        family.register("demo", _Demo, _DemoParams)
+        family.register("demo", object, _DemoParams)
     with pytest.raises(ValueError, match="_DemoParams needs a field type: Literal\\['other'\\]"):
         family.register("other", _Demo, _DemoParams)
 
