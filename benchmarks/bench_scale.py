@@ -49,7 +49,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulator import Simulation
-from simulator.result import Result
+from simulator.metrics.result import Result
 from simulator.scenario import scenario_from_data
 
 Z = 1.65  # safety factor: about 95 % cycle service under a normal approximation

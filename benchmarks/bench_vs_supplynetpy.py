@@ -52,7 +52,7 @@ from supplynetpy_model import (
 )
 
 from simulator import Simulation
-from simulator.result import Result
+from simulator.metrics.result import Result
 from simulator.scenario import scenario_from_data
 
 T = TypeVar("T")

@@ -35,6 +35,7 @@ from policies.distribution import (
     SelectiveDistribution,
     SelectiveParams,
 )
+from policies.manual import ManualParams, ManualPolicy
 from policies.replenishment import (
     BaseStockParams,
     ForecastParams,
@@ -226,6 +227,7 @@ REPLENISHMENT.register("min_max", MinMaxPolicy, MinMaxParams)
 REPLENISHMENT.register("forecast", ForecastPolicy, ForecastParams)
 REPLENISHMENT.register("TQ", TQPolicy, TQParams)
 REPLENISHMENT.register("none", PassThroughPolicy, PassThroughParams)
+REPLENISHMENT.register("manual", ManualPolicy, ManualParams)
 
 ALLOCATION: Registry[type[AllocationRule]] = Registry("allocation")
 ALLOCATION.register("fcfs", FirstComeFirstServed, FcfsParams)

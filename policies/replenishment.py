@@ -4,6 +4,9 @@ One policy instance serves every position (one SKU at one node) that uses the sa
 type, with per-position parameters held as numpy arrays. Each policy has a pydantic params
 model whose ``type`` field is the YAML name; ``from_params`` turns one model per position into
 arrays once, so ``observe`` and ``order`` are pure array math. IP is the inventory position.
+
+A policy may declare ``idle_above`` (an array): it orders nothing while a position's IP is
+above that level. The engine then skips the call on the per-order path until IP falls to it.
 """
 
 from __future__ import annotations
@@ -188,6 +191,7 @@ class OrderUpToPolicy(_OrderPointPolicy):
 
     def __init__(self, S: np.ndarray) -> None:
         self._S = S
+        self.idle_above = S - 1e-9  # orders nothing while IP >= S
 
     @classmethod
     def from_params(cls, params: Sequence[BaseStockParams | RSParams]) -> Self:
@@ -206,6 +210,7 @@ class SSPolicy(_OrderPointPolicy):
     def __init__(self, s: np.ndarray, S: np.ndarray) -> None:
         self._s = s
         self._S = S
+        self.idle_above = s
 
     @classmethod
     def from_params(cls, params: Sequence[SSParams]) -> Self:
@@ -224,6 +229,7 @@ class RQPolicy(_OrderPointPolicy):
     def __init__(self, r: np.ndarray, Q: np.ndarray) -> None:
         self._r = r
         self._Q = Q
+        self.idle_above = r
 
     @classmethod
     def from_params(cls, params: Sequence[RQParams]) -> Self:
@@ -243,6 +249,7 @@ class MinMaxPolicy(_OrderPointPolicy):
     def __init__(self, low: np.ndarray, high: np.ndarray) -> None:
         self._low = low
         self._high = high
+        self.idle_above = low - 1e-9  # orders nothing while IP >= min
 
     @classmethod
     def from_params(cls, params: Sequence[MinMaxParams]) -> Self:

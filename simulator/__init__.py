@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from simulator.engine import Simulation
 from simulator.experiment import Study, StudyResult, load_study, make_executor
-from simulator.result import Result
+from simulator.metrics.result import Result
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 
 

@@ -22,7 +22,7 @@ import yaml
 if TYPE_CHECKING:
     import pandas as pd
 
-    from simulator.result import Result
+    from simulator.metrics.result import Result
 
 
 @cache

@@ -119,7 +119,7 @@ demand:
 
 def test_a_trace_is_replayed_cyclically_with_multipliers(tmp_path: Path) -> None:
     path = trace_scenario(tmp_path, "day,a,b\n0,1,5\n1,2,6\n2,3,7\n")
-    demand = Simulation(load_scenario(path)).daily_demand  # columns: streams (a, b)
+    demand = Simulation(load_scenario(path)).customers.daily_demand  # columns: streams (a, b)
     assert demand[:, 0].tolist() == [1, 2, 3, 1, 2 * 2, 3, 1]
     assert demand[:, 1].tolist() == [5, 6, 7, 5, 6 * 2, 7, 5]
 

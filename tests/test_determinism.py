@@ -54,7 +54,10 @@ def demand_by_stream(sim: Simulation) -> dict[tuple[str, str], np.ndarray]:
     """Daily demand drawn for each (zone id, SKU id) on the daily path."""
     dem, topo = sim.net.demand, sim.net.topology
     return {
-        (dem.zone_ids[dem.stream_zone[s]], topo.sku_ids[dem.stream_sku[s]]): sim.daily_demand[:, c]
+        (
+            dem.zone_ids[dem.stream_zone[s]],
+            topo.sku_ids[dem.stream_sku[s]],
+        ): sim.customers.daily_demand[:, c]
         for c, s in enumerate(dem.daily)
     }
 
@@ -123,13 +126,13 @@ def test_quickstart_default_seed_is_the_scenario_seed(quickstart: Scenario) -> N
 def test_random_network_same_seed_same_records(data: dict[str, Any]) -> None:
     scenario = scenario_from_data(data)
     first, second = Simulation(scenario), Simulation(scenario)
-    np.testing.assert_array_equal(first.daily_demand, second.daily_demand)
+    np.testing.assert_array_equal(first.customers.daily_demand, second.customers.daily_demand)
     assert_same_results(first.run(), second.run())
 
 
 def test_different_seeds_give_different_trajectories(quickstart: Scenario) -> None:
     a, b = Simulation(quickstart, seed=1), Simulation(quickstart, seed=2)
-    assert not np.array_equal(a.daily_demand, b.daily_demand)
+    assert not np.array_equal(a.customers.daily_demand, b.customers.daily_demand)
     ra, rb = a.run(), b.run()
     assert not np.array_equal(ra.records.series_on_hand, rb.records.series_on_hand)
     assert not np.array_equal(lead_times_by_lane(ra)["inbound"], lead_times_by_lane(rb)["inbound"])

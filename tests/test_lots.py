@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.lots import Lots
+from simulator.engine.lots import Lots
 
 NAN = math.nan
 

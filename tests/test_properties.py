@@ -362,7 +362,7 @@ def test_stock_is_conserved_per_position_and_never_negative(data: dict[str, Any]
     assert rec.series_backlog.min(initial=0.0) >= -1e-9, "negative backlog"
     assert rec.series_pipeline.min(initial=0.0) >= -1e-9, "negative pipeline"
     assert result.final_on_hand.min(initial=0.0) >= -1e-9, "negative final on hand"
-    assert sim.backorders.units.min(initial=0.0) >= -1e-9, "negative customer backorders"
+    assert sim.customers.backorders.units.min(initial=0.0) >= -1e-9, "negative customer backorders"
 
 
 @PROPERTY_SETTINGS
@@ -375,7 +375,7 @@ def test_every_customer_unit_and_every_issued_unit_is_accounted_for(data: dict[s
     """
     _, sim, result = simulate(no_warmup(data))
     rec, topo = result.records, result.network.topology
-    still_waiting = sim.backorders.per_stream()
+    still_waiting = sim.customers.backorders.per_stream()
     assert_balanced(
         rec.stream_demand,
         rec.stream_filled_now + rec.stream_served_late + rec.stream_lost + still_waiting,
@@ -409,7 +409,7 @@ def test_shipped_units_are_received_or_in_transit_and_orders_shipped_or_open(
     _, sim, result = simulate(no_warmup(data))
     rec, topo = result.records, result.network.topology
     assert result.final_in_transit.min(initial=0.0) >= -1e-6, "negative in transit"
-    assert sim.open_order.min(initial=0.0) >= -1e-6, "negative open orders"
+    assert sim.ledger.open_order.min(initial=0.0) >= -1e-6, "negative open orders"
     lane, node, units = (rec.shipments.column(c) for c in ("lane", "node", "units"))
     shipped_into = np.bincount(node, weights=units, minlength=len(topo.node_ids))
     assert_balanced(
@@ -419,7 +419,7 @@ def test_shipped_units_are_received_or_in_transit_and_orders_shipped_or_open(
     )
     assert_balanced(
         rec.node_orders.sum(axis=0),
-        shipped_into + per_node(result, sim.open_order),
+        shipped_into + per_node(result, sim.ledger.open_order),
         "ordered vs shipped + open",
     )
     outside = lane < 0
@@ -458,8 +458,8 @@ def test_two_lines_of_one_position_shipped_together_are_both_in_transit() -> Non
     (6 + 3 units) in one go; both must leave open orders and enter transit."""
     _, sim, result = simulate(TWO_LINES_SHIPPED_TOGETHER)
     store = result.network.topology.position_of("store", "a")
-    assert len(sim.book) == 0  # every line shipped ...
-    assert sim.open_order[store] == 0.0  # ... so nothing is open
+    assert len(sim.fulfilment.book) == 0  # every line shipped ...
+    assert sim.ledger.open_order[store] == 0.0  # ... so nothing is open
     assert result.final_in_transit[store] >= 0.0
 
 

@@ -35,6 +35,7 @@ from simulator.cli.app import (
     stdout,
 )
 from simulator.disruptions import DISRUPTIONS
+from simulator.network import compile_network
 from simulator.output import network_kpis, save_result
 from simulator.scenario.reference import render_reference
 
@@ -137,6 +138,7 @@ def validate_scenario(
     """Check a scenario and report every problem with its file and line."""
     with failures_reported(ctx, as_json):
         model = load_scenario(scenario, overlay or [])
+        compile_network(model)  # what only the compiled network shows (fleet reach, traces)
     counts = {
         ("nodes", "node"): len(model.nodes),
         ("lanes", "lane"): len(model.lanes),

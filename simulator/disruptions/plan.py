@@ -6,7 +6,7 @@ from simulator.disruptions.base import Disruption, Window, World
 from simulator.disruptions.registry import effect
 from simulator.disruptions.timeline import Timeline, draw_windows
 from simulator.network import Network
-from simulator.random import RandomStreams
+from simulator.network.streams import RandomStreams
 from simulator.scenario.models import Scenario
 
 

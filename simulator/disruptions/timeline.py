@@ -18,7 +18,7 @@ import numpy as np
 from simulator.disruptions.base import Disruption, Window
 from simulator.disruptions.conditions import Conditions
 from simulator.network import Network
-from simulator.random import RandomStreams
+from simulator.network.streams import RandomStreams
 from simulator.scenario.disruptions import Recurring, Scheduled, Triggered
 
 

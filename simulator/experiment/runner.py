@@ -35,7 +35,7 @@ from simulator.experiment.executors import completed
 from simulator.experiment.precision import half_width, replications_needed
 from simulator.experiment.study import MserWarmup
 from simulator.experiment.warmup import mser5
-from simulator.result import Result
+from simulator.metrics.result import Result
 from simulator.scenario.models import Scenario
 
 if TYPE_CHECKING:

@@ -128,7 +128,8 @@ def removal_cases(scenario: Scenario, kind: str, start: float, duration: float) 
 def _run(task: _Task) -> CaseRun:
     """One replication of one case (picklable, for process and Dask executors)."""
     sim = Simulation(task.scenario, seed=task.seed)
-    windows = sim.disruptions.windows if sim.disruptions is not None else []
+    plan = sim.ctx.disruptions
+    windows = plan.windows if plan is not None else []
     result = sim.run()
     rec = result.records
     series = RunSeries(

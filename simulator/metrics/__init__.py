@@ -30,7 +30,7 @@ from simulator.network.demand import CHANNELS
 from simulator.network.topology import sell_price
 
 if TYPE_CHECKING:
-    from simulator.result import Result
+    from simulator.metrics.result import Result
 
 Scope = Literal["network", "node", "sku", "channel", "zone", "echelon"]
 Entity = Literal["stream", "position", "node"]

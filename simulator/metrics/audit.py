@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from simulator.result import Result
+    from simulator.metrics.result import Result
 
 
 def _categorical(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categorical[str]:

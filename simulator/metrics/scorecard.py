@@ -17,7 +17,7 @@ from simulator.metrics import KpiContext
 from simulator.metrics.operations import _EPS
 
 if TYPE_CHECKING:
-    from simulator.result import Result
+    from simulator.metrics.result import Result
 
 PARTNER_KINDS: tuple[str, ...] = ("distributor", "wholesaler", "retailer", "ecommerce")
 """Node kinds that get a scorecard row."""

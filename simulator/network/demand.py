@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.network.market import MarketPlan
+from simulator.network.streams import RandomStreams
 from simulator.network.topology import Topology
-from simulator.random import RandomStreams
 from simulator.scenario.customers import CustomerDemand, DemandZone, Trace
 from simulator.scenario.distributions import AnyDistribution, NegBinomial, Poisson
 from simulator.scenario.errors import Problem, ScenarioError

@@ -57,6 +57,19 @@ class CompiledFleet:
     def n_vehicles(self) -> int:
         return int(self.count.sum())
 
+    def round_trip_hours(self) -> np.ndarray:
+        """(types, places): hours from the depot to each place, one stop there, and back."""
+        km = self.km[0, :] + self.km[:, 0]
+        driving = self.hours[0, :] + self.hours[:, 0]
+        by_speed = km[None, :] / self.speed[:, None]
+        hours = np.where(np.isnan(driving)[None, :], by_speed, driving[None, :])
+        return hours + HOURS_PER_DAY * self.spec.stop_time
+
+    def reachable(self) -> np.ndarray:
+        """(types, places): whether a vehicle of each type can serve each place alone within
+        its shift."""
+        return self.round_trip_hours() <= self.shift_hours[:, None] + 1e-9
+
     @property
     def vehicle_type(self) -> np.ndarray:
         """Type index of each vehicle, vehicles numbered type by type."""
@@ -131,6 +144,20 @@ def compile_fleets(
                 spec=fleet,
             )
         )
+        out_of_reach = ~fleets[-1].reachable().any(axis=0)
+        for place in np.flatnonzero(out_of_reach):
+            where = str(scenario.source) if scenario.source else None
+            hours = fleets[-1].round_trip_hours()[:, place].min()
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    ("fleets", f),
+                    f"no vehicle of the fleet at {fleet.depot!r} can reach "
+                    f"{places[place]!r} and come back within its shift (the round trip "
+                    f"takes {hours:.1f} h at best)",
+                )
+            )
     if problems:
         raise ScenarioError(problems)
     return tuple(fleets)

@@ -19,10 +19,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
+from simulator.metrics.result import Result
 from simulator.network.fleets import HOURS_PER_DAY, CompiledFleet
 from simulator.records import Records
 from simulator.report.figures import axes_or_new
-from simulator.result import Result
 
 ROUTE_DAYS = 3
 """Days the route chart shows by default: the first days of the KPI window."""

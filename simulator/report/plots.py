@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
+from simulator.metrics.result import Result
 from simulator.network.topology import Tier
 from simulator.report.figures import axes_or_new
 from simulator.report.fleet_plots import LATENESS_HEIGHT, routes_height
@@ -29,7 +30,6 @@ from simulator.report.study_plots import plot_echelon_bands as plot_echelon_band
 from simulator.report.study_plots import plot_frontier as plot_frontier
 from simulator.report.study_plots import plot_intervals as plot_intervals
 from simulator.report.study_plots import plot_paired as plot_paired
-from simulator.result import Result
 
 
 def _echelon_names(result: Result) -> list[str]:

@@ -6,8 +6,8 @@ from typing import Any
 
 from simulator.experiment.results import StudyResult
 from simulator.experiment.stats import HIGHER_IS_BETTER
+from simulator.metrics.result import package_versions
 from simulator.report.html import CHANNEL_COLUMNS, build_report
-from simulator.result import package_versions
 
 
 def render_study_report(

@@ -191,6 +191,11 @@ class Node(Section):
         None, description="Needed when several lanes end at this node: how to pick a supplier."
     )
     territory: Id | None = Field(None, description="Region label, for territorial strategies.")
+    node_class: str | None = Field(
+        None,
+        description="Behaviour class of the node: 'cross_dock' (ships what arrives at once, "
+        "holds no stock) or a class registered by a plug-in (entry points 'supplysim.nodes').",
+    )
     delivery: Delivery | None = Field(
         None, description="E-commerce only: home delivery of the customer orders it fills."
     )
@@ -253,6 +258,13 @@ class Scenario(Section):
     currency: str = "EUR"
     horizon: Positive = Field(365.0, description="Simulated days.")
     warmup: NonNegative = Field(0.0, description="Days excluded from every KPI.")
+    placement: Literal["end_of_day", "at_review"] = Field(
+        "end_of_day",
+        description="When orders leave: at the close of the day they were reviewed "
+        "(continuous review means every day's close), or at the review instant, with "
+        "continuous review at every customer order (as in continuous-time tools). "
+        "See docs/concepts.md.",
+    )
     seed: int = Field(0, ge=0)
     templates: dict[str, Any] = Field(
         default_factory=dict,

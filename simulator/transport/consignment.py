@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simulator.arrival import Arrival
+from simulator.transport.shipment import Shipment
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ class Consignment:
     day: int
     node: int = -1
     lane: int = -1
-    stock: Arrival | None = None
+    stock: Shipment | None = None
     line_ids: np.ndarray | None = None
     home: HomeDelivery | None = None
 

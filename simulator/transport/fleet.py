@@ -40,7 +40,7 @@ from policies.routing import (
 )
 from simulator.disruptions.timeline import Timeline
 from simulator.network.fleets import HOURS_PER_DAY, CompiledFleet
-from simulator.random import RandomStreams
+from simulator.network.streams import RandomStreams
 from simulator.records import Records
 from simulator.transport.consignment import Consignment
 from simulator.transport.waves import (
@@ -91,6 +91,7 @@ class FleetRunner:
         params = fleet.routing
         self.policy: RoutingPolicy = ROUTING.get(params.type).from_params(params)  # type: ignore[attr-defined]
         self.waiting: list[Consignment] = []
+        self.reach = fleet.reachable()  # (types, places)
         n = fleet.n_vehicles
         self.vtype = fleet.vehicle_type
         self.idle = np.ones(n, dtype=bool)
@@ -206,6 +207,13 @@ class FleetRunner:
             self.waiting += consignments
             return []
         stops = make_stops(consignments, fleet.capacity[largest_type(fleet.capacity, available)])
+        # A stop no free vehicle can reach within its shift waits, so that it does not take
+        # the wave's room from stops that can be served.
+        reach = (available[:, None] > 0) & self.reach
+        out_of_reach = [s for s in stops if not reach[:, s.place].any()]
+        stops = [s for s in stops if reach[:, s.place].any()]
+        for stop in out_of_reach:
+            self.waiting += stop.consignments
         stops, later = most_urgent(
             stops, available @ np.where(np.isfinite(fleet.capacity), fleet.capacity, np.inf)
         )

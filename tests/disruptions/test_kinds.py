@@ -236,8 +236,8 @@ def test_lead_time_factor_two_halves_the_speed_inside_the_window_pro_rata() -> N
     result = simulate(shops({**slow, "when": when(4, 3)}))
     left, _, arrival = shipments(result, "to-a")
     assert list(arrival[:10]) == [3, 4, 6, 7.5, 8, 8.5, 9, 10, 11, 12]
-    # Daily path: usable from the next daily step (7.5 -> day 8, 8.5 -> day 9).
-    assert list(cycles(result, "a")[:10]) == [2, 2, 3, 4, 3, 3, 2, 2, 2, 2]
+    # Received at their exact times: the cycle times are the transit times.
+    assert list(cycles(result, "a")[:10]) == [2, 2, 3, 3.5, 3, 2.5, 2, 2, 2, 2]
     assert list(shipments(result, "to-b")[2][:10] - left[:10]) == [2] * 10
 
 
@@ -380,9 +380,11 @@ def test_a_short_handed_supplier_ships_half_of_the_open_lines_each_day() -> None
 
 
 def test_on_the_event_path_a_warehouse_stops_shipping_the_moment_it_closes() -> None:
-    # The shop's customers order 10 times a day (event path): its lines to the dc ship as they
-    # are placed. The dc closes at 3.5 until 6: nothing leaves it in between.
+    # The shop's customers order 10 times a day (event path) and, with review-instant
+    # placement, its lines to the dc ship as they are placed. The dc closes at 3.5 until 6:
+    # nothing leaves it in between.
     data = chain(outage(["dc"], 3.5, 2.5))
+    data["placement"] = "at_review"
     data["demand"][0] = {"id": "town", "node": "shop", "orders": {"rate": 10}, "unmet": "lost"}
     left = shipments(simulate(data), "out")[0]
     assert ((left > 3) & (left < 3.5)).any()
@@ -411,7 +413,10 @@ def test_destroy_removes_that_share_of_the_chosen_stock_at_the_start(
             assert rec.total_removed[p] == lost, (node, sku)
             assert rec.series_on_hand[3, p] == 10 - lost, (node, sku)
     # The milk's lots lost the same share: they still hold exactly its stock.
-    assert np.array_equal(sim.lots.on_hand()[sim.lots.positions], sim.on_hand[sim.lots.positions])
+    assert np.array_equal(
+        sim.ledger.lots.on_hand()[sim.ledger.lots.positions],
+        sim.ledger.on_hand[sim.ledger.lots.positions],
+    )
     assert_balanced(result)
 
 
@@ -440,7 +445,7 @@ def shock(multiplier: float, start: float, duration: float, **filters: Any) -> D
 def daily_demand(data: Data) -> tuple[np.ndarray, Simulation]:
     """The drawn daily demand, (days, daily streams), of a fresh simulation."""
     sim = Simulation(scenario_from_data(data))
-    return sim.daily_demand.astype(np.float64), sim
+    return sim.customers.daily_demand.astype(np.float64), sim
 
 
 POISSON = {"dist": "poisson", "mean": 5}

@@ -275,25 +275,25 @@ def test_a_perishable_recall_takes_the_lots_fefo_would_have_sold_later() -> None
     assert rec.recalls.column("day").tolist() == [7, 7]
     assert rec.total_wasted.sum() == pytest.approx(10.0)
     assert rec.pos_life_sold.sum() == pytest.approx(75.0)
-    lots = sim.lots
+    lots = sim.ledger.lots
     days = lots.first_day + np.arange(lots.horizon)
     left = dict(zip(days.tolist(), lots.units[0, days % lots.horizon].tolist(), strict=True))
     assert {day: units for day, units in left.items() if units} == {11: 10.0, 12: 5.0}
-    assert sim.trace is not None
-    assert sim.trace.book.stock.sum() == pytest.approx(15.0)
+    assert sim.ledger.trace is not None
+    assert sim.ledger.trace.book.stock.sum() == pytest.approx(15.0)
     assert_balanced(result)
 
 
 def test_without_a_recall_nothing_is_traced() -> None:
     sim = chain()
-    assert sim.trace is None
+    assert sim.ledger.trace is None
     result = sim.run()
     assert len(result.records.recalls) == 0
     traced = chain(recall())
-    assert traced.trace is not None
+    assert traced.ledger.trace is not None
     topo = traced.net.topology
     widget = np.flatnonzero(topo.pos_sku == topo.sku_ids.index("widget"))
-    assert traced.trace.book.positions.tolist() == widget.tolist()
+    assert traced.ledger.trace.book.positions.tolist() == widget.tolist()
 
 
 def fleet_network(**zone: Any) -> dict[str, Any]:
@@ -372,6 +372,6 @@ def test_every_unit_of_the_recalled_lots_is_quarantined_or_returned(zone: dict[s
     rows = result.records.recalls.as_dict()
     assert rows["quarantined"].sum() + rows["returned"].sum() == pytest.approx(bought)
     assert_balanced(result)
-    assert sim.trace is not None
-    held = sim.trace.book.stock.sum(axis=1)
-    assert held == pytest.approx(sim.on_hand[sim.trace.book.positions])
+    assert sim.ledger.trace is not None
+    held = sim.ledger.trace.book.stock.sum(axis=1)
+    assert held == pytest.approx(sim.ledger.on_hand[sim.ledger.trace.book.positions])

@@ -17,7 +17,7 @@ from simulator import Simulation
 from simulator.disruptions import DisruptionPlan, Window
 from simulator.disruptions.timeline import Timeline
 from simulator.network import compile_network
-from simulator.random import RandomStreams
+from simulator.network.streams import RandomStreams
 from simulator.scenario import scenario_from_data
 from tests.disruptions.test_kinds import Data, shops
 
@@ -28,11 +28,11 @@ def spans(data: Data, seed: int, disruption: str | None = None) -> list[tuple[fl
     """``(start, end)`` of the occurrences of every disruption, or of the one named, in the
     simulation of ``data`` under ``seed``."""
     sim = Simulation(scenario_from_data(data), seed=seed)
-    assert sim.disruptions is not None
+    assert sim.ctx.disruptions is not None
     ids = [d.id for d in sim.scenario.disruptions]
     return [
         (w.start, w.end)
-        for w in sim.disruptions.windows
+        for w in sim.ctx.disruptions.windows
         if disruption is None or ids[w.disruption] == disruption
     ]
 

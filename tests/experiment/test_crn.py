@@ -40,7 +40,7 @@ def demand_by_stream(scenario: Scenario, seed: int) -> dict[tuple[str, str], np.
     streams, skus = simulation.net.demand, simulation.net.topology.sku_ids
     return {
         (streams.zone_ids[streams.stream_zone[s]], skus[streams.stream_sku[s]]): (
-            simulation.daily_demand[:, column]
+            simulation.customers.daily_demand[:, column]
         )
         for column, s in enumerate(streams.daily)
     }

@@ -85,9 +85,9 @@ def test_an_order_size_makes_daily_demand_a_sum_of_orders() -> None:
     data["demand"] = [{"id": "z", "node": "web", "daily": {"dist": "poisson", "mean": 4}}]
     data["channels"] = {"ecommerce": {"order_size": size}}
     sim = Simulation(scenario_from_data(data))
-    units = sim.daily_demand[:, 0].astype(float)
-    assert sim.daily_orders is not None
-    orders = sim.daily_orders[:, 0]
+    units = sim.customers.daily_demand[:, 0].astype(float)
+    assert sim.customers.daily_orders is not None
+    orders = sim.customers.daily_orders[:, 0]
     n = len(units)
     assert abs(units.mean() - 12) < 4 * np.sqrt(44 / n)  # within 4 standard errors
     assert np.all(units >= orders) and np.all(units <= 5 * orders)

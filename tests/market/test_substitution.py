@@ -263,7 +263,7 @@ def test_every_unit_of_demand_is_served_lost_or_waiting(data: dict[str, Any]) ->
         rec.stream_filled_now
         + rec.stream_served_late
         + rec.stream_lost
-        + sim.backorders.per_stream()
+        + sim.customers.backorders.per_stream()
     )
     np.testing.assert_allclose(per_zone(rec.stream_demand), per_zone(outcome), atol=1e-7)
     causes = rec.stream_lost_coverage + rec.stream_lost_late

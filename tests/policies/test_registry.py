@@ -17,12 +17,13 @@ from policies.replenishment import OrderUpToPolicy, RSParams, SSParams, SSPolicy
 from policies.view import InventoryView
 from simulator.scenario.base import OneOf
 
-BUILT_INS = ["RS", "TQ", "base_stock", "forecast", "min_max", "none", "rQ", "sS"]
+BUILT_INS = ["RS", "TQ", "base_stock", "forecast", "manual", "min_max", "none", "rQ", "sS"]
 MINIMAL: dict[str, dict[str, Any]] = {
     "RS": {"S": 10, "review_period": 7},
     "TQ": {"T": 7, "Q": 20},
     "base_stock": {"S": 10},
     "forecast": {"method": "moving_average", "window": 3},
+    "manual": {},
     "min_max": {"min": 2, "max": 10},
     "none": {},
     "rQ": {"r": 2, "Q": 5},

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from simulator import load_scenario, run
+from simulator.metrics.result import Result
 from simulator.records import Records
 from simulator.report.fleet_plots import (
     delivery_lateness,
@@ -19,7 +20,6 @@ from simulator.report.fleet_plots import (
     vehicle_rows,
 )
 from simulator.report.plots import plot_lateness, plot_routes, plot_run
-from simulator.result import Result
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
 LATENESS_TITLE = "Deliveries: hours late against the due time (KPI window)"

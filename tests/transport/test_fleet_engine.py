@@ -186,9 +186,10 @@ def test_fleet_lanes_deliver_stock_and_units_are_conserved() -> None:
     routes = result.records.routes.as_dict()
     assert (routes["load_factor"] <= 1 + 1e-9).all()
     assert kpi(result, "on_time_delivery_rate", "node", "dc") > 0.9
-    # Lines close when delivered: shipped at the end of day d, routed at 4h the next day and
-    # delivered within hours, so usable from day d + 2, one day after leaving, as planned.
-    assert kpi(result, "order_cycle_time_mean", "node", "shop-0") == pytest.approx(1.0)
+    # Lines close when delivered: shipped at the end of day d (instant d + 1), routed at 4h
+    # and delivered within the hour or so a 40 km/h van needs, received at once.
+    cycle = kpi(result, "order_cycle_time_mean", "node", "shop-0")
+    assert 4 / 24 < cycle < 0.5
 
 
 def test_fleet_checks_name_the_field() -> None:

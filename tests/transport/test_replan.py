@@ -13,7 +13,7 @@ import pytest
 import simpy
 
 from simulator.network import compile_network
-from simulator.random import RandomStreams
+from simulator.network.streams import RandomStreams
 from simulator.records import Records
 from simulator.scenario import ScenarioError, scenario_from_data
 from simulator.transport.consignment import Consignment, HomeDelivery

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.arrival import Arrival
 from simulator.transport.consignment import Consignment
+from simulator.transport.shipment import Shipment
 from simulator.transport.waves import Stop, fitting_share, make_stops, most_urgent, warm_start
 
 
 def consignment(place: int, units: float, due: float = 1.0) -> Consignment:
-    stock = Arrival(
+    stock = Shipment(
         np.asarray([0, 1]), np.asarray([units / 2, units / 2]), None, np.ones(2, bool), 0.0, 0.0
     )
     return Consignment(

@@ -25,7 +25,8 @@ KPI by many half-widths.
 Timing conventions (see the ``theory_inventory`` module docstring): on the daily path the orders
 of day ``t`` are placed at its end, time ``t + 1``; with lead time ``L`` they serve the demand
 from day ``t + 1 + L`` on, and with a daily review end-of-day net stock is ``S - D(L + 1)``, so
-the protection is ``n = L + R = L + 1`` (``n = 1`` for ``L = 0``). On the event path an arriving
+the protection is ``n = L + R = L + 1`` (``n = 1`` for ``L = 0``). On the event path with
+review-instant placement (``placement: at_review``, continuous time) an arriving
 customer sees the time-stationary net stock ``S - D(L)`` of continuous review (PASTA), and the
 end-of-day snapshots sample the same stationary process. With a daily order-up-to review on both
 paths and the same ``L``, the fill rates agree; the end-of-day stock snapshots do not (the last
@@ -140,8 +141,13 @@ def _scenario(
     horizon: float,
     warmup: float,
     backorder_cost: float = 0.0,
+    placement: str = "end_of_day",
 ) -> dict[str, Any]:
-    """A supplier and the given nodes, each carrying ``copies`` identical SKUs (replications)."""
+    """A supplier and the given nodes, each carrying ``copies`` identical SKUs (replications).
+
+    ``placement: at_review`` is continuous time: a continuous-review position orders at each
+    customer order, and the order leaves at once.
+    """
     products = [
         {
             "id": f"u{i:02d}",
@@ -156,6 +162,7 @@ def _scenario(
         "name": "validation",
         "horizon": horizon,
         "warmup": warmup,
+        "placement": placement,
         "products": products,
         "nodes": [{"id": "sup", "kind": "supplier"}, *(p["node"] for p in parts)],
         "lanes": [p["lane"] for p in parts],
@@ -276,7 +283,8 @@ def test_continuous_base_stock_event_path(replicate: Replicator) -> None:
         )
         for S in levels
     ]
-    runs = _Runs(_scenario(parts, copies=10, horizon=255, warmup=5), replicate)
+    scenario = _scenario(parts, copies=10, horizon=255, warmup=5, placement="at_review")
+    runs = _Runs(scenario, replicate)
     results: list[bool] = []
     report: list[str] = []
     for S in levels:
@@ -396,7 +404,8 @@ def test_continuous_rQ_event_path(replicate: Replicator) -> None:
         )
         for r, Q in configs
     ]
-    runs = _Runs(_scenario(parts, copies=12, horizon=315, warmup=15), replicate)
+    scenario = _scenario(parts, copies=12, horizon=315, warmup=15, placement="at_review")
+    runs = _Runs(scenario, replicate)
     results: list[bool] = []
     report: list[str] = []
     for r, Q in configs:

@@ -73,7 +73,7 @@ def erlang_c(c: int, lam: float, mu: float) -> float:
 
     Args:
         c: Number of servers, ``>= 1``.
-        lam: Arrival rate, ``>= 0``.
+        lam: Shipment rate, ``>= 0``.
         mu: Service rate per server, ``> 0``.
 
     Returns:
@@ -93,7 +93,7 @@ def mmc_mean_wait(c: int, lam: float, mu: float) -> float:
 
     Args:
         c: Number of servers, ``>= 1``.
-        lam: Arrival rate, ``>= 0``.
+        lam: Shipment rate, ``>= 0``.
         mu: Service rate per server, ``> 0``.
 
     Returns:
@@ -111,7 +111,7 @@ def mmc_mean_sojourn(c: int, lam: float, mu: float) -> float:
 
     Args:
         c: Number of servers, ``>= 1``.
-        lam: Arrival rate, ``>= 0``.
+        lam: Shipment rate, ``>= 0``.
         mu: Service rate per server, ``> 0``.
 
     Returns:
@@ -134,7 +134,7 @@ def mmc_wait_cdf(c: int, lam: float, mu: float, t: float) -> float:
 
     Args:
         c: Number of servers, ``>= 1``.
-        lam: Arrival rate, ``>= 0``.
+        lam: Shipment rate, ``>= 0``.
         mu: Service rate per server, ``> 0``.
         t: Time, any real; ``P(Wq <= t) = 0`` for ``t < 0``.
 

@@ -28,21 +28,37 @@ class ColumnBuffer:
     def __init__(self, **dtypes: type | np.dtype) -> None:
         self._dtypes = {name: np.dtype(dt) for name, dt in dtypes.items()}
         self._chunks: dict[str, list[np.ndarray]] = {name: [] for name in dtypes}
+        self._rows: list[tuple[float, ...]] = []
         self._size = 0
+
+    def append_row(self, *values: float) -> None:
+        """Append one row, values in column order: a plain list append, for per-event logs."""
+        self._rows.append(values)
 
     def append(self, **columns: np.ndarray | float) -> None:
         """Append equal-length arrays (scalars are broadcast to the arrays' length)."""
         n = max((np.size(v) for v in columns.values()), default=0)
         if n == 0:
             return
+        self._flush_rows()
         for name, dtype in self._dtypes.items():
             self._chunks[name].append(np.broadcast_to(np.asarray(columns[name], dtype), n).copy())
         self._size += n
 
     def __len__(self) -> int:
-        return self._size
+        return self._size + len(self._rows)
+
+    def _flush_rows(self) -> None:
+        """Turn the rows appended one by one into one chunk per column, keeping the order."""
+        if self._rows:
+            columns = zip(*self._rows, strict=True)
+            for (col, dtype), values in zip(self._dtypes.items(), columns, strict=True):
+                self._chunks[col].append(np.fromiter(values, dtype, len(self._rows)))
+            self._size += len(self._rows)
+            self._rows = []
 
     def column(self, name: str) -> np.ndarray:
+        self._flush_rows()
         chunks = self._chunks[name]
         if len(chunks) != 1:
             joined = np.concatenate(chunks) if chunks else np.empty(0, self._dtypes[name])
@@ -209,7 +225,7 @@ class Records:
             units=np.float64,
         )
         # One row per recall started (its fixed cost), per position's stock quarantined, and
-        # per batch of units customers sent back (see simulator.traceability).
+        # per batch of units customers sent back (see simulator.engine.traceability).
         self.recalls = ColumnBuffer(
             recall=np.int32,  # index of the recall among the scenario's disruptions
             day=np.int32,

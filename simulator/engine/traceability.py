@@ -11,7 +11,7 @@ source never does.
 **What is tracked.** Only the positions of SKUs some recall names; a scenario without a recall
 builds nothing and the engine skips every hook. Each tracked position holds its stock by lot,
 and by lot the units it sold that are still with customers. Units in transit carry their lots
-(:attr:`simulator.arrival.Arrival.lots`), through depots and vehicles alike.
+(:attr:`simulator.transport.shipment.Shipment.lots`), through depots and vehicles alike.
 
 **Columns.** A position's lots are columns, oldest first: one per day some recall names, and
 one per stretch of days between them, which no recall can tell apart; each is split by source
@@ -21,7 +21,7 @@ nothing: the units of a stretch are all younger than those before it, older than
 **Movements.** Production and purchases add one lot. Every issue (a shipment, a sale) and all
 waste take the oldest lots first; destroyed stock takes the same share of every lot; customer
 returns give back the lots the position sold on the days they come from. For a perishable
-position, oldest first is the FEFO of :mod:`simulator.lots`: a SKU has one shelf life, so the
+position, oldest first is the FEFO of :mod:`simulator.engine.lots`: a SKU has one shelf life, so the
 units made first expire first, and waste at expiry removes the oldest lots. Units made on the
 same day leave source by source, in a fixed order (and on the event path, with a fractional
 shelf life, may expire a day apart: that tie is the one place the two orders can differ).
@@ -40,17 +40,25 @@ cost: ``fixed_cost`` when the recall starts, ``cost_per_unit`` per unit quaranti
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-from simulator.arrival import Arrival
 from simulator.disruptions.kinds.recall import RecallParams
-from simulator.lots import take_oldest
+from simulator.engine.context import RunContext
+from simulator.engine.lots import Lots, take_oldest
 from simulator.network.topology import UNLIMITED
+from simulator.transport.shipment import Shipment
 
-if TYPE_CHECKING:
-    from simulator.engine import Simulation
+
+class StockLedger(Protocol):
+    """What tracing needs of the stock ledger: the stock, its lots, and quarantine."""
+
+    on_hand: np.ndarray
+    lots: Lots
+
+    def quarantine(self, units: np.ndarray) -> None: ...
+
 
 _EPS = 1e-9
 _INITIAL = 0  # the column of initial stock: the day before day 0, no known source
@@ -163,9 +171,16 @@ class Traceability:
     pure movements (sales, waste, destruction, the day's end) directly.
     """
 
-    def __init__(self, sim: Simulation, recalls: list[tuple[int, RecallParams]]) -> None:
-        topo = sim.net.topology
-        self.sim = sim
+    def __init__(
+        self,
+        ctx: RunContext,
+        ledger: StockLedger,
+        recalls: list[tuple[int, RecallParams]],
+        returns_memory: int,
+    ) -> None:
+        topo = ctx.net.topology
+        self.ctx = ctx
+        self.ledger = ledger
         self.disruption = np.asarray([i for i, _ in recalls])
         self.specs = [spec for _, spec in recalls]
         named = sorted({s.source for s in self.specs if s.source is not None})
@@ -173,26 +188,28 @@ class Traceability:
         self._class = np.zeros(len(topo.node_ids), dtype=np.int64)
         for k, node in enumerate(named, start=1):
             self._class[topo.node_ids.index(node)] = k
-        self._edges = _day_edges(self.specs, sim.n_days)  # first day of each column's stretch
+        self._edges = _day_edges(self.specs, ctx.n_days)  # first day of each column's stretch
         width = len(self._edges) * self._n_classes
         skus = [topo.sku_ids.index(s.sku) for s in self.specs]
         self._sku = np.asarray(skus, dtype=np.int64)
         self._return_to = np.asarray([topo.node_ids.index(s.return_to) for s in self.specs])
         self._per_unit = np.asarray([s.cost_per_unit for s in self.specs])
-        memory = len(sim.interventions.served)  # returns look back as far as it remembers
-        self.book = LotBook(np.isin(topo.pos_sku, skus), width, memory)
+        # Returns look back as far as the customers' purchases are remembered.
+        self.book = LotBook(np.isin(topo.pos_sku, skus), width, returns_memory)
         self._owner = np.full(width, -1)  # the recall that took each column out of sale
         initial = np.zeros((len(self.book.positions), width))
-        initial[:, _INITIAL] = sim.on_hand[self.book.positions]
+        initial[:, _INITIAL] = ledger.on_hand[self.book.positions]
         self.book.add(self.book.positions, initial)
 
     @classmethod
-    def build(cls, sim: Simulation) -> Traceability | None:
+    def build(
+        cls, ctx: RunContext, ledger: StockLedger, returns_memory: int
+    ) -> Traceability | None:
         """Tracing for the SKUs the scenario's recalls name; ``None`` if it has no recall."""
         recalls = [
-            (i, d) for i, d in enumerate(sim.scenario.disruptions) if isinstance(d, RecallParams)
+            (i, d) for i, d in enumerate(ctx.scenario.disruptions) if isinstance(d, RecallParams)
         ]
-        return cls(sim, recalls) if recalls else None
+        return cls(ctx, ledger, recalls, returns_memory) if recalls else None
 
     def _column(self, day: int, source: np.ndarray) -> np.ndarray:
         group = np.searchsorted(self._edges, day, side="right") - 1
@@ -211,19 +228,19 @@ class Traceability:
         lots[stock] = self.book.take(src[stock], qty[stock])
         fresh = np.flatnonzero(traced & (src < 0))
         if len(fresh):
-            topo = self.sim.net.topology
+            topo = self.ctx.net.topology
             maker = topo.pos_node[pos[fresh]]  # a plant makes its own stock
             bought = src[fresh] == UNLIMITED
             maker[bought] = topo.lane_origin[lane[fresh[bought]]]
             lots[fresh, self._column(_day(now), maker)] = qty[fresh]
         return lots
 
-    def receive(self, shipped: Arrival) -> None:
+    def receive(self, shipped: Shipment) -> None:
         """Stock arrives with its lots (before any waste on arrival)."""
         if shipped.lots is not None:
             self.book.add(shipped.pos, shipped.lots)
 
-    def quarantine_arrived(self, shipped: Arrival) -> None:
+    def quarantine_arrived(self, shipped: Shipment) -> None:
         """Quarantine the recalled units a shipment brought, once it is received."""
         recalled = self._owner >= 0
         if shipped.lots is not None and shipped.lots[:, recalled].any():
@@ -232,8 +249,8 @@ class Traceability:
     def returned(self, units: np.ndarray, streams: np.ndarray, restocked: np.ndarray) -> None:
         """Customers of ``streams`` brought back ``units`` (per day, oldest first, and stream)
         into the positions' stock where ``restocked`` (a mask over positions)."""
-        back = np.zeros((len(units), len(self.sim.on_hand)))
-        np.add.at(back.T, self.sim.net.demand.stream_pos[streams], units.T)
+        back = np.zeros((len(units), len(self.ledger.on_hand)))
+        np.add.at(back.T, self.ctx.net.demand.stream_pos[streams], units.T)
         self.book.take_back(back, restocked)
         self.quarantine(np.flatnonzero(restocked))
 
@@ -241,24 +258,24 @@ class Traceability:
         """Carry out recall ``disruption``: quarantine its lots, start its customers' returns."""
         r = int(np.flatnonzero(self.disruption == disruption)[0])
         spec = self.specs[r]
-        sim = self.sim
-        recalled = self._recalled(spec, _day(sim.env.now))
+        ctx = self.ctx
+        recalled = self._recalled(spec, _day(ctx.env.now))
         self._owner[recalled & (self._owner < 0)] = r
         self._log(r, self._return_to[r], fixed=spec.fixed_cost)
         self.quarantine(self.book.positions)
         back = self.book.withdraw_sold(recalled, spec.return_rate)
-        delay = sim._draw(spec.return_delay, f"disruption/{spec.id}/returns")
+        delay = ctx.draws.draw(spec.return_delay, f"disruption/{spec.id}/returns")
         if back > 0:
-            due = sim.env.timeout(delay)
+            due = ctx.env.timeout(delay)
             due.callbacks.append(lambda _: self._log(r, self._return_to[r], returned=back))
 
     def _recalled(self, spec: RecallParams, today: int) -> np.ndarray:
         """The columns a recall acting at the start of ``today`` takes out of sale."""
-        first, last = _lot_days(spec, self.sim.n_days)
+        first, last = _lot_days(spec, self.ctx.n_days)
         days = (self._edges >= first) & (self._edges <= min(last, today - 1))
         sources = np.ones(self._n_classes, dtype=bool)
         if spec.source is not None:
-            node = self.sim.net.topology.node_ids.index(spec.source)
+            node = self.ctx.net.topology.node_ids.index(spec.source)
             sources = np.arange(self._n_classes) == self._class[node]
         return (days[:, None] & sources).ravel()
 
@@ -271,14 +288,13 @@ class Traceability:
         units = taken.sum(axis=1)
         if not (units > 0).any():
             return
-        sim = self.sim
-        per_position = np.zeros(len(sim.on_hand))
+        per_position = np.zeros(len(self.ledger.on_hand))
         per_position[pos] = units
-        sim.lots.remove_ranked(pos, ahead, taken)
-        sim.interventions.quarantine(per_position)
+        self.ledger.lots.remove_ranked(pos, ahead, taken)
+        self.ledger.quarantine(per_position)
         by_recall = taken @ (self._owner[:, None] == np.arange(len(self.specs)))
         at, r = np.nonzero(by_recall > 0)
-        node = sim.net.topology.pos_node[pos[at]]
+        node = self.ctx.net.topology.pos_node[pos[at]]
         self._log(r, node, quarantined=by_recall[at, r])
 
     def _log(
@@ -290,10 +306,10 @@ class Traceability:
         fixed: float = 0.0,
     ) -> None:
         """Write what recall(s) ``r`` did at ``node`` now, and its cost, to the records."""
-        now = self.sim.env.now
-        self.sim.records.recalls.append(
+        now = self.ctx.env.now
+        self.ctx.records.recalls.append(
             recall=self.disruption[r],
-            day=min(_day(now), self.sim.n_days - 1),
+            day=min(_day(now), self.ctx.n_days - 1),
             time=now,
             node=node,
             sku=self._sku[r],

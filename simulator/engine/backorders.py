@@ -33,16 +33,33 @@ class CustomerBackorders:
         self._patience = patience
         self._stream_pos = stream_pos
         self._n_positions = n_positions
+        self.at_position = np.zeros(n_positions)  # units waiting per position, kept current
+
+    def refresh(self) -> None:
+        """Recount :attr:`at_position` after rows were changed in place."""
+        self.at_position = np.bincount(
+            self._stream_pos, weights=self.per_stream(), minlength=self._n_positions
+        ).astype(np.float64)
+
+    def cancel(self, streams: np.ndarray, share: float) -> np.ndarray:
+        """Customers of ``streams`` cancel ``share`` of their waiting units; returns them."""
+        waiting = self.units[:, streams]
+        self.units[:, streams] = waiting * (1.0 - share)
+        self.refresh()
+        return (waiting * share).sum(axis=0)
 
     def per_stream(self) -> np.ndarray:
         return self.units.sum(axis=0)
 
-    def per_position(self) -> np.ndarray:
-        return np.bincount(self._stream_pos, weights=self.per_stream(), minlength=self._n_positions)
-
     def add(self, units: np.ndarray) -> None:
         """New backorders (age 0)."""
         self.units[0] += units
+        self.refresh()
+
+    def add_one(self, stream: int, units: float) -> None:
+        """A new backorder of one stream (age 0)."""
+        self.units[0, stream] += units
+        self.at_position[self._stream_pos[stream]] += units
 
     def oldest_first(self) -> Iterator[tuple[int, np.ndarray]]:
         """``(age in days, units)`` of rows with waiting units, oldest first; the units are
@@ -60,4 +77,5 @@ class CustomerBackorders:
         units[0] = 0.0
         expired = (np.arange(len(units))[:, None] > self._patience[None, :]) * units
         units -= expired
+        self.refresh()
         return expired.sum(axis=0)

@@ -1,0 +1,268 @@
+"""Customers of the daily demand path, and what every customer sale books.
+
+Each day's demand per stream is served at once from the outlet's stock (proportionally within
+a position when it is short), oldest backorders first; customers a stockout turns away try the
+next outlet or the online shop where the market says so, and the rest are backordered or lost
+per zone. Goods reach customers at once in a store, after the day's delivery time online, or
+by a fleet's vehicle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from simulator.engine.backorders import CustomerBackorders
+from simulator.engine.context import EPS, RunContext
+from simulator.engine.interventions import Interventions
+from simulator.engine.stock import StockLedger
+from simulator.network.demand import draw_daily_demand
+from simulator.transport.consignment import Consignment, HomeDelivery
+from simulator.transport.fleet import FleetRunner
+
+
+class Customers:
+    """Demand service of every stream: the daily path, backorders, delivery to customers."""
+
+    def __init__(
+        self,
+        ctx: RunContext,
+        ledger: StockLedger,
+        fleets: Sequence[FleetRunner],
+        demand_received: np.ndarray,
+    ) -> None:
+        topo, dem = ctx.net.topology, ctx.net.demand
+        self.ctx = ctx
+        self.ledger = ledger
+        self.fleets = fleets
+        self.demand_received = demand_received  # per position, since its last review
+        self.lost_today = np.zeros(topo.n_positions)
+        promises = [d.promise for d in topo.node_delivery if d is not None]
+        self.backorders = CustomerBackorders(
+            dem.stream_pos,
+            dem.stream_patience,
+            topo.n_positions,
+            track_days=max(promises, default=0.0),
+        )
+        self.interventions = Interventions(ctx, ledger, self.backorders, fleets)
+        self.daily_demand, self.daily_orders = draw_daily_demand(
+            ctx.scenario, topo, dem, ctx.draws.streams, ctx.n_days
+        )
+        if ctx.disruptions is not None:
+            self._shock_daily_demand()
+        n_nodes = len(topo.node_ids)
+        # Home delivery: per stream, the node whose delivery it uses (index N: none, 0 days).
+        stream_node = topo.pos_node[dem.stream_pos]
+        has_delivery = np.asarray([d is not None for d in topo.node_delivery] + [False])
+        self.stream_delivery_node = np.where(has_delivery[stream_node], stream_node, n_nodes)
+        self.stream_promise = np.asarray(
+            [d.promise if d is not None else 0.0 for d in topo.node_delivery] + [0.0]
+        )[self.stream_delivery_node]
+        self.delivery_days = np.zeros(n_nodes + 1)  # today's delivery time per node
+        self.delivers = bool(has_delivery.any())
+        # Market routing, fixed at compile time: the share of a first stream's demand that
+        # reaches its outlet, and the links a stockout's customers follow.
+        self.reach = np.maximum(dem.stream_reach, 0.0)
+        self.has_next = dem.stream_next >= 0
+        self.has_online = dem.stream_online >= 0
+        self.redirects = bool(self.has_next.any() or self.has_online.any())
+        node_fleet = np.full(n_nodes + 1, -1, dtype=np.int64)
+        for f in ctx.net.fleets:
+            node_fleet[f.depot] = f.index
+        self.stream_fleet = node_fleet[self.stream_delivery_node]
+        self.home_fleet = np.flatnonzero(self.stream_fleet >= 0)
+        self.sku_cold = np.asarray([p.cold_chain for p in ctx.scenario.products])
+
+    def _shock_daily_demand(self) -> None:
+        """Scale each day's drawn demand by the disruptions' multipliers: the draws stay those
+        of the undisrupted run (common random numbers), only scaled where a shock applies."""
+        ctx = self.ctx
+        assert ctx.disruptions is not None
+        days = np.arange(ctx.n_days)
+        factor = ctx.disruptions.timeline.demand_factors(days, ctx.net.demand.daily)
+        if factor is not None:
+            self.daily_demand = (self.daily_demand * factor).astype(self.daily_demand.dtype)
+            if self.daily_orders is not None:
+                self.daily_orders = (self.daily_orders * factor).astype(self.daily_orders.dtype)
+
+    # ----------------------------------------------------------------- the day's service
+
+    def draw_delivery_days(self) -> None:
+        """Today's home-delivery time of each e-commerce node: one draw per node and day."""
+        topo = self.ctx.net.topology
+        for n, delivery in enumerate(topo.node_delivery):
+            if delivery is not None:
+                self.delivery_days[n] = self.ctx.draws.draw(
+                    delivery.lead_time, f"delivery/{topo.node_ids[n]}"
+                )
+
+    def serve_day(self, day: int) -> None:
+        """Serve the backorders, then the day's demand of the daily streams."""
+        dem = self.ctx.net.demand
+        self.serve_backlog()
+        if len(dem.daily) == 0:
+            return
+        need = np.zeros(dem.n_streams)
+        need[dem.daily] = self.daily_demand[day]
+        asked = need * self.reach
+        uncovered = need - asked  # no outlet within reach: lost (first streams only draw)
+        served = self._share(asked)
+        sent = None
+        if self.redirects:
+            # Customers a stockout turns away try the next outlet or the online shop, or leave.
+            short = asked - served
+            to_next, to_online = short * dem.stream_p_next, short * dem.stream_p_online
+            sent = to_next + to_online
+            redirected = np.zeros(dem.n_streams)
+            np.add.at(redirected, dem.stream_next[self.has_next], to_next[self.has_next])
+            np.add.at(redirected, dem.stream_online[self.has_online], to_online[self.has_online])
+            asked += redirected
+            served += self._share(redirected)
+        self.book_unmet(asked, served, day, sent)
+        if self.ctx.kpi(day):
+            rec = self.ctx.records
+            rec.stream_demand += need
+            rec.stream_lost_coverage += uncovered
+            rec.stream_lost += uncovered
+            counted = need[dem.daily] > 0
+            orders = counted if self.daily_orders is None else self.daily_orders[day]
+            rec.stream_orders[dem.daily] += orders
+            # Proportional rationing gives every order of a stream-day the same share.
+            full = np.zeros(dem.n_streams)
+            full[dem.daily] = orders * (counted & (served[dem.daily] >= need[dem.daily] - EPS))
+            rec.stream_orders_full += full
+            self.hand_over(served, 0.0, full, True)
+        else:
+            self.hand_over(served, 0.0, None, False)
+
+    def serve_backlog(self) -> None:
+        """Waiting customers take what stock there is, oldest first."""
+        if not self.backorders.at_position.any():
+            return
+        rec = self.ctx.records
+        kpi = self.ctx.kpi(self.ctx.env.now)
+        for age, waiting in self.backorders.oldest_first():
+            served = self._share(waiting)
+            waiting -= served
+            if kpi:
+                rec.stream_served_late += served
+            self.hand_over(served, age, None, kpi)
+        self.backorders.refresh()
+
+    def _share(self, need: np.ndarray) -> np.ndarray:
+        """Serve ``need`` (per stream) from on-hand stock, proportionally within a position."""
+        pos = self.ctx.net.demand.stream_pos
+        on_hand = self.ledger.on_hand
+        need_pos = np.bincount(pos, weights=need, minlength=len(on_hand))
+        issued = np.minimum(on_hand, need_pos)
+        conditions = self.ctx.conditions()
+        if conditions is not None:  # a closed or short-handed outlet sells less
+            issued *= conditions.work()[self.ctx.net.topology.pos_node]
+        ratio = np.divide(issued, need_pos, out=np.ones_like(need_pos), where=need_pos > 0)
+        served = need * ratio[pos]
+        self.ledger.sell(issued)
+        return served
+
+    def book_unmet(
+        self, asked: np.ndarray, served: np.ndarray, day: int, sent: np.ndarray | None = None
+    ) -> None:
+        """Book what customers asked of each stream's outlet: served now, sent elsewhere,
+        backordered (age 0) or lost."""
+        ctx = self.ctx
+        dem, rec, topo = ctx.net.demand, ctx.records, ctx.net.topology
+        short = asked - served if sent is None else asked - served - sent
+        lost = np.where(dem.stream_lost, short, 0.0)
+        self.backorders.add(short - lost)
+        n_pos, n_nodes = topo.n_positions, len(topo.node_ids)
+        self.lost_today += np.bincount(dem.stream_pos, weights=lost, minlength=n_pos)
+        asked_pos = np.bincount(dem.stream_pos, weights=asked, minlength=n_pos)
+        self.demand_received += asked_pos
+        rec.node_demand[day] += np.bincount(topo.pos_node, weights=asked_pos, minlength=n_nodes)
+        stream_node = topo.pos_node[dem.stream_pos]
+        rec.node_asked[day] += np.bincount(stream_node, weights=asked, minlength=n_nodes)
+        rec.node_filled[day] += np.bincount(stream_node, weights=served, minlength=n_nodes)
+        if ctx.kpi(day):
+            rec.stream_asked += asked
+            rec.stream_filled_now += served
+            rec.stream_lost += lost
+
+    # ----------------------------------------------------------------- to the customer
+
+    def hand_over(
+        self, served: np.ndarray, waited: float, orders_full: np.ndarray | None, kpi: bool
+    ) -> None:
+        """Customers get what was served ``waited`` days after ordering: at once in a store,
+        after today's delivery time online, or by a fleet's vehicle, which judges on-time
+        delivery when it arrives. ``orders_full``: orders filled in full, per stream."""
+        self.interventions.note_served(served)
+        rec = self.ctx.records
+        if not self.delivers:  # stores only: on time exactly when served at once
+            if kpi and waited == 0:
+                rec.stream_on_time += served
+                if orders_full is not None:
+                    rec.stream_orders_otif += orders_full
+            return
+        delivered_in = waited + self.delivery_days[self.stream_delivery_node]
+        in_time = delivered_in <= self.stream_promise + EPS
+        if len(self.home_fleet):
+            in_time[self.home_fleet] = False
+            self._consign_home(served, waited, orders_full)
+        if kpi:
+            rec.stream_on_time += np.where(in_time, served, 0.0)
+            if orders_full is not None:
+                rec.stream_orders_otif += np.where(in_time, orders_full, 0.0)
+
+    def _consign_home(
+        self, served: np.ndarray, waited: float, orders_full: np.ndarray | None
+    ) -> None:
+        """One home-delivery consignment per fleet and customer zone with goods served."""
+        ctx = self.ctx
+        dem = ctx.net.demand
+        streams = self.home_fleet[served[self.home_fleet] > EPS]
+        if len(streams) == 0:
+            return
+        now = ctx.env.now
+        full = np.zeros(len(served)) if orders_full is None else orders_full
+        key = self.stream_fleet[streams] * len(dem.zone_ids) + dem.stream_zone[streams]
+        for k in np.unique(key):
+            members = streams[key == k]
+            fleet = ctx.net.fleets[self.stream_fleet[members[0]]]
+            skus = dem.stream_sku[members]
+            units = served[members]
+            self.fleets[fleet.index].consign(
+                Consignment(
+                    place=int(fleet.zone_place[dem.stream_zone[members[0]]]),
+                    load=units @ fleet.sku_load[skus],
+                    cold=bool(self.sku_cold[skus].any()),
+                    ready=now,
+                    due=now - waited + float(self.stream_promise[members[0]]),
+                    day=ctx.today,
+                    home=HomeDelivery(members, units, full[members]),
+                )
+            )
+
+    def deliver_home(self, consignment: Consignment, time: float) -> None:
+        """A vehicle hands goods to customers: on time if by the due time."""
+        home = consignment.home
+        assert home is not None
+        if self.ctx.kpi(consignment.day) and time <= consignment.due + EPS:
+            rec = self.ctx.records
+            np.add.at(rec.stream_on_time, home.streams, home.units)
+            np.add.at(rec.stream_orders_otif, home.streams, home.orders_full)
+
+    # ----------------------------------------------------------------- end of day
+
+    def end_of_day(self, day: int) -> None:
+        """Backorders get one day older; those older than the zone's patience are lost."""
+        rec = self.ctx.records
+        topo = self.ctx.net.topology
+        rec.node_lost[day] = np.bincount(
+            topo.pos_node, weights=self.lost_today, minlength=len(topo.node_ids)
+        )
+        self.lost_today[:] = 0.0
+        self.interventions.end_of_day()
+        lost = self.backorders.age_one_day()
+        if self.ctx.kpi(day):
+            rec.stream_lost += lost
+            rec.stream_lost_late += lost

@@ -1,0 +1,233 @@
+"""Replenishment: reviews of inventory positions and the placement of order lines.
+
+A tier's positions are reviewed together, one vectorised policy call per policy group; the
+orders are sized (minimum order, case packs, storage), split among suppliers by each node's
+sourcing rule and written to the order book, from which :mod:`simulator.engine.fulfilment`
+ships them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from policies.manual import ManualPolicy
+from policies.view import InventoryView
+from simulator.engine.context import EPS, RunContext
+from simulator.engine.customers import Customers
+from simulator.engine.fulfilment import Fulfilment
+from simulator.engine.policy_groups import PolicyGroup, build_policy_groups
+from simulator.engine.stock import StockLedger
+from simulator.network.sourcing import PRIMARY, SPLIT
+from simulator.network.topology import UNLIMITED
+
+
+class Replenishment:
+    """Reviews positions by their policies and places the resulting order lines."""
+
+    def __init__(
+        self,
+        ctx: RunContext,
+        ledger: StockLedger,
+        customers: Customers,
+        fulfilment: Fulfilment,
+        at_review: bool,
+    ) -> None:
+        topo = ctx.net.topology
+        self.ctx = ctx
+        self.ledger = ledger
+        self.customers = customers
+        self.fulfilment = fulfilment
+        self.book = fulfilment.book
+        self.at_review = at_review  # orders leave at the review instant, lines ship at once
+        self.demand_received = customers.demand_received
+        self.last_demand = np.zeros(topo.n_positions)  # seen in the period before a review
+        self.groups = build_policy_groups(topo, fulfilment.pos_tier)
+        self.group_of = np.empty(topo.n_positions, dtype=np.int64)
+        self.index_in_group = np.empty(topo.n_positions, dtype=np.int64)
+        for g, group in enumerate(self.groups):
+            self.group_of[group.positions] = g
+            self.index_in_group[group.positions] = np.arange(len(group.positions))
+        # Positions reviewed at every customer order of the event path (review-instant
+        # placement and continuous review), and the level above which they order nothing.
+        self.per_order = np.zeros(topo.n_positions, dtype=bool)
+        self.idle_above = np.full(topo.n_positions, -math.inf)
+        if at_review:
+            for group in self.groups:
+                self.per_order[group.positions] = group.continuous
+                level = getattr(group.policy, "idle_above", None)
+                self.idle_above[group.positions] = math.inf if level is None else level
+
+    # ----------------------------------------------------------------- reviews
+
+    def review_tier(self, tier: int) -> None:
+        """Review the tier's positions that are due and place their orders."""
+        ctx = self.ctx
+        topo = ctx.net.topology
+        now = ctx.now
+        orders = np.zeros(topo.n_positions)
+        customer_backlog = self.customers.backorders.at_position
+        for group in self.groups:
+            if group.tier != tier:
+                continue
+            idx = group.positions
+            group.policy.observe(self.demand_received[idx])
+            self.last_demand[idx] = self.demand_received[idx]
+            self.demand_received[idx] = 0.0
+            due = group.due(now)
+            if due.any():
+                orders[idx] = self._decide(group, due, now, customer_backlog)
+        span = topo.tiers[tier].positions
+        idx = np.arange(span.start, span.stop)
+        self.place(self._order_sizes(orders[idx], idx), idx)
+
+    def review_one(self, pos: int) -> None:
+        """Event path: review one position after a customer order, if it may order now."""
+        ledger = self.ledger
+        position = (
+            ledger.on_hand[pos]
+            + ledger.open_order[pos]
+            + ledger.in_transit[pos]
+            - ledger.owed[pos]
+            - self.customers.backorders.at_position[pos]
+        )
+        if position > self.idle_above[pos]:
+            return
+        group = self.groups[self.group_of[pos]]
+        due = np.zeros(len(group.positions), dtype=bool)
+        due[self.index_in_group[pos]] = True
+        backlog = self.customers.backorders.at_position
+        orders = self._decide(group, due, self.ctx.now, backlog)
+        self.place(self._order_sizes(orders, group.positions), group.positions)
+
+    def _decide(
+        self, group: PolicyGroup, due: np.ndarray, now: float, customer_backlog: np.ndarray
+    ) -> np.ndarray:
+        """Orders of the group's due positions (zero elsewhere)."""
+        idx = group.positions
+        ledger = self.ledger
+        view = InventoryView(
+            time=now,
+            on_hand=ledger.on_hand[idx],
+            on_order=ledger.open_order[idx] + ledger.in_transit[idx],
+            backlog=ledger.owed[idx] + customer_backlog[idx],
+            due=due,
+            lead_time=self.ctx.net.topology.pos_lead_time[idx],
+        )
+        quantities = group.policy.order(view)
+        return np.where(due, np.maximum(quantities, 0.0), 0.0)
+
+    def queue_manual(self, pos: int, quantity: float) -> None:
+        """An order given from outside for a ``manual`` position, placed at its next review."""
+        policy = self.groups[self.group_of[pos]].policy
+        if not isinstance(policy, ManualPolicy):
+            raise ValueError("only positions whose policy is 'manual' take orders from outside")
+        policy.queue(int(self.index_in_group[pos]), quantity)
+
+    # ----------------------------------------------------------------- sizing
+
+    def _order_sizes(self, orders: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Lot sizing: at least the minimum order, whole case packs, within storage capacity.
+
+        Orders are rounded up first; if storage then cuts an order, it is rounded down to whole
+        packs (storage capacity wins over the minimum order).
+        """
+        topo = self.ctx.net.topology
+        pack = topo.pos_case_pack[idx]
+        packed = pack > 0
+        wanted = orders > EPS
+        sized = np.where(wanted, np.maximum(orders, topo.pos_min_order[idx]), 0.0)
+        if packed.any():
+            whole = np.ceil(sized[packed] / pack[packed] - EPS) * pack[packed]
+            sized[packed] = whole
+        fitted = self._within_storage(sized, idx)
+        if packed.any():
+            cut = packed & (fitted < sized - EPS)
+            fitted[cut] = np.floor(fitted[cut] / pack[cut] + EPS) * pack[cut]
+        return fitted
+
+    def _within_storage(self, orders: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Scale a node's orders down so stock plus pipeline stays within storage capacity."""
+        topo = self.ctx.net.topology
+        nodes = topo.pos_node[idx]
+        if np.isinf(topo.node_capacity[nodes]).all():
+            return orders
+        ledger = self.ledger
+        n = len(topo.node_ids)
+        held = ledger.on_hand[idx] + ledger.open_order[idx] + ledger.in_transit[idx]
+        held_at = np.bincount(nodes, weights=held, minlength=n)
+        wanted = np.bincount(nodes, weights=orders, minlength=n)
+        room = np.maximum(topo.node_capacity - held_at, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(wanted > room, room / wanted, 1.0)
+        return orders * scale[nodes]
+
+    # ----------------------------------------------------------------- placement
+
+    def place(self, orders: np.ndarray, idx: np.ndarray) -> None:
+        """Write order lines for ``orders`` (per position of ``idx``) to the book; they leave
+        now (at the close, or at the review instant)."""
+        ctx, ledger = self.ctx, self.ledger
+        topo, rec = ctx.net.topology, ctx.records
+        mask = orders > EPS
+        if not mask.any():
+            return
+        pos, qty = idx[mask], orders[mask]
+        day = ctx.today
+        stamp = ctx.env.now
+        n_nodes = len(topo.node_ids)
+        ledger.open_order[pos] += qty
+        rec.node_orders[day] += np.bincount(topo.pos_node[pos], weights=qty, minlength=n_nodes)
+        if ctx.kpi(ctx.now):
+            np.add.at(rec.pos_order_lines, pos, 1.0)
+        pos, qty, src, lane = self._choose_suppliers(pos, qty)
+        stock = src >= 0
+        np.add.at(ledger.owed, src[stock], qty[stock])
+        np.add.at(self.demand_received, src[stock], qty[stock])
+        rec.node_demand[day] += np.bincount(
+            topo.pos_node[src[stock]], weights=qty[stock], minlength=n_nodes
+        )
+        fulfilment = self.fulfilment
+        source_node = np.where(stock, topo.pos_node[np.maximum(src, 0)], -1)
+        desk = stock & fulfilment.has_desk[np.maximum(source_node, 0)]
+        ids = self.book.add(pos, qty, src, lane, stamp, day, np.where(desk, math.inf, stamp))
+        for supplier in np.unique(source_node[desk]):
+            from_supplier = source_node == supplier
+            for requester in np.unique(topo.pos_node[pos[from_supplier]]):
+                lines = ids[from_supplier & (topo.pos_node[pos] == requester)]
+                fulfilment.to_desk(int(supplier), lines)
+        if self.at_review:  # lines ship the moment they are placed
+            fulfilment.fill(self.book.rows_of(ids[~desk]))
+
+    def _choose_suppliers(
+        self, pos: np.ndarray, qty: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each line's supplier and lane by its node's sourcing rule; split lines multiply.
+
+        ``primary`` takes the first candidate whose spare stock (on hand less what it already
+        owes) covers the line, judged line by line at the time of ordering.
+        """
+        topo, ledger = self.ctx.net.topology, self.ledger
+        rule = topo.pos_rule[pos]
+        column = np.zeros(len(pos), dtype=np.int64)
+        backup = np.flatnonzero(rule == PRIMARY)
+        if len(backup):
+            candidates = topo.pos_sources[pos[backup]]
+            at = np.maximum(candidates, 0)
+            spare = np.where(
+                candidates >= 0,
+                ledger.on_hand[at] - ledger.owed[at],
+                np.where(candidates == UNLIMITED, math.inf, -math.inf),
+            )
+            enough = spare >= qty[backup, None] - EPS
+            column[backup] = np.where(enough.any(axis=1), enough.argmax(axis=1), 0)
+        split = np.flatnonzero(rule == SPLIT)
+        if len(split):
+            row, col = np.nonzero(topo.pos_shares[pos[split]] > 0)
+            keep = rule != SPLIT
+            parts = qty[split][row] * topo.pos_shares[pos[split][row], col]
+            pos = np.concatenate([pos[keep], pos[split][row]])
+            qty = np.concatenate([qty[keep], parts])
+            column = np.concatenate([column[keep], col])
+        return pos, qty, topo.pos_sources[pos, column], topo.pos_lanes[pos, column]
