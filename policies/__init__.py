@@ -26,6 +26,8 @@ from policies.replenishment import (
     RSParams,
     SSParams,
     SSPolicy,
+    TQParams,
+    TQPolicy,
 )
 from policies.view import InventoryView
 
@@ -56,6 +58,8 @@ __all__ = [
     "ReviewParams",
     "SSParams",
     "SSPolicy",
+    "TQParams",
+    "TQPolicy",
     "grant_in_order",
     "load_entry_points",
 ]

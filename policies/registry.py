@@ -2,18 +2,20 @@
 
 Every family (replenishment, allocation, distribution, routing) maps the YAML
 ``type`` name of a policy to its class and its pydantic params model. Plugins register through
-the ``supplysim.policies`` entry-point group, loaded on demand by the scenario layer.
+the ``supplysim.policies`` entry-point group, loaded when a registry is first read: that is
+after import, so the schema's union of a family's params (:meth:`Registry.union`) includes them.
 """
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import UnionType
 from typing import Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Discriminator, TypeAdapter
 
 from policies.allocation import (
     AllocationRule,
@@ -49,6 +51,8 @@ from policies.replenishment import (
     RSParams,
     SSParams,
     SSPolicy,
+    TQParams,
+    TQPolicy,
 )
 from policies.routing import (
     DirectParams,
@@ -90,33 +94,50 @@ class PolicyInfo:
 
 
 class Registry(Generic[T]):
-    """Policies of one family by name, each with its class and params model.
+    """Members of one family by name, each with its params model.
+
+    A member is what the family's users build from the params: a policy class, or for
+    disruption kinds their description. Plugins are loaded on the first read (``get``,
+    ``names``, ``union``...), never at import, so that import order cannot hide them.
 
     Args:
         family: Family name used in messages, e.g. "replenishment".
+        noun: What a member is called in messages, e.g. "policy" or "kind".
+        load: Registers the plugins (and any member not registered at import); called once,
+            on the first read. Default: the ``supplysim.policies`` entry points.
     """
 
-    def __init__(self, family: str, noun: str = "policy") -> None:
+    def __init__(
+        self, family: str, noun: str = "policy", load: Callable[[], object] | None = None
+    ) -> None:
         self.family = family
         self.noun = noun
-        self._entries: dict[str, tuple[type[T], type[BaseModel]]] = {}
+        self._load = load
+        self._loaded = False
+        self._entries: dict[str, tuple[T, type[BaseModel]]] = {}
+        self._union: tuple[tuple[type[BaseModel], ...], TypeAdapter[Any]] | None = None
 
-    def register(self, name: str, cls: type[T], params: type[BaseModel]) -> None:
-        """Register a policy under its YAML name.
+    def register(self, name: str, member: T, params: type[BaseModel]) -> None:
+        """Register a member under its YAML name.
+
+        Registering the same member and params again does nothing, so that loading plug-ins
+        again after one of them failed is safe.
 
         Raises:
-            ValueError: If the name is taken or ``params.type`` is not ``Literal[name]``, which
-                the scenario layer's discriminated union relies on.
+            ValueError: If the name is taken by another member or ``params.type`` is not
+                ``Literal[name]``, which the scenario layer's discriminated union relies on.
         """
+        if self._entries.get(name) == (member, params):
+            return
         if name in self._entries:
             raise ValueError(f"{self.family} {self.noun} {name!r} is already registered")
         field = params.model_fields.get("type")
         if field is None or get_args(field.annotation) != (name,):
             raise ValueError(f"{params.__name__} needs a field type: Literal[{name!r}]")
-        self._entries[name] = (cls, params)
+        self._entries[name] = (member, params)
 
-    def get(self, name: str) -> type[T]:
-        """Policy class registered under ``name``."""
+    def get(self, name: str) -> T:
+        """Member registered under ``name``."""
         return self._entry(name)[0]
 
     def params_model(self, name: str) -> type[BaseModel]:
@@ -125,14 +146,27 @@ class Registry(Generic[T]):
 
     def names(self) -> list[str]:
         """Registered names, sorted."""
-        return sorted(self._entries)
+        return sorted(self._members())
 
     def params_models(self) -> list[type[BaseModel]]:
         """Params models in name order, for a discriminated union on ``type``."""
-        return [self._entries[name][1] for name in self.names()]
+        members = self._members()
+        return [members[name][1] for name in sorted(members)]
+
+    def union(self) -> TypeAdapter[Any]:
+        """Validator of the params of any member, told apart by ``type``.
+
+        Built on first use, after the plugins load, and again whenever registrations have
+        changed the members since: a member registered at any time is accepted.
+        """
+        models = tuple(self.params_models())
+        if self._union is None or self._union[0] != models:
+            choice: Any = models[0] if len(models) == 1 else Union[models]  # noqa: UP007
+            self._union = (models, TypeAdapter(Annotated[choice, Discriminator("type")]))
+        return self._union[1]
 
     def describe(self, name: str) -> PolicyInfo:
-        """Name, family, one-line doc, parameters and JSON schema of a policy."""
+        """Name, family, one-line doc, parameters and JSON schema of a member."""
         params = self.params_model(name)
         parameters = tuple(
             ParameterInfo(
@@ -150,9 +184,15 @@ class Registry(Generic[T]):
             name, self.family, doc[0] if doc else "", parameters, params.model_json_schema()
         )
 
-    def _entry(self, name: str) -> tuple[type[T], type[BaseModel]]:
+    def _members(self) -> dict[str, tuple[T, type[BaseModel]]]:
+        if not self._loaded:
+            (self._load or load_entry_points)()  # the flag is set once it succeeded
+            self._loaded = True
+        return self._entries
+
+    def _entry(self, name: str) -> tuple[T, type[BaseModel]]:
         try:
-            return self._entries[name]
+            return self._members()[name]
         except KeyError:
             valid = ", ".join(self.names())
             raise KeyError(f"unknown {self.family} {self.noun} {name!r}; valid: {valid}") from None
@@ -178,27 +218,28 @@ def _type_name(annotation: Any) -> str:
     return str(annotation).replace("typing.", "")
 
 
-REPLENISHMENT: Registry[ReplenishmentPolicy] = Registry("replenishment")
+REPLENISHMENT: Registry[type[ReplenishmentPolicy]] = Registry("replenishment")
 REPLENISHMENT.register("base_stock", OrderUpToPolicy, BaseStockParams)
 REPLENISHMENT.register("sS", SSPolicy, SSParams)
 REPLENISHMENT.register("rQ", RQPolicy, RQParams)
 REPLENISHMENT.register("RS", OrderUpToPolicy, RSParams)
 REPLENISHMENT.register("min_max", MinMaxPolicy, MinMaxParams)
 REPLENISHMENT.register("forecast", ForecastPolicy, ForecastParams)
+REPLENISHMENT.register("TQ", TQPolicy, TQParams)
 REPLENISHMENT.register("none", PassThroughPolicy, PassThroughParams)
 REPLENISHMENT.register("manual", ManualPolicy, ManualParams)
 
-ALLOCATION: Registry[AllocationRule] = Registry("allocation")
+ALLOCATION: Registry[type[AllocationRule]] = Registry("allocation")
 ALLOCATION.register("fcfs", FirstComeFirstServed, FcfsParams)
 ALLOCATION.register("fair_share", FairShare, FairShareParams)
 ALLOCATION.register("priority", Priority, PriorityParams)
 
-DISTRIBUTION: Registry[DistributionStrategy] = Registry("distribution")
+DISTRIBUTION: Registry[type[DistributionStrategy]] = Registry("distribution")
 DISTRIBUTION.register("mass", MassDistribution, MassParams)
 DISTRIBUTION.register("selective", SelectiveDistribution, SelectiveParams)
 DISTRIBUTION.register("exclusive", ExclusiveDistribution, ExclusiveParams)
 
-ROUTING: Registry[RoutingPolicy] = Registry("routing")
+ROUTING: Registry[type[RoutingPolicy]] = Registry("routing")
 ROUTING.register("direct", DirectRouting, DirectParams)
 ROUTING.register("nearest_neighbour", NearestNeighbourRouting, NearestNeighbourParams)
 ROUTING.register("savings", SavingsRouting, SavingsParams)
@@ -209,15 +250,20 @@ ROUTING.register("pyvrp", PyVrpRouting, PyVrpParams)
 _loaded: set[tuple[str, str, str]] = set()
 
 
-def load_entry_points(group: str = "supplysim.policies") -> None:
-    """Load third-party policy plugins; idempotent, never called at import time.
+def load_entry_points(group: str = "supplysim.policies") -> list[Any]:
+    """Load the plugins of an entry-point group; idempotent, never called at import time.
 
     Each entry point loads an object. Loading a module registers through its import side
     effects; a callable that takes no arguments is called so it can register itself.
 
+    Returns:
+        The objects loaded by this call (none for entry points loaded before), for groups
+        whose entry points name what to register.
+
     Raises:
         RuntimeError: If a plugin fails to load or register (the cause is chained).
     """
+    plugins = []
     for point in entry_points(group=group):
         key = (group, point.name, point.value)
         if key in _loaded:
@@ -227,8 +273,10 @@ def load_entry_points(group: str = "supplysim.policies") -> None:
             if callable(plugin) and not isinstance(plugin, type) and _takes_no_arguments(plugin):
                 plugin()
         except Exception as exc:
-            raise RuntimeError(f"policy plugin {point.name!r} ({point.value}) failed") from exc
+            raise RuntimeError(f"{group} plugin {point.name!r} ({point.value}) failed") from exc
         _loaded.add(key)
+        plugins.append(plugin)
+    return plugins
 
 
 def _takes_no_arguments(function: Any) -> bool:

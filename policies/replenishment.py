@@ -150,6 +150,25 @@ class ForecastParams(ReviewParams):
         return self
 
 
+class TQParams(BaseModel):
+    """(T, Q): order Q units every T days, whatever the inventory position."""
+
+    model_config = ReviewParams.model_config
+
+    type: Literal["TQ"] = "TQ"
+    T: float = Field(gt=0)
+    """Days between orders."""
+    Q: float = Field(gt=0)
+    """Units per order."""
+    review_offset: float = Field(default=0.0, ge=0)
+    """Day of the first order; then one every T days."""
+
+    @property
+    def review_period(self) -> float:
+        """The review schedule the engine derives ``due`` from: one review every T days."""
+        return self.T
+
+
 class PassThroughParams(ReviewParams):
     """Lot-for-lot pass-through: order exactly the demand observed since the last review."""
 
@@ -161,7 +180,7 @@ def _floats(values: Sequence[float]) -> np.ndarray:
 
 
 class _OrderPointPolicy:
-    """Policies deciding from the inventory position alone."""
+    """Policies deciding from the inventory position (or the calendar) alone."""
 
     def observe(self, demand: np.ndarray) -> None:
         """Ignore demand: the decision depends on the inventory position only."""
@@ -241,6 +260,22 @@ class MinMaxPolicy(_OrderPointPolicy):
         """Order up to max where due and IP < min."""
         ip = view.inventory_position
         return np.where(view.due & (ip < self._low), self._high - ip, 0.0)
+
+
+class TQPolicy(_OrderPointPolicy):
+    """(T, Q): order Q at each due review, i.e. every T days."""
+
+    def __init__(self, Q: np.ndarray) -> None:
+        self._Q = Q
+
+    @classmethod
+    def from_params(cls, params: Sequence[TQParams]) -> Self:
+        """Build from one params model per position."""
+        return cls(_floats([p.Q for p in params]))
+
+    def order(self, view: InventoryView) -> np.ndarray:
+        """Order Q where due."""
+        return np.where(view.due, self._Q, 0.0)
 
 
 class PassThroughPolicy:

@@ -1,6 +1,8 @@
-"""What every disruption kind provides, and what the engine offers them.
+"""What the effect of every disruption kind provides, and what the engine offers them.
 
-A kind is a class built from its scenario parameters and the compiled network. While one of its
+A kind's effect is a class built from its scenario parameters and the compiled network; the
+kind itself (parameters, checks, and where this class is) is a
+:class:`~simulator.scenario.disruptions.DisruptionKind`. While one of its
 occurrences (a :class:`Window`) lasts, :meth:`Disruption.affect` changes the
 :class:`~simulator.disruptions.conditions.Conditions` the engine reads; when an occurrence starts,
 :meth:`Disruption.begin` may act once on the run's state (destroy stock, quarantine lots, cancel
@@ -10,7 +12,7 @@ orders) through the narrow :class:`World` interface, never through the engine's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -57,9 +59,7 @@ class World(Protocol):
 
 
 class Disruption(Generic[P]):
-    """Base of every kind: neutral unless overridden; ``params`` are the kind's own."""
-
-    params_model: ClassVar[type[DisruptionCommon]]
+    """Base of every kind's effect: neutral unless overridden; ``params`` are the kind's own."""
 
     def __init__(self, index: int, params: P, net: Network) -> None:
         self.index = index

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from simulator.disruptions.base import Disruption, Window, World
 from simulator.disruptions.demand_shock import chosen_streams
+from simulator.disruptions.kinds.customer_side import CustomerSideParams
 from simulator.network import Network
-from simulator.scenario.disruptions import CustomerSideParams
 
 
 class CustomerSide(Disruption[CustomerSideParams]):
-    params_model = CustomerSideParams
-
     def __init__(self, index: int, params: CustomerSideParams, net: Network) -> None:
         super().__init__(index, params, net)
         self.streams = chosen_streams(net, params.zones)

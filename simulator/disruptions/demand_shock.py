@@ -7,10 +7,10 @@ import numpy as np
 
 from simulator.disruptions.base import Disruption
 from simulator.disruptions.conditions import Conditions
+from simulator.disruptions.kinds.demand_shock import DemandShockParams
 from simulator.network import Network
 from simulator.network.demand import CHANNELS
 from simulator.scenario.customers import Channel
-from simulator.scenario.disruptions import DemandShockParams
 
 
 def chosen_streams(
@@ -32,8 +32,6 @@ def chosen_streams(
 
 
 class DemandShock(Disruption[DemandShockParams]):
-    params_model = DemandShockParams
-
     def __init__(self, index: int, params: DemandShockParams, net: Network) -> None:
         super().__init__(index, params, net)
         self.multiplier = params.multiplier

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from simulator.disruptions.base import Disruption
 from simulator.disruptions.conditions import GOODS, TRANSPORT, Conditions
+from simulator.disruptions.kinds.economic_shift import EconomicShiftParams
 from simulator.network import Network
-from simulator.scenario.disruptions import EconomicShiftParams
 
 
 class EconomicShift(Disruption[EconomicShiftParams]):
-    params_model = EconomicShiftParams
-
     def __init__(self, index: int, params: EconomicShiftParams, net: Network) -> None:
         super().__init__(index, params, net)
 

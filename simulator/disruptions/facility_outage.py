@@ -6,13 +6,11 @@ import numpy as np
 
 from simulator.disruptions.base import Disruption, Window, World
 from simulator.disruptions.conditions import Conditions
+from simulator.disruptions.kinds.facility_outage import FacilityOutageParams
 from simulator.network import Network
-from simulator.scenario.disruptions import FacilityOutageParams
 
 
 class FacilityOutage(Disruption[FacilityOutageParams]):
-    params_model = FacilityOutageParams
-
     def __init__(self, index: int, params: FacilityOutageParams, net: Network) -> None:
         super().__init__(index, params, net)
         topo = net.topology

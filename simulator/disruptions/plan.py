@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.disruptions.base import Disruption, Window, World
-from simulator.disruptions.registry import DISRUPTIONS
+from simulator.disruptions.registry import effect
 from simulator.disruptions.timeline import Timeline, draw_windows
 from simulator.network import Network
 from simulator.network.streams import RandomStreams
@@ -17,8 +17,7 @@ class DisruptionPlan:
         self, scenario: Scenario, net: Network, streams: RandomStreams, horizon: float
     ) -> None:
         self.disruptions: list[Disruption] = [
-            DISRUPTIONS.get(params.type)(i, params, net)
-            for i, params in enumerate(scenario.disruptions)
+            effect(params.type)(i, params, net) for i, params in enumerate(scenario.disruptions)
         ]
         self.windows: list[Window] = draw_windows(self.disruptions, streams, horizon)
         self.timeline = Timeline(self.disruptions, self.windows, net)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from simulator.disruptions.base import Disruption, Window, World
+from simulator.disruptions.kinds.recall import RecallParams
 from simulator.network import Network
-from simulator.scenario.disruptions import RecallParams
 
 
 class Recall(Disruption[RecallParams]):
-    params_model = RecallParams
-
     def __init__(self, index: int, params: RecallParams, net: Network) -> None:
         super().__init__(index, params, net)
 

@@ -6,13 +6,11 @@ import numpy as np
 
 from simulator.disruptions.base import Disruption
 from simulator.disruptions.conditions import Conditions
+from simulator.disruptions.kinds.supplier_shortage import SupplierShortageParams
 from simulator.network import Network
-from simulator.scenario.disruptions import SupplierShortageParams
 
 
 class SupplierShortage(Disruption[SupplierShortageParams]):
-    params_model = SupplierShortageParams
-
     def __init__(self, index: int, params: SupplierShortageParams, net: Network) -> None:
         super().__init__(index, params, net)
         topo = net.topology

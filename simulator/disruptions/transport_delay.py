@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from simulator.disruptions.base import Disruption
 from simulator.disruptions.conditions import Conditions
+from simulator.disruptions.kinds.transport_delay import TransportDelayParams
 from simulator.network import Network
-from simulator.scenario.disruptions import TransportDelayParams
 
 
 class TransportDelay(Disruption[TransportDelayParams]):
-    params_model = TransportDelayParams
-
     def __init__(self, index: int, params: TransportDelayParams, net: Network) -> None:
         super().__init__(index, params, net)
         topo = net.topology

@@ -6,13 +6,11 @@ import numpy as np
 
 from simulator.disruptions.base import Disruption
 from simulator.disruptions.conditions import Conditions
+from simulator.disruptions.kinds.vehicle_breakdowns import VehicleBreakdownsParams
 from simulator.network import Network
-from simulator.scenario.disruptions import VehicleBreakdownsParams
 
 
 class VehicleBreakdowns(Disruption[VehicleBreakdownsParams]):
-    params_model = VehicleBreakdownsParams
-
     def __init__(self, index: int, params: VehicleBreakdownsParams, net: Network) -> None:
         super().__init__(index, params, net)
         depot = net.topology.node_ids.index(params.fleet)

@@ -6,8 +6,8 @@ import numpy as np
 
 from simulator.disruptions.base import Disruption
 from simulator.disruptions.conditions import Conditions
+from simulator.disruptions.kinds.weather import Region, WeatherParams
 from simulator.network import Network
-from simulator.scenario.disruptions import Region, WeatherParams
 
 
 def region_nodes(region: Region, net: Network) -> np.ndarray:
@@ -26,8 +26,6 @@ def region_nodes(region: Region, net: Network) -> np.ndarray:
 
 
 class Weather(Disruption[WeatherParams]):
-    params_model = WeatherParams
-
     def __init__(self, index: int, params: WeatherParams, net: Network) -> None:
         super().__init__(index, params, net)
         self.nodes = region_nodes(params.region, net)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from simulator.disruptions.kinds.customer_side import CustomerSideParams
 from simulator.engine.backorders import CustomerBackorders
 from simulator.engine.clock import Phase, at_phase
 from simulator.engine.context import RunContext
@@ -25,7 +26,7 @@ def returns_memory(ctx: RunContext) -> int:
         (
             d.returns_window
             for d in ctx.scenario.disruptions
-            if d.type == "customer_side" and d.returns > 0
+            if isinstance(d, CustomerSideParams) and d.returns > 0
         ),
         default=0.0,
     )

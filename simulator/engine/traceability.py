@@ -44,10 +44,10 @@ from typing import Protocol
 
 import numpy as np
 
+from simulator.disruptions.kinds.recall import RecallParams
 from simulator.engine.context import RunContext
 from simulator.engine.lots import Lots, take_oldest
 from simulator.network.topology import UNLIMITED
-from simulator.scenario.disruptions import RecallParams
 from simulator.transport.shipment import Shipment
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulator.disruptions.kinds.facility_outage import FacilityOutageParams
 from simulator.engine import Simulation
 from simulator.experiment.executors import completed
 from simulator.metrics.resilience import (
@@ -28,7 +29,7 @@ from simulator.metrics.resilience import (
     summarize_resilience,
 )
 from simulator.metrics.result import Result
-from simulator.scenario.disruptions import DisruptionParams, FacilityOutageParams, Scheduled
+from simulator.scenario.disruptions import DisruptionParams, Scheduled
 from simulator.scenario.models import Scenario
 
 BASELINE = "baseline"

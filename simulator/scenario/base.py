@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from policies.registry import Registry
 
@@ -22,12 +32,35 @@ class Section(BaseModel):
     )
 
 
+@dataclass(frozen=True)
+class OneOf:
+    """Field metadata: the params of any member of ``registry``, told apart by ``type``.
+
+    The members are read from the registry when a value is validated, not when the model is
+    defined: plugins load after import, and their policies or kinds must be accepted. Errors
+    are the registry union's own (an unknown ``type`` lists the valid ones), located under the
+    field as usual.
+    """
+
+    registry: Registry[Any]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(self._validate)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(self.registry.union().core_schema)
+
+    def _validate(self, value: Any) -> Any:
+        return self.registry.union().validate_python(value)
+
+
 def policy_union(registry: Registry[Any]) -> Any:
-    """The discriminated union of every registered policy's parameters in one family."""
-    models = tuple(registry.params_models())
-    if len(models) == 1:
-        return Annotated[models[0], Field(discriminator="type")]
-    return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
+    """The params of any registered policy of one family (see :class:`OneOf`)."""
+    return Annotated[BaseModel, OneOf(registry)]
 
 
 class Location(Section):

@@ -1,17 +1,37 @@
-"""Cross-reference checks of the disruptions section, run on the raw document."""
+"""Cross-reference checks of the disruptions section, run on the raw document.
+
+What every disruption shares is checked here (unique ids, triggers naming another disruption,
+no cycle of triggers); what a kind names (nodes, lanes, a fleet...) is checked by the kind's
+own checks, with the helpers below.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
+from simulator.scenario.disruptions import KINDS, Document, Issue
 from simulator.scenario.errors import DocPath
 
-Issue = tuple[DocPath, str]
+
+def unknown_ids(path: DocPath, values: Any, known: set[str], what: str) -> list[Issue]:
+    """A problem for each item of the list ``values`` that is not in ``known``."""
+    if not isinstance(values, list):
+        return []
+    return [((*path, j), f"unknown {what} '{v}'") for j, v in enumerate(values) if v not in known]
 
 
-def _ids(data: dict[str, Any], key: str) -> set[str]:
-    items = data.get(key)
+def unknown_id(path: DocPath, value: Any, known: set[str], what: str) -> list[Issue]:
+    """A problem if the id ``value`` is not in ``known``."""
+    return (
+        [(path, f"unknown {what} '{value}'")]
+        if isinstance(value, str) and value not in known
+        else []
+    )
+
+
+def _ids(data: Any, key: str) -> set[str]:
+    items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list):
         return set()
     return {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
@@ -26,25 +46,6 @@ def _lane_names(data: dict[str, Any]) -> set[str]:
             if isinstance(lane.get("id"), str):
                 names.add(lane["id"])
     return names
-
-
-def _zone_ids(data: dict[str, Any]) -> set[str]:
-    market = data.get("market")
-    return _ids(data, "demand") | (_ids(market, "customers") if isinstance(market, dict) else set())
-
-
-def _unknown(
-    path: DocPath, values: Any, known: set[str], what: str, one: bool = False
-) -> list[Issue]:
-    if one:
-        return (
-            [(path, f"unknown {what} '{values}'")]
-            if isinstance(values, str) and values not in known
-            else []
-        )
-    if not isinstance(values, list):
-        return []
-    return [((*path, j), f"unknown {what} '{v}'") for j, v in enumerate(values) if v not in known]
 
 
 def _triggers(items: list[tuple[int, dict[str, Any]]]) -> list[Issue]:
@@ -75,46 +76,6 @@ def _triggers(items: list[tuple[int, dict[str, Any]]]) -> list[Issue]:
     return issues
 
 
-def _kind_checks(
-    path: DocPath, d: dict[str, Any], data: dict[str, Any], nodes: dict[str, dict[str, Any]]
-) -> list[Issue]:
-    skus, kind = _ids(data, "products"), d.get("type")
-    node_ids = set(nodes)
-    issues: list[Issue] = []
-    region = d.get("region")
-    if isinstance(region, dict):
-        issues += _unknown((*path, "region", "nodes"), region.get("nodes"), node_ids, "node")
-    issues += _unknown((*path, "lanes"), d.get("lanes"), _lane_names(data), "lane")
-    issues += _unknown((*path, "nodes"), d.get("nodes"), node_ids, "node")
-    issues += _unknown((*path, "zones"), d.get("zones"), _zone_ids(data), "zone")
-    issues += _unknown((*path, "skus"), d.get("skus"), skus, "SKU")
-    issues += _unknown((*path, "destroy_skus"), d.get("destroy_skus"), skus, "SKU")
-    issues += _unknown((*path, "sku"), d.get("sku"), skus, "SKU", one=True)
-    for key in ("return_to", "source"):
-        issues += _unknown((*path, key), d.get(key), node_ids, "node", one=True)
-    if kind == "vehicle_breakdowns":
-        fleets = {f.get("depot"): f for f in data.get("fleets") or [] if isinstance(f, dict)}
-        fleet = fleets.get(d.get("fleet"))
-        if fleet is None:
-            issues.append(((*path, "fleet"), f"no fleet has depot '{d.get('fleet')}'"))
-        elif d.get("vehicle") is not None:
-            types = {str(v.get("id")) for v in fleet.get("vehicles") or [] if isinstance(v, dict)}
-            issues += _unknown((*path, "vehicle"), d.get("vehicle"), types, "vehicle type", True)
-    if kind == "supplier_shortage":
-        node = nodes.get(d.get("node"))  # type: ignore[arg-type]
-        if node is None:
-            issues += _unknown((*path, "node"), d.get("node"), node_ids, "node", one=True)
-        elif node.get("kind") not in ("plant", "supplier"):
-            issues.append(((*path, "node"), "a supplier shortage hits a plant or a supplier"))
-        elif d.get("capacity_share") is not None:
-            production = node.get("production")
-            if not isinstance(production, dict) or production.get("capacity") is None:
-                issues.append(
-                    ((*path, "capacity_share"), "needs a plant with a production capacity")
-                )
-    return issues
-
-
 def disruption_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list[Issue]:
     """Every problem of the disruptions section, with its document path."""
     raw = data.get("disruptions")
@@ -127,6 +88,15 @@ def disruption_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]]) ->
         for i, d in items
         if counts.get(d.get("id"), 0) > 1
     ]
+    doc = Document(
+        data,
+        nodes,
+        skus=_ids(data, "products"),
+        lanes=_lane_names(data),
+        zones=_ids(data, "demand") | _ids(data.get("market"), "customers"),
+    )
+    kinds = set(KINDS.names())
     for i, d in items:
-        issues += _kind_checks(("disruptions", i), d, data, nodes)
+        if d.get("type") in kinds:  # an unknown kind is the schema's to report
+            issues += KINDS.get(d["type"]).checks(("disruptions", i), d, doc)
     return issues + _triggers(items)

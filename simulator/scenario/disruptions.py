@@ -3,19 +3,26 @@
 Each item names its kind with ``type`` (see ``supplysim list disruptions``) and its timing with
 ``when``: scheduled (``start`` and ``duration``), random (``every``: the mean time between starts,
 and a ``duration`` law) or triggered (``after`` another disruption starts, with a ``probability``
-and a ``delay``). The effects themselves live in :mod:`simulator.disruptions`, one module per
-kind; this module is only their schema.
+and a ``delay``). This module holds what every kind shares and the registry of kinds; each kind
+is a :class:`DisruptionKind` in a module of its own: the built-in ones in
+:mod:`simulator.disruptions.kinds`, others in plug-ins of the ``supplysim.disruptions``
+entry-point group. Both load when the registry is first read.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, get_args
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag
 
-from simulator.scenario.base import Id, Location, NonNegative, Positive, Probability, Section
-from simulator.scenario.customers import Channel
+from policies.registry import Registry, load_entry_points
+from simulator.scenario.base import Id, OneOf, Positive, Probability, Section
 from simulator.scenario.distributions import Constant, Days, Distribution
+from simulator.scenario.errors import DocPath
 
 
 class Scheduled(Section):
@@ -62,179 +69,95 @@ When = Annotated[
 
 
 class DisruptionCommon(Section):
-    """What every kind has: its name, its timing and a note."""
+    """What every kind has: its name, its timing and a note; a kind adds its ``type`` (a
+    ``Literal`` of its name) and its own parameters."""
 
+    type: str
     id: Id
     when: When
     description: str = ""
 
 
-class Region(Section):
-    """Nodes by name, or every located node within ``radius_km`` of ``centre``."""
-
-    nodes: list[Id] | None = None
-    centre: Location | None = None
-    radius_km: Positive | None = None
-
-    @model_validator(mode="after")
-    def _one_way(self) -> Region:
-        circle = self.centre is not None and self.radius_km is not None
-        if (self.nodes is not None) == circle or (self.centre is None) != (self.radius_km is None):
-            raise ValueError("give either nodes, or centre and radius_km")
-        return self
+Issue = tuple[DocPath, str]
+"""A problem found by a check: where in the document, and what."""
 
 
-class WeatherParams(DisruptionCommon):
-    """A storm over a region: its lanes slow down or close, and its facilities close."""
+@dataclass(frozen=True)
+class Document:
+    """The raw scenario document as the checks of a kind read it: it may be invalid, so
+    every value is as written (check its type before use).
 
-    type: Literal["weather"]
-    region: Region
-    speed: Probability = Field(
-        0.0, description="Share of normal speed on lanes touching the region; 0 closes them."
-    )
-    close_facilities: bool = Field(True, description="Facilities in the region close.")
+    Attributes:
+        data: The whole document.
+        nodes: Each node's mapping by id.
+        skus: Product ids.
+        lanes: Lane names: each lane's id, and ``from->to``.
+        zones: Customer zone ids, of the demand section and the market.
+    """
 
-
-class TransportDelayParams(DisruptionCommon):
-    """Infrastructure trouble: chosen lanes slow down (lead times multiplied) or close."""
-
-    type: Literal["transport_delay"]
-    lanes: list[str] = Field(min_length=1, description="Lane ids, or 'from->to'.")
-    lead_time_factor: Annotated[float, Field(ge=1, allow_inf_nan=False)] = Field(
-        1.0, description="Transit takes this many times longer while it lasts."
-    )
-    closed: bool = Field(False, description="The lanes are closed instead.")
+    data: dict[str, Any]
+    nodes: dict[str, dict[str, Any]]
+    skus: set[str]
+    lanes: set[str]
+    zones: set[str]
 
 
-class VehicleBreakdownsParams(DisruptionCommon):
-    """A fleet loses vehicles: a share out of service, or more frequent breakdowns."""
-
-    type: Literal["vehicle_breakdowns"]
-    fleet: Id = Field(description="The fleet's depot.")
-    vehicle: Id | None = Field(None, description="One vehicle type; omit for every type.")
-    out_of_service: Probability = Field(0.0, description="Share of the vehicles unavailable.")
-    failure_factor: Annotated[float, Field(ge=1, allow_inf_nan=False)] = Field(
-        1.0, description="Breakdowns this many times as frequent (MTBF divided by it)."
-    )
+Checks = Callable[[DocPath, dict[str, Any], Document], list[Issue]]
+"""Cross-reference checks of one disruption: its path, its raw mapping, the document."""
 
 
-class DemandShockParams(DisruptionCommon):
-    """Demand multiplied while it lasts: a spike, a drop, a promotion, a seasonal peak."""
-
-    type: Literal["demand_shock"]
-    multiplier: NonNegative = Field(description="Demand is this many times what it would be.")
-    zones: list[Id] | None = Field(None, description="Customer zones; omit for all.")
-    skus: list[Id] | None = Field(None, description="SKUs; omit for all.")
-    channels: list[Channel] | None = Field(None, description="Sales channels; omit for all.")
+def no_checks(path: DocPath, item: dict[str, Any], doc: Document) -> list[Issue]:
+    """For a kind whose parameters name nothing else in the scenario."""
+    return []
 
 
-class SupplierShortageParams(DisruptionCommon):
-    """A plant or supplier delivers less, or later."""
+@dataclass(frozen=True)
+class DisruptionKind:
+    """A disruption kind as the scenario layer knows it.
 
-    type: Literal["supplier_shortage"]
-    node: Id = Field(description="A plant or an external supplier.")
-    capacity: NonNegative | None = Field(
-        None, description="Units per day it can still make or ship, over all SKUs."
-    )
-    capacity_share: Probability | None = Field(
-        None, description="Share of a plant's production capacity left."
-    )
-    lead_time_factor: Annotated[float, Field(ge=1, allow_inf_nan=False)] = Field(
-        1.0,
-        description="Its production lead time and outbound transit take this many times longer.",
-    )
+    Attributes:
+        params: Its parameters; ``type`` is ``Literal`` of its name.
+        effect: Where its effect is, as ``"module:Class"`` (a subclass of
+            :class:`simulator.disruptions.Disruption`). The simulation imports it when a run
+            needs it; the scenario layer never does.
+        checks: What :class:`params` cannot check alone: references to nodes, lanes, zones...
+    """
 
+    params: type[DisruptionCommon]
+    effect: str
+    checks: Checks = no_checks
 
-class FacilityOutageParams(DisruptionCommon):
-    """A facility closed or short-handed; optionally a storage failure destroying stock."""
-
-    type: Literal["facility_outage"]
-    nodes: list[Id] = Field(min_length=1)
-    capacity: Probability = Field(
-        0.0,
-        description="Share of its daily work it can still do (shipping, selling); 0 closes it.",
-    )
-    destroy: Probability = Field(0.0, description="Share of its stock destroyed at the start.")
-    destroy_skus: Literal["all", "perishable"] | list[Id] = Field(
-        "all",
-        description="Which stock is destroyed: all, perishable (a cold-chain failure), "
-        "or a list of SKUs.",
-    )
+    @property
+    def name(self) -> str:
+        """The kind's ``type`` in scenario files."""
+        return str(get_args(self.params.model_fields["type"].annotation)[0])
 
 
-class LotRange(Section):
-    """Production days of the recalled lots, inclusive."""
-
-    first: NonNegative = Field(alias="from")
-    last: NonNegative = Field(alias="to")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> LotRange:
-        if self.last < self.first:
-            raise ValueError("'to' must not be before 'from'")
-        return self
+BUILT_IN_KINDS = "simulator.disruptions.kinds"
+PLUGIN_GROUP = "supplysim.disruptions"
 
 
-class RecallParams(DisruptionCommon):
-    """A batch is recalled: affected units in stock and in transit are quarantined, units sold
-    come back to ``return_to``."""
+def _load_kinds() -> None:
+    """Register the built-in kinds (every module of :data:`BUILT_IN_KINDS` defining ``KIND``)
+    and the plug-ins (each entry point of :data:`PLUGIN_GROUP` names a :class:`DisruptionKind`).
 
-    type: Literal["recall"]
-    sku: Id
-    lots: LotRange = Field(description="Lots by the day they were made or bought in.")
-    source: Id | None = Field(None, description="Only lots from this plant or supplier.")
-    return_to: Id = Field(description="Node that receives the returned units.")
-    return_rate: Probability = Field(1.0, description="Share of sold affected units returned.")
-    return_delay: Distribution = Field(
-        default_factory=lambda: Constant(value=7.0),
-        description="Days from the recall to a returned unit's arrival.",
-    )
-    cost_per_unit: NonNegative = Field(
-        0.0, description="Handling, refund and disposal per unit quarantined or returned."
-    )
-    fixed_cost: NonNegative = Field(0.0, description="Cost of the recall itself.")
-
-
-class EconomicShiftParams(DisruptionCommon):
-    """Costs and demand shift: fuel, currency, a downturn."""
-
-    type: Literal["economic_shift"]
-    transport_cost: Positive = Field(1.0, description="Multiplier on transport costs (fuel).")
-    goods_value: Positive = Field(
-        1.0,
-        description="Multiplier on the value of goods (currency): holding costs are charged at it.",
-    )
-    demand: NonNegative = Field(1.0, description="Multiplier on every zone's demand.")
+    Raises:
+        RuntimeError: If an entry point names something else.
+    """
+    package = importlib.import_module(BUILT_IN_KINDS)
+    prefix = f"{package.__name__}."
+    modules = [
+        importlib.import_module(m.name) for m in pkgutil.iter_modules(package.__path__, prefix)
+    ]
+    kinds = [module.KIND for module in modules if hasattr(module, "KIND")]
+    for kind in kinds + load_entry_points(PLUGIN_GROUP):
+        if not isinstance(kind, DisruptionKind):
+            raise RuntimeError(f"{PLUGIN_GROUP} entry points name a DisruptionKind, not {kind!r}")
+        KINDS.register(kind.name, kind, kind.params)
 
 
-class CustomerSideParams(DisruptionCommon):
-    """Customers change their minds: cancellations, address corrections, bulk returns."""
+KINDS: Registry[DisruptionKind] = Registry("disruption", noun="kind", load=_load_kinds)
+"""Every disruption kind by its ``type``."""
 
-    type: Literal["customer_side"]
-    cancel: Probability = Field(
-        0.0, description="Share of waiting customer orders cancelled at the start."
-    )
-    address_changes: Probability = Field(
-        0.0, description="Share of home deliveries waiting at a depot re-routed to a new address."
-    )
-    returns: Probability = Field(
-        0.0, description="Share of the units sold in the last `returns_window` days sent back."
-    )
-    returns_window: Positive = Field(14.0, description="Days of sales the returns come from.")
-    restock: bool = Field(True, description="Returned units go back into sellable stock.")
-    zones: list[Id] | None = Field(None, description="Customer zones; omit for all.")
-
-
-DisruptionParams = Annotated[
-    WeatherParams
-    | TransportDelayParams
-    | VehicleBreakdownsParams
-    | DemandShockParams
-    | SupplierShortageParams
-    | FacilityOutageParams
-    | RecallParams
-    | EconomicShiftParams
-    | CustomerSideParams,
-    Field(discriminator="type"),
-]
+DisruptionParams = Annotated[DisruptionCommon, OneOf(KINDS)]
 """One disruption of any kind, told apart by ``type``."""

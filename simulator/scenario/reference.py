@@ -13,14 +13,14 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
 from policies.registry import ALLOCATION, DISTRIBUTION, REPLENISHMENT, ROUTING, Registry
-from simulator.disruptions.registry import DISRUPTIONS
-from simulator.scenario.base import Id
+from simulator.scenario.base import Id, OneOf
+from simulator.scenario.disruptions import KINDS
 from simulator.scenario.distributions import AnyDistribution, Constant
 from simulator.scenario.models import Scenario
 
@@ -111,7 +111,7 @@ vehicles cannot carry waits for the next wave.""",
             title="Disruption kinds",
             noun="disruption kind",
             tag="type",
-            members=_policies(DISRUPTIONS),
+            members=_policies(KINDS),
             intro="""\
 Chosen by `type` in each item of `disruptions`. Every kind also takes `id`, `when` (scheduled
 `{start, duration}`, random `{every, duration, first}` or triggered `{after, probability, delay,
@@ -120,12 +120,23 @@ duration}`) and `description`; see docs/disruptions.md for what each does.""",
     )
 
 
-def _nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
-    """The models a field's type names, through unions, containers and ``Annotated``."""
+def _nested_models(annotation: Any, metadata: list[Any]) -> Iterator[type[BaseModel]]:
+    """The models a field's type names, through unions, containers and ``Annotated``; a
+    :class:`OneOf` names its registry's members instead of the type it annotates."""
+    members = [
+        m for meta in metadata if isinstance(meta, OneOf) for m in meta.registry.params_models()
+    ]
+    if members:
+        yield from members
+        return
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         yield annotation
     for arg in get_args(annotation):
-        yield from _nested_models(arg)
+        if get_origin(arg) is Annotated:
+            inner, *meta = get_args(arg)
+            yield from _nested_models(inner, meta)
+        else:
+            yield from _nested_models(arg, [])
 
 
 def _reachable(root: type[BaseModel]) -> list[type[BaseModel]]:
@@ -136,7 +147,7 @@ def _reachable(root: type[BaseModel]) -> list[type[BaseModel]]:
         if model not in found:
             found[model] = None
             for field in model.model_fields.values():
-                for nested in _nested_models(field.annotation):
+                for nested in _nested_models(field.annotation, field.metadata):
                     visit(nested)
 
     visit(root)

@@ -25,10 +25,10 @@ from typer.testing import CliRunner
 
 from simulator import Result, ScenarioError, Simulation, load_scenario, run
 from simulator.cli import app
+from simulator.disruptions.kinds.weather import Region
 from simulator.disruptions.weather import region_nodes
 from simulator.network import Network, compile_network
 from simulator.scenario import scenario_from_data
-from simulator.scenario.disruptions import Region
 from simulator.scenario.errors import format_path
 
 Data = dict[str, Any]

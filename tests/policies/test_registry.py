@@ -15,10 +15,12 @@ import policies.registry as registry
 from policies.registry import DISTRIBUTION, REPLENISHMENT, Registry, load_entry_points
 from policies.replenishment import OrderUpToPolicy, RSParams, SSParams, SSPolicy
 from policies.view import InventoryView
+from simulator.scenario.base import OneOf
 
-BUILT_INS = ["RS", "base_stock", "forecast", "manual", "min_max", "none", "rQ", "sS"]
+BUILT_INS = ["RS", "TQ", "base_stock", "forecast", "manual", "min_max", "none", "rQ", "sS"]
 MINIMAL: dict[str, dict[str, Any]] = {
     "RS": {"S": 10, "review_period": 7},
+    "TQ": {"T": 7, "Q": 20},
     "base_stock": {"S": 10},
     "forecast": {"method": "moving_average", "window": 3},
     "manual": {},
@@ -59,8 +61,9 @@ def test_unknown_name_lists_valid_names() -> None:
 def test_register_rejects_duplicates_and_mismatched_type_tag() -> None:
     family: Registry[object] = Registry("routing")
     family.register("demo", _Demo, _DemoParams)
+    family.register("demo", _Demo, _DemoParams)  # the same again: nothing changes
     with pytest.raises(ValueError, match="routing policy 'demo' is already registered"):
-        family.register("demo", _Demo, _DemoParams)
+        family.register("demo", object, _DemoParams)
     with pytest.raises(ValueError, match="_DemoParams needs a field type: Literal\\['other'\\]"):
         family.register("other", _Demo, _DemoParams)
 
@@ -153,7 +156,9 @@ def test_load_entry_points_wraps_plugin_failures(monkeypatch: pytest.MonkeyPatch
         raise ImportError("missing dependency")
 
     _install(monkeypatch, [_FakeEntryPoint("broken", "bad_pkg:broken", broken)])
-    with pytest.raises(RuntimeError, match=r"policy plugin 'broken' \(bad_pkg:broken\) failed"):
+    with pytest.raises(
+        RuntimeError, match=r"supplysim.policies plugin 'broken' \(bad_pkg:broken\) failed"
+    ):
         load_entry_points()
 
 
@@ -162,3 +167,38 @@ def test_described_types_leave_validators_out() -> None:
     # object address that would change from one run to the next.
     params = {p.name: p for p in DISTRIBUTION.describe("selective").parameters}
     assert params["outlets"].type == "list[str] | None"
+
+
+def test_a_schema_field_accepts_members_registered_after_it_was_defined() -> None:
+    family: Registry[object] = Registry("demo", load=lambda: None)
+    family.register("sS", SSPolicy, SSParams)
+
+    class Holder(BaseModel):
+        policy: Annotated[BaseModel, OneOf(family)]
+
+    with pytest.raises(ValueError, match="does not match any of the expected tags: 'sS'"):
+        Holder.model_validate({"policy": {"type": "demo"}})
+    family.register("demo", _Demo, _DemoParams)
+    assert isinstance(Holder.model_validate({"policy": {"type": "demo"}}).policy, _DemoParams)
+    # The union is built again only when the members change.
+    assert family.union() is family.union()
+    assert Holder.model_json_schema()["properties"]["policy"]["discriminator"][
+        "mapping"
+    ].keys() == {
+        "demo",
+        "sS",
+    }
+
+
+def test_a_registry_loads_its_plugins_once_on_first_read() -> None:
+    calls: list[str] = []
+
+    def load() -> None:
+        calls.append("load")
+        family.register("demo", _Demo, _DemoParams)
+
+    family: Registry[object] = Registry("demo", load=load)
+    assert calls == []  # nothing at construction: plug-ins load after import
+    assert family.names() == ["demo"]
+    assert family.get("demo") is _Demo
+    assert calls == ["load"]

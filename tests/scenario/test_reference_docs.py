@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, get_args
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
 from policies.replenishment import SSParams
 from policies.routing import OrToolsParams, SavingsParams
-from simulator.scenario.base import Location
+from simulator.scenario.base import Location, OneOf
 from simulator.scenario.customers import MarketZone
 from simulator.scenario.distributions import Poisson
 from simulator.scenario.models import Scenario
@@ -31,11 +31,18 @@ def test_docs_are_current() -> None:
 
 # The walk below is written independently of the generator's, so that a model the generator
 # skips (in a union, a mapping, a policy family) shows up as undocumented fields.
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+def _models_in(annotation: Any, metadata: Sequence[Any] = ()) -> Iterator[type[BaseModel]]:
+    one_of = [meta for meta in metadata if isinstance(meta, OneOf)]
+    if one_of:  # a registry's members, whatever type the field is annotated with
+        yield from (model for meta in one_of for model in meta.registry.params_models())
+        return
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         yield annotation
     for arg in get_args(annotation):
-        yield from _models_in(arg)
+        if get_origin(arg) is Annotated:
+            yield from _models_in(get_args(arg)[0], get_args(arg)[1:])
+        else:
+            yield from _models_in(arg)
 
 
 def _scenario_models() -> set[type[BaseModel]]:
@@ -47,7 +54,7 @@ def _scenario_models() -> set[type[BaseModel]]:
         if model not in found:
             found.add(model)
             for field in model.model_fields.values():
-                pending.extend(_models_in(field.annotation))
+                pending.extend(_models_in(field.annotation, field.metadata))
     return found
 
 
