@@ -27,6 +27,7 @@ from policies.replenishment import (
     SSParams,
     SSPolicy,
 )
+from policies.sterman import StermanParams, StermanPolicy
 from policies.view import InventoryView
 
 __all__ = [
@@ -56,6 +57,8 @@ __all__ = [
     "ReviewParams",
     "SSParams",
     "SSPolicy",
+    "StermanParams",
+    "StermanPolicy",
     "grant_in_order",
     "load_entry_points",
 ]

@@ -62,6 +62,7 @@ from policies.routing import (
     SavingsParams,
     SavingsRouting,
 )
+from policies.sterman import StermanParams, StermanPolicy
 
 T = TypeVar("T")
 
@@ -185,6 +186,7 @@ REPLENISHMENT.register("RS", OrderUpToPolicy, RSParams)
 REPLENISHMENT.register("min_max", MinMaxPolicy, MinMaxParams)
 REPLENISHMENT.register("forecast", ForecastPolicy, ForecastParams)
 REPLENISHMENT.register("none", PassThroughPolicy, PassThroughParams)
+REPLENISHMENT.register("sterman", StermanPolicy, StermanParams)
 
 ALLOCATION: Registry[AllocationRule] = Registry("allocation")
 ALLOCATION.register("fcfs", FirstComeFirstServed, FcfsParams)
