@@ -6,6 +6,7 @@ from the number of replications and weeks, never from seeded golden numbers.
 
 from __future__ import annotations
 
+import itertools
 import runpy
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def test_sterman_bots_amplify_upstream(bots_and_base_stock: StudyResult) -> None
             "variant": "sterman-bots",
             "replication": np.repeat(wide.index, 3),
             "scope": "stage",
-            "id": np.tile([f"{a}->{b}" for a, b in zip(STAGES, STAGES[1:])], len(wide)),
+            "id": np.tile([f"{a}->{b}" for a, b in itertools.pairwise(STAGES)], len(wide)),
             "metric": "increase",
             "value": np.diff(wide.to_numpy(), axis=1).ravel(),
         }
@@ -85,7 +86,8 @@ def test_moving_average_order_up_to_matches_chen_et_al(tmp_path: Path) -> None:
     """Order-up-to with a 16-week moving average at every stage: the ratios of the linear
     filter theory (the first stage's is Chen et al.'s 1 + 2L/p + 2L^2/p^2, L = 4 weeks covered).
     Demand of mean 100 and sd 5 keeps orders positive, as the theory assumes. The ratio of two
-    sample variances is nearly unbiased here: numerator and denominator share the demand, and their O(1/n) biases cancel."""
+    sample variances is nearly unbiased here: numerator and denominator share the demand, and
+    their O(1/n) biases cancel."""
     variant = {
         "name": "moving-average",
         "overrides": {
