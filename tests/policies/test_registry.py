@@ -16,7 +16,7 @@ from policies.registry import DISTRIBUTION, REPLENISHMENT, Registry, load_entry_
 from policies.replenishment import OrderUpToPolicy, RSParams, SSParams, SSPolicy
 from policies.view import InventoryView
 
-BUILT_INS = ["RS", "base_stock", "forecast", "min_max", "none", "rQ", "sS"]
+BUILT_INS = ["RS", "base_stock", "forecast", "min_max", "none", "rQ", "sS", "sterman"]
 MINIMAL: dict[str, dict[str, Any]] = {
     "RS": {"S": 10, "review_period": 7},
     "base_stock": {"S": 10},
@@ -25,6 +25,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "none": {},
     "rQ": {"r": 2, "Q": 5},
     "sS": {"s": 2, "S": 10},
+    "sterman": {},
 }
 
 
