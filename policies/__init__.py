@@ -29,6 +29,7 @@ from policies.replenishment import (
     TQParams,
     TQPolicy,
 )
+from policies.sterman import StermanParams, StermanPolicy
 from policies.view import InventoryView
 
 __all__ = [
@@ -60,6 +61,8 @@ __all__ = [
     "SSPolicy",
     "TQParams",
     "TQPolicy",
+    "StermanParams",
+    "StermanPolicy",
     "grant_in_order",
     "load_entry_points",
 ]

@@ -67,6 +67,7 @@ from policies.routing import (
     SavingsParams,
     SavingsRouting,
 )
+from policies.sterman import StermanParams, StermanPolicy
 
 T = TypeVar("T")
 
@@ -228,6 +229,7 @@ REPLENISHMENT.register("forecast", ForecastPolicy, ForecastParams)
 REPLENISHMENT.register("TQ", TQPolicy, TQParams)
 REPLENISHMENT.register("none", PassThroughPolicy, PassThroughParams)
 REPLENISHMENT.register("manual", ManualPolicy, ManualParams)
+REPLENISHMENT.register("sterman", StermanPolicy, StermanParams)
 
 ALLOCATION: Registry[type[AllocationRule]] = Registry("allocation")
 ALLOCATION.register("fcfs", FirstComeFirstServed, FcfsParams)

@@ -37,6 +37,7 @@ from simulator.cli.app import (
 from simulator.disruptions import DISRUPTIONS
 from simulator.network import check_budget, compile_network
 from simulator.output import network_kpis, save_result
+from simulator.scenario.models import Period
 from simulator.scenario.reference import render_reference
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
@@ -127,7 +128,7 @@ def run_scenario(
         stdout.print(_kpi_table(kpis, model))
         if card is not None:
             stdout.print(_scorecard_table(card, model))
-        typer.echo(_run_line(provenance))
+        typer.echo(_run_line(provenance, model.period))
         if out is not None:
             typer.echo(f"saved {len(files)} files to {out}")
 
@@ -267,9 +268,9 @@ def _cell(value: float, share: bool) -> str:
     return f"{100 * value:.1f}" if share else f"{value:,.0f}"
 
 
-def _run_line(provenance: dict[str, Any]) -> str:
+def _run_line(provenance: dict[str, Any], period: Period) -> str:
     return (
-        f"seed {provenance['seed']}, {provenance['horizon_days']} days "
+        f"seed {provenance['seed']}, {period.count(provenance['horizon_days'])} "
         f"(first {provenance['warmup_days']:g} excluded as warm-up), "
         f"simulated in {provenance['wall_time_s']:.2f} s"
         + (

@@ -70,7 +70,7 @@ def plot_inventory(result: Result, ax: Axes | None = None) -> Figure:
     if rec.warmup:
         ax.axvspan(0, rec.warmup, color="0.9", label="warm-up (excluded from KPIs)")
     ax.axhline(0, color="0.4", linewidth=0.8)
-    ax.set_xlabel("day")
+    ax.set_xlabel(result.scenario.period.name)
     ax.set_ylabel("units (backlog below zero)")
     ax.set_title(f"{result.scenario.name}: inventory by echelon")
     ax.legend(fontsize="small", ncols=2, loc="lower right")  # stock lines sit above it
@@ -91,8 +91,8 @@ def plot_orders_vs_demand(result: Result, ax: Axes | None = None) -> Figure:
     after_warmup = slice(int(np.ceil(rec.warmup)), None)
     peak = max(rec.node_orders[after_warmup].max(), rec.node_demand[after_warmup].max(), 1.0)
     ax.set_ylim(0, 1.5 * peak)  # start-up orders would otherwise flatten the steady state
-    ax.set_xlabel("day")
-    ax.set_ylabel("units per day")
+    ax.set_xlabel(result.scenario.period.name)
+    ax.set_ylabel(f"units per {result.scenario.period.name}")
     ax.set_title(f"{result.scenario.name}: orders vs demand by echelon")
     ax.legend(fontsize="small", ncols=2)
     return figure

@@ -250,6 +250,21 @@ class ChannelProfile(Section):
     )
 
 
+class Period(Section):
+    """What one unit of simulation time stands for, as reports and run tables name it.
+
+    The engine's clock does not change: one period is one step of the daily cycle. A game
+    played in weeks names its period ``week`` and reads its lead times and costs per week.
+    """
+
+    name: str = Field("day", min_length=1, description="One period, e.g. `week`.")
+    plural: str | None = Field(None, description="Several periods; default: `name` + `s`.")
+
+    def count(self, n: float) -> str:
+        """``n`` periods in words, e.g. ``36 weeks`` or ``1 week``."""
+        return f"{n:g} {self.name if n == 1 else self.plural or self.name + 's'}"
+
+
 class Scenario(Section):
     """A complete, validated scenario. Immutable: make variants with :meth:`with_overrides`."""
 
@@ -264,6 +279,13 @@ class Scenario(Section):
         "(continuous review means every day's close), or at the review instant, with "
         "continuous review at every customer order (as in continuous-time tools). "
         "See docs/concepts.md.",
+    )
+    period: Period = Field(
+        default_factory=Period,
+        description="The name of one time unit in reports (a day unless it says otherwise).",
+        # Left out of the written form when it is the default day, so the content hash of a
+        # scenario that does not name its period stays what it was.
+        exclude_if=lambda period: period == Period(),
     )
     seed: int = Field(0, ge=0)
     templates: dict[str, Any] = Field(

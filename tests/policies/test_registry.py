@@ -17,7 +17,9 @@ from policies.replenishment import OrderUpToPolicy, RSParams, SSParams, SSPolicy
 from policies.view import InventoryView
 from simulator.scenario.base import OneOf
 
-BUILT_INS = ["RS", "TQ", "base_stock", "forecast", "manual", "min_max", "none", "rQ", "sS"]
+BUILT_INS = [
+    "RS", "TQ", "base_stock", "forecast", "manual", "min_max", "none", "rQ", "sS", "sterman"
+]
 MINIMAL: dict[str, dict[str, Any]] = {
     "RS": {"S": 10, "review_period": 7},
     "TQ": {"T": 7, "Q": 20},
@@ -28,6 +30,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "none": {},
     "rQ": {"r": 2, "Q": 5},
     "sS": {"s": 2, "S": 10},
+    "sterman": {},
 }
 
 
