@@ -59,10 +59,10 @@ __all__ = [
     "ReviewParams",
     "SSParams",
     "SSPolicy",
-    "TQParams",
-    "TQPolicy",
     "StermanParams",
     "StermanPolicy",
+    "TQParams",
+    "TQPolicy",
     "grant_in_order",
     "load_entry_points",
 ]

@@ -14,7 +14,6 @@ import numpy as np
 
 from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.replenishment import Replenishment
-from simulator.transport.shipment import Shipment
 
 
 class NodeBehaviour:
@@ -27,15 +26,15 @@ class NodeBehaviour:
         self.node = node
         self.fulfilment = fulfilment
 
-    def received(self, shipped: Shipment) -> None:
-        """Goods arrived at this node; by default they wait for the day's close to ship on."""
+    def received(self, positions: np.ndarray) -> None:
+        """Goods arrived at ``positions`` (any node's); by default they wait for the close."""
 
 
 class CrossDock(NodeBehaviour):
     """A cross-dock holds no stock: what arrives leaves at once for the lines waiting on it."""
 
-    def received(self, shipped: Shipment) -> None:
-        mine = shipped.pos[self.fulfilment.ctx.net.topology.pos_node[shipped.pos] == self.node]
+    def received(self, positions: np.ndarray) -> None:
+        mine = positions[self.fulfilment.ctx.net.topology.pos_node[positions] == self.node]
         if len(mine):
             self.fulfilment.fill(self.fulfilment.lines_waiting_on(np.unique(mine)))
 

@@ -9,18 +9,23 @@ ships them.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
 from policies.manual import ManualPolicy
+from policies.registry import REPLENISHMENT
 from policies.view import InventoryView
 from simulator.engine.context import EPS, RunContext
 from simulator.engine.customers import Customers
 from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.policy_groups import PolicyGroup, build_policy_groups
+from simulator.engine.single_line import SingleLine, simple_positions
 from simulator.engine.stock import StockLedger
 from simulator.network.sourcing import PRIMARY, SPLIT
 from simulator.network.topology import UNLIMITED
+
+_ONE = np.ones(1, dtype=bool)
 
 
 class Replenishment:
@@ -51,6 +56,9 @@ class Replenishment:
             self.index_in_group[group.positions] = np.arange(len(group.positions))
         # Positions reviewed at every customer order of the event path (review-instant
         # placement and continuous review), and the level above which they order nothing.
+        self._alone: dict[int, PolicyGroup] = {}
+        self.single: SingleLine | None = None  # the scalar path of simple positions' lines
+        self.simple = np.zeros(topo.n_positions, dtype=bool)
         self.per_order = np.zeros(topo.n_positions, dtype=bool)
         self.idle_above = np.full(topo.n_positions, -math.inf)
         if at_review:
@@ -58,6 +66,8 @@ class Replenishment:
                 self.per_order[group.positions] = group.continuous
                 level = getattr(group.policy, "idle_above", None)
                 self.idle_above[group.positions] = math.inf if level is None else level
+            self.single = SingleLine(ctx, ledger, fulfilment)
+            self.simple = simple_positions(ctx, ledger, fulfilment)
 
     # ----------------------------------------------------------------- reviews
 
@@ -94,12 +104,39 @@ class Replenishment:
         )
         if position > self.idle_above[pos]:
             return
-        group = self.groups[self.group_of[pos]]
-        due = np.zeros(len(group.positions), dtype=bool)
-        due[self.index_in_group[pos]] = True
+        group, due = self._reviewer(pos)
         backlog = self.customers.backorders.at_position
-        orders = self._decide(group, due, self.ctx.now, backlog)
-        self.place(self._order_sizes(orders, group.positions), group.positions)
+        quantities = self._decide(group, due, self.ctx.now, backlog)
+        if self.single is not None and self.simple[pos]:
+            quantity = float(quantities[due][0])
+            if quantity <= EPS or self.single.place(pos, quantity, self.demand_received):
+                self._review_sources(np.array([self.single.source[pos]]))
+                return
+        self.place(self._order_sizes(quantities, group.positions), group.positions)
+
+    def _reviewer(self, pos: int) -> tuple[PolicyGroup, np.ndarray]:
+        """Who decides for ``pos`` alone, and the due mask. A policy that declares
+        ``idle_above`` decides each position from its own state only, so a copy holding just
+        this position's parameters (built once) decides the same at a cost that does not grow
+        with its group; any other policy decides for its whole group, only ``pos`` due."""
+        alone = self._alone.get(pos)
+        if alone is not None:
+            return alone, _ONE
+        group = self.groups[self.group_of[pos]]
+        if getattr(group.policy, "idle_above", None) is None:
+            due = np.zeros(len(group.positions), dtype=bool)
+            due[self.index_in_group[pos]] = True
+            return group, due
+        params = self.ctx.net.topology.pos_policy[pos]
+        policy = REPLENISHMENT.get(params.type).from_params([params])  # type: ignore[attr-defined]
+        alone = self._alone[pos] = replace(group, positions=np.array([pos]), policy=policy)
+        return alone, _ONE
+
+    def _review_sources(self, sources: np.ndarray) -> None:
+        """Review-instant placement: a source with continuous review reviews at each line."""
+        for src in sources[sources >= 0].tolist():
+            if self.per_order[src]:
+                self.review_one(src)
 
     def _decide(
         self, group: PolicyGroup, due: np.ndarray, now: float, customer_backlog: np.ndarray
@@ -199,6 +236,7 @@ class Replenishment:
                 fulfilment.to_desk(int(supplier), lines)
         if self.at_review:  # lines ship the moment they are placed
             fulfilment.fill(self.book.rows_of(ids[~desk]))
+            self._review_sources(np.unique(src[stock]))
 
     def _choose_suppliers(
         self, pos: np.ndarray, qty: np.ndarray

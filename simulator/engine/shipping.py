@@ -29,8 +29,9 @@ class Shipping:
         self.lane_fleet = ctx.net.lane_fleet
         self.lane_planned = np.asarray([d.mean for d in ctx.net.topology.lane_lead_time])
         self.sku_cold = np.asarray([p.cold_chain for p in ctx.scenario.products])
-        # Called after a receipt off the whole instants (whole instants have their phases).
-        self.on_receipt: Callable[[Shipment], None] = lambda _shipped: None
+        # Called with the positions that received goods off the whole instants (whole
+        # instants have their phases).
+        self.on_receipt: Callable[[np.ndarray], None] = lambda _positions: None
 
     def send(self, rows: np.ndarray, shipped: Shipment) -> None:
         """Lines on fleet-driven lanes go to their depots; the rest by carrier."""
@@ -152,6 +153,11 @@ class Shipping:
 
     def _received(self, shipped: Shipment) -> None:
         self.ledger.receive(shipped)
+        self.received_at(shipped.pos)
+
+    def received_at(self, positions: np.ndarray) -> None:
+        """Goods just arrived at ``positions``: react now, unless a phase of this whole
+        instant will."""
         now = self.ctx.env.now
         if abs(now - math.floor(now + EPS)) > EPS:
-            self.on_receipt(shipped)
+            self.on_receipt(positions)

@@ -35,7 +35,6 @@ from simulator.records import Records
 from simulator.scenario.models import Scenario
 from simulator.transport.consignment import Consignment
 from simulator.transport.fleet import FleetRunner
-from simulator.transport.shipment import Shipment
 
 
 class Simulation:
@@ -164,14 +163,15 @@ class Simulation:
                 cycle=closed["last_arrival"] - closed["placed"],
             )
 
-    def _received(self, shipped: Shipment) -> None:
+    def _received(self, positions: np.ndarray) -> None:
         """Stock arrived between phases: waiting customers take it at once; with review-instant
         placement, lines waiting on it ship at once; node classes react."""
-        self.customers.serve_backlog()
-        if self.at_review:
-            self.fulfilment.fill(self.fulfilment.lines_waiting_on(shipped.pos))
+        if self.customers.backorders.at_position[positions].any():
+            self.customers.serve_backlog()
+        if self.at_review and self.ledger.owed[positions].any():
+            self.fulfilment.fill(self.fulfilment.lines_waiting_on(positions))
         for behaviour in self.behaviours.values():
-            behaviour.received(shipped)
+            behaviour.received(positions)
 
     def _delivered(self, consignment: Consignment, time: float) -> None:
         """A vehicle hands over a consignment: stock to a node, or goods to customers."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from importlib.metadata import EntryPoint
 
+import numpy as np
 import pytest
 
 from simulator import Simulation
 from simulator.engine import facilities
 from simulator.engine.facilities import CrossDock, NodeBehaviour
 from simulator.scenario import scenario_from_data
-from simulator.transport.shipment import Shipment
 from tests.engine.scenarios import chain
 
 
@@ -42,7 +42,7 @@ class _Counting(NodeBehaviour):
 
     received_count = 0
 
-    def received(self, shipped: Shipment) -> None:
+    def received(self, positions: np.ndarray) -> None:
         _Counting.received_count += 1
 
 

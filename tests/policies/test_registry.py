@@ -18,7 +18,16 @@ from policies.view import InventoryView
 from simulator.scenario.base import OneOf
 
 BUILT_INS = [
-    "RS", "TQ", "base_stock", "forecast", "manual", "min_max", "none", "rQ", "sS", "sterman"
+    "RS",
+    "TQ",
+    "base_stock",
+    "forecast",
+    "manual",
+    "min_max",
+    "none",
+    "rQ",
+    "sS",
+    "sterman",
 ]
 MINIMAL: dict[str, dict[str, Any]] = {
     "RS": {"S": 10, "review_period": 7},

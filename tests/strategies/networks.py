@@ -188,8 +188,10 @@ def _fleet(draw: st.DrawFn, depot: str, cold: bool) -> dict[str, Any]:
         "cost_per_hour": _num(draw, 0.0, 30.0),
         "cold_chain": cold,
     }
-    if draw(st.booleans()):
-        vehicle["shift"] = _num(draw, 0.3, 1.0)
+    # A shift only where it is long enough for the farthest place (170 km away at most): a
+    # place no vehicle reaches within its shift makes the scenario invalid.
+    if vehicle["speed"] >= 60 and draw(st.booleans()):
+        vehicle["shift"] = _num(draw, 0.35, 1.0)
     if draw(st.booleans()):
         vehicle.update(mtbf=_num(draw, 0.2, 5.0), repair_time=_num(draw, 0.1, 2.0))
     times = sorted(set(draw(st.lists(st.integers(0, 20), min_size=1, max_size=3))))

@@ -1,0 +1,83 @@
+"""The per-order path's scalar reorders give exactly the records of the array path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from simulator import Simulation
+from simulator.engine import replenishment
+from simulator.records import ColumnBuffer
+from simulator.scenario import scenario_from_data
+
+
+def _network(**top: Any) -> dict[str, Any]:
+    """A supplier, two distributors with (s, S), six retailers with (s, S) and Poisson
+    customers of random sizes; random lead times."""
+    nodes: list[dict[str, Any]] = [{"id": "sup", "kind": "supplier"}]
+    lanes: list[dict[str, Any]] = []
+    zones = []
+    for d in range(2):
+        policy = {"type": "sS", "s": 60, "S": 200}
+        nodes.append({"id": f"d{d}", "kind": "distributor", "inventory": {"policy": policy}})
+        nodes[-1]["inventory"]["initial"] = 120
+        lead = {"dist": "uniform_int", "low": 2, "high": 4}
+        lanes.append({"from": "sup", "to": f"d{d}", "lead_time": lead})
+    for r in range(6):
+        policy = {"type": "sS", "s": 20, "S": 50}
+        nodes.append(
+            {"id": f"r{r}", "kind": "retailer", "inventory": {"policy": policy, "initial": 40}}
+        )
+        lanes.append(
+            {
+                "from": f"d{r % 2}",
+                "to": f"r{r}",
+                "lead_time": {"dist": "uniform", "low": 0.5, "high": 2},
+            }
+        )
+        size = {"dist": "uniform_int", "low": 1, "high": 8}
+        unmet = "lost" if r % 2 else "backorder"
+        zones.append(
+            {"id": f"z{r}", "node": f"r{r}", "orders": {"rate": 3, "size": size}, "unmet": unmet}
+        )
+    return {
+        "name": "lines",
+        "horizon": 60,
+        "warmup": 5,
+        "placement": "at_review",
+        "products": [{"id": "p", "unit_cost": 1, "price": 2}],
+        "nodes": nodes,
+        "lanes": lanes,
+        "demand": zones,
+        **top,
+    }
+
+
+def _records(monkeypatch: pytest.MonkeyPatch, fast: bool) -> dict[str, Any]:
+    if not fast:
+        monkeypatch.setattr(
+            replenishment,
+            "simple_positions",
+            lambda ctx, ledger, fulfilment: np.zeros(ctx.net.topology.n_positions, dtype=bool),
+        )
+    sim = Simulation(scenario_from_data(_network()), seed=11)
+    assert sim.replenishment.simple.all() == fast  # every position's lines take that path
+    result = sim.run()
+    monkeypatch.undo()
+    return {
+        name: value.as_dict() if isinstance(value, ColumnBuffer) else value
+        for name, value in vars(result.records).items()
+    }
+
+
+def test_scalar_reorders_match_the_array_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow = _records(monkeypatch, True), _records(monkeypatch, False)
+    assert len(fast["shipments"]["time"]) > 100  # the case exercises many reorders
+    for name, value in slow.items():
+        if isinstance(value, dict):
+            for column, array in value.items():
+                np.testing.assert_array_equal(fast[name][column], array, err_msg=f"{name}.{column}")
+        elif isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(fast[name], value, err_msg=name)
