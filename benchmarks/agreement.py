@@ -3,7 +3,10 @@
 Each check is a value, what it should be and a tolerance, stated with the check:
 
 * customer orders against the Poisson mean ``E = rate x days x retailers`` (plus one order per
-  retailer for a model whose customers also order at time 0): within 4 sd, ``4 sqrt(E)``;
+  retailer for a model whose customers also order at time 0): within 4 sd, ``4 sqrt(E)``. With
+  desks, an order counts once processed, so the orders still at a desk at the horizon are
+  missing: from none to about ``L`` per retailer, ``L`` the steady-state number in an M/M/c
+  system (Little: rate x (Erlang C wait + processing time)), which the check allows for;
 * units demanded against ``10 E`` (Uniform{5..15} has mean 10 and second moment 110, so the
   compound Poisson sd is ``sqrt(110 E)``): within 4 sd;
 * fill rate against the reference model's: within ``0.01 + 1.6 / sqrt(E)``. The 0.01 allows for
@@ -52,11 +55,21 @@ class Check:
         )
 
 
+def erlang_c_wait(rate: float, mean_time: float, servers: int) -> float:
+    """Mean wait for a server in an M/M/c queue (Erlang C), in days."""
+    load = rate * mean_time  # offered load in servers
+    waiting_term = load**servers / math.factorial(servers) / (1 - load / servers)
+    no_wait_terms = sum(load**k / math.factorial(k) for k in range(servers))
+    p_wait = waiting_term / (no_wait_terms + waiting_term)
+    return p_wait * mean_time / (servers - load)
+
+
 def network_checks(
     outcomes: dict[str, dict[str, float]],
     expected_orders: float,
     extra_orders: dict[str, float],
     reference: str,
+    at_desks: float = 0.0,
 ) -> list[Check]:
     """Orders, units and fill rate of every model of the network.
 
@@ -66,15 +79,22 @@ def network_checks(
         expected_orders: The Poisson mean of the customer orders.
         extra_orders: Orders a model places beyond the Poisson stream (by model name).
         reference: The model whose fill rate and waits the others are held to.
+        at_desks: The most orders still at desks at the horizon (0 without desks).
     """
     checks = []
     base = outcomes[reference]
     for model, out in outcomes.items():
         mean = expected_orders + extra_orders.get(model, 0.0)
-        checks.append(Check("customer orders", model, out["customer_orders"], mean, 4 * mean**0.5))
-        units_sd = (_SIZE_SECOND_MOMENT * mean) ** 0.5
+        counted = mean - at_desks / 2  # anywhere from none to all of them missing
+        orders_tolerance = 4 * mean**0.5 + at_desks / 2
         checks.append(
-            Check("units demanded", model, out["demand_units"], _SIZE_MEAN * mean, 4 * units_sd)
+            Check("customer orders", model, out["customer_orders"], counted, orders_tolerance)
+        )
+        units_tolerance = 4 * (_SIZE_SECOND_MOMENT * mean) ** 0.5 + _SIZE_MEAN * at_desks / 2
+        checks.append(
+            Check(
+                "units demanded", model, out["demand_units"], _SIZE_MEAN * counted, units_tolerance
+            )
         )
         if model != reference:
             fill_tolerance = _FILL_CONVENTIONS + 4 * _FILL_SD / mean**0.5

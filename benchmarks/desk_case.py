@@ -29,15 +29,6 @@ def ciw_available() -> bool:
     return importlib.util.find_spec("ciw") is not None
 
 
-def erlang_c_wait(rate: float, mean_time: float, servers: int) -> float:
-    """Mean wait for a server in an M/M/c queue (Erlang C), in days."""
-    load = rate * mean_time  # offered load in servers
-    waiting_term = load**servers / math.factorial(servers) / (1 - load / servers)
-    no_wait_terms = sum(load**k / math.factorial(k) for k in range(servers))
-    p_wait = waiting_term / (no_wait_terms + waiting_term)
-    return p_wait * mean_time / (servers - load)
-
-
 def scenario_data(days: int) -> dict[str, Any]:
     """The desk case as a supplysim scenario document."""
     stock = 2 * RATE * days  # twice the year's expected units: never short
