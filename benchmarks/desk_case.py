@@ -5,7 +5,8 @@ exponential processing time that loads the desk at ``DESK_UTILISATION``; the out
 enough stock for the year, so the case times the queue alone. Three models of it: supplysim
 (event path, ``processing`` on the outlet), a bare SimPy model (the textbook one: a source
 process and a process per customer around a ``simpy.Resource``) and Ciw, when installed (not
-in the ``bench`` extra: its wheel installs a top-level ``tests`` package that shadows ours). Each reports its mean wait for a server, to compare with Erlang C.
+in the ``bench`` extra: its wheel installs a top-level ``tests`` package that shadows ours).
+Each reports its mean wait for a server, to compare with Erlang C.
 """
 
 from __future__ import annotations
