@@ -8,8 +8,7 @@ from typing import Any
 
 from timing import timed
 
-from simulator import Simulation
-from simulator.result import Result
+from simulator import Result, Simulation
 from simulator.scenario import scenario_from_data
 
 
