@@ -65,7 +65,8 @@ def scenario_data(
         days: Horizon in days.
         aligned: Use lead times that reproduce SupplyNetPy's timing on the daily path (see
             ``bench_vs_supplynetpy``) instead of the nominal ones.
-        event_path: Customers as a Poisson stream of orders instead of one order a day.
+        event_path: Customers as a Poisson stream of orders instead of one order a day, and
+            orders placed at the review instant (``placement: at_review``).
         desks: Give every retailer an M/M/2 order-processing desk (event path only).
 
     Returns:
@@ -108,10 +109,13 @@ def scenario_data(
     demand = [
         {"id": f"C{r}", "node": f"R{r}", **customers, "unmet": "lost"} for r in range(n_retailers)
     ]
+    # The event path orders at the review instant, as SupplyNetPy and the bare model do.
+    timing = {"placement": "at_review"} if event_path else {}
     return {
         "name": f"bench-{n_distributors}x{n_retailers}",
         "horizon": days,
         "seed": SEED,
+        **timing,
         "products": [{"id": "item", "unit_cost": 1.0, "price": 2.0}],
         "nodes": nodes,
         "lanes": lanes,
