@@ -40,6 +40,7 @@ test: lint
 bench: $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_vs_supplynetpy.py
+	$(BIN)/python benchmarks/bench_event_path.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_study.py
 

@@ -27,104 +27,24 @@ from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
-from supplynetpy_model import (
-    DEMAND_MAX,
-    DEMAND_MIN,
-    DISTRIBUTOR_CAPACITY_PER_RETAILER,
-    DISTRIBUTOR_LEAD_TIME,
-    RETAILER_INITIAL_STOCK,
-    RETAILER_ORDER_UP_TO,
-    RETAILER_REORDER_POINT,
-    SUPPLIER_LEAD_TIME,
-    build_and_run_supplynetpy,
-    supplynetpy_available,
-)
+from network_spec import SEED, scenario_data
+from supplynetpy_model import build_and_run_supplynetpy, supplynetpy_available
+from supplysim_model import our_outcomes
+from timing import Timing, fmt_times, repeat
 
 from simulator import Simulation
 from simulator.metrics.result import Result
 from simulator.scenario import scenario_from_data
 
-T = TypeVar("T")
-
 SIZES: tuple[tuple[int, int], ...] = ((2, 10), (5, 100), (10, 1000))
 DAYS = 365
-SEED = 0
-
-
-def scenario_data(
-    n_distributors: int, n_retailers: int, days: int = DAYS, aligned: bool = False
-) -> dict[str, Any]:
-    """The benchmark network as a supplysim scenario document.
-
-    Args:
-        n_distributors: Number of distributors ``D``.
-        n_retailers: Number of retailers ``R`` (retailer ``i`` buys from distributor ``i % D``).
-        days: Horizon in days.
-        aligned: Use lead times that reproduce SupplyNetPy's timing (see the module docstring)
-            instead of the nominal ones.
-
-    Returns:
-        A plain dict accepted by ``scenario_from_data``.
-    """
-    cap = DISTRIBUTOR_CAPACITY_PER_RETAILER * n_retailers / n_distributors
-    nodes: list[dict[str, Any]] = [{"id": "S0", "kind": "supplier"}]
-    nodes += [
-        {
-            "id": f"D{d}",
-            "kind": "distributor",
-            "storage_capacity": cap,
-            "inventory": {"policy": {"type": "sS", "s": cap / 3, "S": cap}, "initial": cap / 2},
-        }
-        for d in range(n_distributors)
-    ]
-    retailer_policy = {"type": "sS", "s": RETAILER_REORDER_POINT, "S": RETAILER_ORDER_UP_TO}
-    nodes += [
-        {
-            "id": f"R{r}",
-            "kind": "retailer",
-            "inventory": {"policy": retailer_policy, "initial": RETAILER_INITIAL_STOCK},
-        }
-        for r in range(n_retailers)
-    ]
-    low, high = SUPPLIER_LEAD_TIME
-    inbound = _uniform_int(low - 1, high - 1) if aligned else _uniform_int(low, high)
-    lanes: list[dict[str, Any]] = [
-        {"from": "S0", "to": f"D{d}", "lead_time": inbound} for d in range(n_distributors)
-    ]
-    outbound: dict[str, Any] | int = 1 if aligned else _uniform_int(*DISTRIBUTOR_LEAD_TIME)
-    lanes += [
-        {"from": f"D{r % n_distributors}", "to": f"R{r}", "lead_time": outbound}
-        for r in range(n_retailers)
-    ]
-    daily = _uniform_int(DEMAND_MIN, DEMAND_MAX)
-    demand = [
-        {"id": f"C{r}", "node": f"R{r}", "daily": daily, "unmet": "lost"}
-        for r in range(n_retailers)
-    ]
-    return {
-        "name": f"bench-{n_distributors}x{n_retailers}",
-        "horizon": days,
-        "seed": SEED,
-        "products": [{"id": "item", "unit_cost": 1.0, "price": 2.0}],
-        "nodes": nodes,
-        "lanes": lanes,
-        "demand": demand,
-    }
-
-
-def _uniform_int(low: int, high: int) -> dict[str, Any]:
-    return {"dist": "uniform_int", "low": low, "high": high}
 
 
 def kpis_if_available(result: Result) -> bool:
@@ -136,20 +56,6 @@ def kpis_if_available(result: Result) -> bool:
     return True
 
 
-class Timing(NamedTuple):
-    """Wall-clock and CPU seconds of one run."""
-
-    wall: float
-    cpu: float
-
-
-def timed(fn: Callable[[], T]) -> tuple[Timing, T]:
-    """Call ``fn`` and time it."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    value = fn()
-    return Timing(time.perf_counter() - wall, time.process_time() - cpu), value
-
-
 def run_ours(n_distributors: int, n_retailers: int, days: int) -> tuple[Result, bool]:
     """Build the dict, validate, compile, run and compute KPIs once.
 
@@ -159,38 +65,6 @@ def run_ours(n_distributors: int, n_retailers: int, days: int) -> tuple[Result, 
     scenario = scenario_from_data(scenario_data(n_distributors, n_retailers, days))
     result = Simulation(scenario).run()
     return result, kpis_if_available(result)
-
-
-def our_outcomes(result: Result) -> dict[str, float]:
-    """Totals comparable with ``build_and_run_supplynetpy`` (no warm-up, so whole run)."""
-    rec, topo = result.records, result.network.topology
-    kinds = [topo.node_kind[n] for n in topo.pos_node]
-    retail = [k == "retailer" for k in kinds]
-    dist = [k == "distributor" for k in kinds]
-    demand = float(rec.stream_demand.sum())
-    sold = float(rec.stream_filled_now.sum() + rec.stream_served_late.sum())
-    return {
-        "demand_units": demand,
-        "sold_units": sold,
-        "lost_sales_units": float(rec.stream_lost.sum()),
-        "fill_rate": sold / demand if demand else math.nan,
-        "retailer_replenishment_orders": float(rec.pos_order_lines[retail].sum()),
-        "distributor_replenishment_orders": float(rec.pos_order_lines[dist].sum()),
-        "retailer_inventory_end": float(result.final_on_hand[retail].sum()),
-        "distributor_inventory_end": float(result.final_on_hand[dist].sum()),
-    }
-
-
-def repeat(fn: Callable[[], T], repeats: int) -> tuple[Timing, list[Timing], T]:
-    """Time ``fn`` ``repeats`` times: median wall and CPU seconds, every timing, last value."""
-    timings: list[Timing] = []
-    for _ in range(repeats):
-        timing, value = timed(fn)
-        timings.append(timing)
-    median = Timing(
-        statistics.median(t.wall for t in timings), statistics.median(t.cpu for t in timings)
-    )
-    return median, timings, value
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -242,16 +116,16 @@ def main(argv: list[str] | None = None) -> None:
             partial(run_ours, d, r, args.days), ours_repeats
         )
         kpis_done = kpis_done and has_kpis
-        print(f"{label}: ours {_fmt_times(ours_all)}", file=sys.stderr, flush=True)
+        print(f"{label}: ours {fmt_times(ours_all)}", file=sys.stderr, flush=True)
         theirs, theirs_out = nan, None
         if theirs_ok:
             theirs, theirs_all, theirs_out = repeat(
                 partial(build_and_run_supplynetpy, d, r, days=args.days, seed=SEED),
                 theirs_repeats,
             )
-            print(f"{label}: SupplyNetPy {_fmt_times(theirs_all)}", file=sys.stderr, flush=True)
+            print(f"{label}: SupplyNetPy {fmt_times(theirs_all)}", file=sys.stderr, flush=True)
         rows.append((label, ours, theirs))
-        aligned = Simulation(scenario_from_data(scenario_data(d, r, args.days, True))).run()
+        aligned = Simulation(scenario_from_data(scenario_data(d, r, args.days, aligned=True))).run()
         outcomes.append((label, our_outcomes(result), our_outcomes(aligned), theirs_out))
 
     print(f"\nsupplysim vs SupplyNetPy, {args.days} days, seed {SEED} (medians, seconds)")
@@ -302,12 +176,6 @@ def _fmt(value: float) -> str:
     if value != value:
         return "-"
     return f"{value:.4f}" if abs(value) < 10 else f"{value:.0f}"
-
-
-def _fmt_times(times: list[Timing]) -> str:
-    wall = ", ".join(f"{t.wall:.3f}" for t in times)
-    cpu = ", ".join(f"{t.cpu:.3f}" for t in times)
-    return f"wall [{wall}] s, cpu [{cpu}] s"
 
 
 if __name__ == "__main__":

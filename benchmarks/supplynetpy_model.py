@@ -1,17 +1,10 @@
 """Reference model of the benchmark network written with SupplyNetPy.
 
-The benchmark network is a two-echelon distribution network that supplysim
-and SupplyNetPy can both express:
-
-* one infinite supplier feeds ``D`` distributors, which feed ``R`` retailers;
-  retailer ``i`` is served by distributor ``i % D``;
-* each retailer receives one customer order per day of Uniform{5, ..., 15}
-  units; demand that cannot be served is lost (no customer backorders);
-* retailers use (s, S) = (30, 80) with an initial stock of 50;
-* distributors have capacity ``cap = 80 * R / D`` and use
-  (s, S) = (cap / 3, cap) with an initial stock of ``cap / 2``;
-* lead times are Uniform{2, 3, 4} days from the supplier to a distributor and
-  Uniform{1, 2} days from a distributor to a retailer.
+The network and its parameters are described in ``network_spec.py``: one
+infinite supplier, ``D`` distributors and ``R`` retailers running (s, S),
+customers who take what is on the shelf (lost sales), random integer lead
+times. Customers order once a day (the daily path) or as a Poisson stream
+(the event path).
 
 SupplyNetPy is an optional dependency (the ``bench`` extra), so it is only
 imported when the model is built. Use :func:`supplynetpy_available` to check
@@ -26,15 +19,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["build_and_run_supplynetpy", "supplynetpy_available"]
+from network_spec import (
+    DEMAND_MAX,
+    DEMAND_MIN,
+    DISTRIBUTOR_LEAD_TIME,
+    RETAILER_INITIAL_STOCK,
+    RETAILER_ORDER_UP_TO,
+    RETAILER_REORDER_POINT,
+    SUPPLIER_LEAD_TIME,
+    distributor_capacity,
+)
+from timing import timed
 
-RETAILER_REORDER_POINT = 30
-RETAILER_ORDER_UP_TO = 80
-RETAILER_INITIAL_STOCK = 50
-DISTRIBUTOR_CAPACITY_PER_RETAILER = 80
-DEMAND_MIN, DEMAND_MAX = 5, 15
-SUPPLIER_LEAD_TIME = (2, 4)
-DISTRIBUTOR_LEAD_TIME = (1, 2)
+__all__ = ["build_and_run_supplynetpy", "supplynetpy_available"]
 
 
 def supplynetpy_available() -> bool:
@@ -78,7 +75,11 @@ def _total(objects: list[Any], stat: str) -> float:
 
 
 def build_and_run_supplynetpy(
-    n_distributors: int, n_retailers: int, days: int = 365, seed: int = 0
+    n_distributors: int,
+    n_retailers: int,
+    days: int = 365,
+    seed: int = 0,
+    order_rate: float | None = None,
 ) -> dict[str, float]:
     """Build the benchmark network in SupplyNetPy, simulate it and report totals.
 
@@ -93,7 +94,9 @@ def build_and_run_supplynetpy(
       ``S`` = 80 and distributor capacity is ``cap`` (= its ``S``), so orders
       are never cut by the capacity check.
     * Customers are one ``Demand`` per retailer: an order every 1.0 day
-      (the first at time 0, so ``days`` orders per retailer) of
+      (the first at time 0, so ``days`` orders per retailer), or with
+      ``order_rate`` exponential times between orders (a Poisson stream; its
+      first order is also at time 0, one more than a Poisson count), of
       Uniform{5..15} integer units, with ``tolerance=0`` and
       ``consume_available=True``: the customer takes what is on the shelf and
       the rest is a lost sale.
@@ -116,14 +119,17 @@ def build_and_run_supplynetpy(
         days: Length of the run in days.
         seed: Seed for demand sizes and lead times (and SupplyNetPy's own
             generator, which only drives disruptions and is unused here).
+        order_rate: Customer orders per retailer per day as a Poisson
+            stream; ``None`` for one order a day.
 
     Returns:
         Totals over the run: ``demand_units``, ``sold_units``,
         ``lost_sales_units``, ``fill_rate`` (sold / demand), ``customer_orders``,
         ``retailer_replenishment_orders``, ``distributor_replenishment_orders``,
         ``distributor_backorder_units`` (owed to retailers at the end),
-        ``retailer_inventory_end``, ``distributor_inventory_end`` and
-        ``wall_s`` (wall-clock seconds for building and running).
+        ``retailer_inventory_end``, ``distributor_inventory_end``,
+        ``wall_s`` (wall-clock seconds for building and running), and
+        ``run_s`` and ``run_cpu_s`` (wall and CPU seconds for running only).
 
     Raises:
         ImportError: If SupplyNetPy is not installed.
@@ -143,7 +149,14 @@ def build_and_run_supplynetpy(
 
     demand_rng = random.Random(f"{seed}:demand")
     lead_rng = random.Random(f"{seed}:lead-time")
-    dist_cap = DISTRIBUTOR_CAPACITY_PER_RETAILER * n_retailers / n_distributors
+    dist_cap = distributor_capacity(n_distributors, n_retailers)
+    arrival_rng = random.Random(f"{seed}:arrivals")
+
+    def interval() -> float | Callable[[], float]:
+        if order_rate is None:
+            return 1.0
+        rate = order_rate  # a float for the closure (mypy cannot narrow inside it)
+        return lambda: arrival_rng.expovariate(rate)
 
     try:
         start = time.perf_counter()
@@ -209,7 +222,7 @@ def build_and_run_supplynetpy(
                 env=env,
                 ID=f"C{r}",
                 name=f"C{r}",
-                order_arrival_model=1.0,
+                order_arrival_model=interval(),
                 order_quantity_model=_uniform_int(demand_rng, DEMAND_MIN, DEMAND_MAX),
                 demand_node=retailer,
                 tolerance=0.0,
@@ -218,7 +231,7 @@ def build_and_run_supplynetpy(
             )
             for r, retailer in enumerate(retailers)
         ]
-        env.run(until=days)
+        run, _ = timed(lambda: env.run(until=days))
         wall_s = time.perf_counter() - start
     finally:
         library_logger.disabled = was_disabled
@@ -239,4 +252,6 @@ def build_and_run_supplynetpy(
         "retailer_inventory_end": float(sum(r.inventory.level for r in retailers)),
         "distributor_inventory_end": float(sum(d.inventory.level for d in distributors)),
         "wall_s": wall_s,
+        "run_s": run.wall,
+        "run_cpu_s": run.cpu,
     }
