@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1] / "simulator"
 
 # Lowest first. A module may import from its own layer's package and from layers before it.
 LAYERS = [
+    "output",
     "scenario",
     "network",
     "disruptions",
@@ -19,7 +20,6 @@ LAYERS = [
     "transport",
     "metrics",
     "engine",
-    "output",
     "experiment",
     "report",
     "workshop",
@@ -32,14 +32,18 @@ def _imports(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
+            # ``from package import module`` imports that module, not only the package.
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
     return {name for name in found if name.startswith("simulator.")}
 
 
 def _layer(module: str) -> str:
-    return module.split(".")[1]
+    """The layer of ``simulator.X...``; names of ``simulator`` itself are its public face,
+    which re-exports from every layer: only the top layer may use it."""
+    name = module.split(".")[1]
+    return name if name in LAYERS or (ROOT / name).is_dir() else LAYERS[-1]
 
 
 def _module_name(path: Path) -> str:

@@ -36,7 +36,7 @@ from simulator.cli.app import (
 )
 from simulator.disruptions import DISRUPTIONS
 from simulator.network import check_budget, compile_network
-from simulator.output import network_kpis, save_result
+from simulator.report.run_files import network_kpis, save_result
 from simulator.scenario.models import Period
 from simulator.scenario.reference import render_reference
 

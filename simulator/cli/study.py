@@ -22,9 +22,9 @@ from simulator.cli.app import (
     stdout,
 )
 from simulator.experiment import Study, StudyResult, Variant, load_study, make_executor
+from simulator.experiment.design import Precision
 from simulator.experiment.selection import Verdict
 from simulator.experiment.store import read_manifest
-from simulator.experiment.study import Precision
 from simulator.report.labels import metric_label, metric_scale
 from simulator.report.numbers import plus_minus
 from simulator.report.page import write_report

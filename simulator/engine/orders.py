@@ -60,6 +60,8 @@ class OrderStreams:
         self.waiting = customers.backorders.at_position
         self.demand_received = customers.demand_received
         self.per_order = replenishment.per_order.tolist()
+        self.idle_above = replenishment.idle_above.tolist()
+        self.owed = ledger.owed
         self.on_hand = ledger.on_hand
         self.log = ctx.records.customer_orders.append_row
         self.tally = Tally(ctx.records, ctx.n_days)
@@ -135,19 +137,19 @@ class OrderStreams:
         """Serve one customer order of stream ``s`` that arrived at ``arrived``."""
         pos = self.stream_pos[s]
         on_hand = self.on_hand
+        waiting = float(self.waiting[pos])
+        in_stock = float(on_hand[pos])
         served = 0.0
-        if self.waiting[pos] <= EPS:  # FIFO behind waiting customers
-            in_stock = float(on_hand[pos])
+        if waiting <= EPS:  # FIFO behind waiting customers
             served = size if size < in_stock else in_stock
             if not self.plain:
                 served *= self._work_share(pos)
         kpi = arrived >= self.kpi_from
-        if served > 0:
-            if self.plain_stock:
-                on_hand[pos] = in_stock - served
-                self.tally.sold(pos, served, kpi)
-            else:
-                self.ledger.sell_one(pos, served, kpi)
+        sold = served > 0 and self.plain_stock
+        if sold:
+            on_hand[pos] = in_stock - served
+        elif served > 0:
+            self.ledger.sell_one(pos, served, kpi)
         lost = 0.0
         if served < size:
             short = size - served
@@ -156,19 +158,24 @@ class OrderStreams:
                 self.customers.lost_today[pos] += lost
             else:
                 self.customers.backorders.add_one(s, short)
+                waiting += short
         self.demand_received[pos] += size
         full = served >= size - EPS
-        self.tally.order(s, self.stream_node[s], size, served, lost, full, kpi)
+        in_store = not self.delivers
+        self.tally.order(
+            s, pos, self.stream_node[s], size, served, lost, full, kpi, sold, in_store and wait == 0
+        )
         if kpi:
             self.log(arrived, s, size, served, wait)
-        if self.delivers:
+        if not in_store:
             self._hand_over(s, served, wait, full, kpi)
-        else:  # a store: on time exactly when served at once
-            if kpi and wait == 0:
-                self.tally.on_time(s, served, full)
-            if self.remember_sales:
-                self.customers.interventions.note_served_one(s, served)
-        if self.per_order[pos]:
+        elif self.remember_sales:
+            self.customers.interventions.note_served_one(s, served)
+        # Review only if the position may order: its inventory position is at least what it
+        # holds less what it owes, so above the policy's idle level it cannot.
+        if self.per_order[pos] and (
+            in_stock - served - waiting - float(self.owed[pos]) <= self.idle_above[pos]
+        ):
             self.replenishment.review_one(pos)
 
     def _work_share(self, pos: int) -> float:

@@ -47,13 +47,27 @@ class Tally:
         self._issued, self._shipped, self._sold = (self._pos[name] for name in _POSITION)
 
     def order(
-        self, s: int, node: int, size: float, served: float, lost: float, full: bool, kpi: bool
+        self,
+        s: int,
+        pos: int,
+        node: int,
+        size: float,
+        served: float,
+        lost: float,
+        full: bool,
+        kpi: bool,
+        sold: bool,
+        on_time: bool,
     ) -> None:
-        """One customer order of stream ``s`` at ``node``."""
+        """One customer order of stream ``s`` at position ``pos`` of ``node``; ``sold``: the
+        units served are to be counted as issued here; ``on_time``: served at once in a store.
+        """
         self._touched = True
         self._node_demand[node] += size
         self._node_asked[node] += size
         self._node_filled[node] += served
+        if sold:
+            self._issued[pos] += served
         if kpi:
             self._asked[s] += size
             self._filled[s] += served
@@ -61,20 +75,12 @@ class Tally:
             self._demand[s] += size
             self._orders[s] += 1.0
             self._full[s] += full
-
-    def sold(self, pos: int, units: float, kpi: bool) -> None:
-        """Units of one position issued to a customer."""
-        self._touched = True
-        self._issued[pos] += units
-        if kpi:
-            self._shipped[pos] += units
-            self._sold[pos] += units
-
-    def on_time(self, s: int, served: float, full: bool) -> None:
-        """Served at once in a store: on time (and in full, if ``full``)."""
-        self._touched = True
-        self._on_time[s] += served
-        self._otif[s] += full
+            if sold:
+                self._shipped[pos] += served
+                self._sold[pos] += served
+            if on_time:
+                self._on_time[s] += served
+                self._otif[s] += full
 
     def flush(self, day: int) -> None:
         """Add the counts to the records; day-indexed counts to ``day``."""

@@ -10,7 +10,7 @@ result.paired()       # paired differences against the baseline (common random n
 
 from simulator.experiment.executors import SerialExecutor, make_executor
 from simulator.experiment.results import StudyResult
-from simulator.experiment.runner import RunSpec, run_one
+from simulator.experiment.runs import RunSpec, run_one
 from simulator.experiment.store import RunStore
 from simulator.experiment.study import Study, load_study
 from simulator.experiment.variants import Variant

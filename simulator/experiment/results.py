@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.experiment import stats
+from simulator.experiment.design import StudyDesign
 from simulator.experiment.objectives import OBJECTIVE_SCOPE, formula_rows
-from simulator.experiment.runner import WHOLE_RUN
+from simulator.experiment.runs import WHOLE_RUN
 from simulator.experiment.selection import Verdict, decide
 from simulator.experiment.store import read_manifest, read_runs, read_study
-from simulator.experiment.study import Study
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class StudyResult:
         notes: What happened: the warm-up found, whether the precision target was met.
     """
 
-    study: Study
+    study: StudyDesign
     runs: pd.DataFrame
     series: pd.DataFrame
     warmup: float
@@ -39,9 +39,9 @@ class StudyResult:
 
     @classmethod
     def from_table(
-        cls, study: Study, table: pd.DataFrame, warmup: float, notes: list[str]
+        cls, study: StudyDesign, table: pd.DataFrame, warmup: float, notes: list[str]
     ) -> StudyResult:
-        """Split run outcome tables (``runner.run_one``'s columns) into runs and series."""
+        """Split run outcome tables (``runs.run_one``'s columns) into runs and series."""
         # The study's name leads every row, so tables of several studies can be stacked.
         table = table.assign(study=study.name)[["study", *table.columns]]
         whole = table["day"] == WHOLE_RUN
@@ -51,7 +51,7 @@ class StudyResult:
 
     @classmethod
     def load(cls, out_dir: str | Path) -> StudyResult:
-        """Read a results folder written by ``Study.run(out=...)``, complete or not.
+        """Read a results folder written by ``StudyDesign.run(out=...)``, complete or not.
 
         Raises:
             ScenarioError: The folder is not a readable results folder.

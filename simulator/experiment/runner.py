@@ -9,14 +9,10 @@ an interrupted study resumes where it stopped.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterable
 from concurrent.futures import Executor
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -30,132 +26,22 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from simulator.engine import Simulation
+from simulator.experiment.design import MserWarmup, Precision, StudyDesign
 from simulator.experiment.executors import completed
-from simulator.experiment.precision import half_width, replications_needed
-from simulator.experiment.study import MserWarmup
+from simulator.experiment.results import StudyResult
+from simulator.experiment.runs import RunSpec, timed_run
+from simulator.experiment.store import RunStore
 from simulator.experiment.warmup import mser5
-from simulator.metrics.result import Result
+from simulator.metrics.intervals import half_width, replications_needed
 from simulator.scenario.models import Scenario
 
-if TYPE_CHECKING:
-    from simulator.experiment.results import StudyResult
-    from simulator.experiment.store import RunStore
-    from simulator.experiment.study import Precision, Study
-
-COLUMNS = ("variant", "replication", "seed", "scope", "id", "metric", "day", "value")
-"""Columns of a run's outcome table."""
-WHOLE_RUN = -1
-"""The ``day`` of a row that covers the whole KPI window (KPIs and lane flows)."""
-ECHELON_SERIES = ("on_hand", "backlog", "pipeline", "demand", "orders")
 MIN_BATCH = 5
 """Fewest replications a precision batch adds per variant."""
 
 
-@dataclass(frozen=True)
-class RunSpec:
-    """One replication of one variant; picklable, so it can run in another process."""
-
-    variant: str
-    replication: int
-    seed: int
-    scenario: Scenario
-
-
-def run_one(spec: RunSpec) -> pd.DataFrame:
-    """Simulate one run and flatten what a study keeps of it into one tidy table.
-
-    Rows (columns :data:`COLUMNS`):
-
-    * every KPI of ``Result.kpis``, with ``day = -1``;
-    * the daily echelon series, scope ``echelon``, id ``level-k``, metrics ``on_hand``,
-      ``backlog`` and ``pipeline`` (end-of-day sums over the echelon's positions) and
-      ``demand`` and ``orders`` (units asked of and ordered by its nodes), days ``0..n-1``,
-      warm-up included;
-    * lane flows, scope ``lane``: ``units`` shipped on each lane in the KPI window, ``day = -1``;
-    * the partner scorecard, scope ``partner``, id the node, one metric per scorecard column
-      (``Result.scorecard``; ``rank`` included), ``day = -1``.
-
-    Args:
-        spec: The run.
-
-    Returns:
-        The table (about 8,000 rows for the regional scenario).
-    """
-    result = Simulation(spec.scenario, seed=spec.seed).run()
-    parts = [
-        result.kpis.assign(day=WHOLE_RUN),
-        _echelon_series(result),
-        _lane_flows(result),
-        _partners(result),
-    ]
-    table = pd.concat(parts, ignore_index=True)
-    return table.assign(variant=spec.variant, replication=spec.replication, seed=spec.seed)[
-        list(COLUMNS)
-    ]
-
-
-def _echelon_series(result: Result) -> pd.DataFrame:
-    rec, topo = result.records, result.network.topology
-    blocks: list[np.ndarray] = []
-    ids: list[str] = []
-    for tier in topo.tiers:
-        nodes = list(tier.nodes)
-        blocks += [
-            rec.series_on_hand[:, tier.positions].sum(axis=1, dtype=np.float64),
-            rec.series_backlog[:, tier.positions].sum(axis=1, dtype=np.float64),
-            rec.series_pipeline[:, tier.positions].sum(axis=1, dtype=np.float64),
-            rec.node_demand[:, nodes].sum(axis=1),
-            rec.node_orders[:, nodes].sum(axis=1),
-        ]
-        ids += [f"level-{tier.level}"] * len(ECHELON_SERIES)
-    days = rec.n_days
-    return pd.DataFrame(
-        {
-            "scope": "echelon",
-            "id": np.repeat(ids, days),
-            "metric": np.tile(np.repeat(ECHELON_SERIES, days), len(topo.tiers)),
-            "day": np.tile(np.arange(days), len(blocks)),
-            "value": np.concatenate(blocks) if blocks else np.empty(0),
-        }
-    )
-
-
-def _lane_flows(result: Result) -> pd.DataFrame:
-    rec, lane_ids = result.records, result.network.topology.lane_ids
-    lane, day = rec.shipments.column("lane"), rec.shipments.column("day")
-    keep = (lane >= 0) & rec.in_window(day)  # negative keys are production batches
-    units = rec.shipments.column("units")[keep]
-    return pd.DataFrame(
-        {
-            "scope": "lane",
-            "id": lane_ids,
-            "metric": "units",
-            "day": WHOLE_RUN,
-            "value": np.bincount(lane[keep], weights=units, minlength=len(lane_ids)),
-        }
-    )
-
-
-def _partners(result: Result) -> pd.DataFrame:
-    """The scorecard in long form: one row per partner node and scorecard figure."""
-    card = result.scorecard().drop(columns="kind")
-    rows = card.melt(id_vars="node", var_name="metric", value_name="value")
-    return rows.rename(columns={"node": "id"}).assign(scope="partner", day=WHOLE_RUN)
-
-
-def _timed_run(spec: RunSpec) -> tuple[pd.DataFrame, float]:
-    """:func:`run_one` and its wall time; a failure names the run."""
-    started = time.perf_counter()
-    try:
-        table = run_one(spec)
-    except Exception as exc:
-        where = f"{spec.variant}, replication {spec.replication} (seed {spec.seed})"
-        raise RuntimeError(f"run {where} failed: {exc}") from exc
-    return table, time.perf_counter() - started
-
-
-def run_study(study: Study, executor: Executor, store: RunStore, progress: bool) -> StudyResult:
+def run_study(
+    study: StudyDesign, executor: Executor, store: RunStore, progress: bool
+) -> StudyResult:
     """Run a study's pilots, replications and precision batches, skipping stored runs.
 
     Args:
@@ -174,8 +60,9 @@ def run_study(study: Study, executor: Executor, store: RunStore, progress: bool)
         store.close()
 
 
-def _run_all(study: Study, executor: Executor, store: RunStore, progress: bool) -> StudyResult:
-    from simulator.experiment.results import StudyResult
+def _run_all(
+    study: StudyDesign, executor: Executor, store: RunStore, progress: bool
+) -> StudyResult:
 
     notes: list[str] = []
     with progress_bar(progress) as bar:
@@ -205,7 +92,7 @@ def _run_all(study: Study, executor: Executor, store: RunStore, progress: bool) 
 
 
 def _execute(
-    study: Study,
+    study: StudyDesign,
     scenarios: dict[str, Scenario],
     replications: Iterable[int],
     executor: Executor,
@@ -223,12 +110,12 @@ def _execute(
     if len(todo) < len(specs):  # count runs done earlier, but keep them out of the rate
         done = int(bar.tasks[task].completed) + len(specs) - len(todo)
         bar.reset(task, total=bar.tasks[task].total, completed=done)
-    for spec, (table, wall_time) in completed(executor, _timed_run, todo):
+    for spec, (table, wall_time) in completed(executor, timed_run, todo):
         store.add(spec, table, wall_time)
         bar.advance(task)
 
 
-def _find_warmup(study: Study, spec: MserWarmup, executor: Executor, bar: Progress) -> float:
+def _find_warmup(study: StudyDesign, spec: MserWarmup, executor: Executor, bar: Progress) -> float:
     """The MSER-5 truncation point: pilot runs of every variant without warm-up.
 
     Each variant's pilot series are averaged day by day before the rule is applied (as
@@ -243,7 +130,7 @@ def _find_warmup(study: Study, spec: MserWarmup, executor: Executor, bar: Progre
     ]
     task = bar.add_task("warm-up pilots", total=len(pilots))
     paths: dict[str, list[np.ndarray]] = {}
-    for pilot, (table, _) in completed(executor, _timed_run, pilots):
+    for pilot, (table, _) in completed(executor, timed_run, pilots):
         rows = table[
             (table.scope == "echelon")
             & (table.id == f"level-{spec.echelon}")
@@ -255,7 +142,7 @@ def _find_warmup(study: Study, spec: MserWarmup, executor: Executor, bar: Progre
 
 
 def _reach_precision(
-    study: Study,
+    study: StudyDesign,
     target: Precision,
     scenarios: dict[str, Scenario],
     executor: Executor,

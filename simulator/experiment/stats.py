@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulator.experiment.precision import check_confidence, t_half_widths
 from simulator.metrics.catalogue import CATALOGUE, COMPUTED
+from simulator.metrics.intervals import check_confidence, t_half_widths
 
 KEYS: Final = ("scope", "id", "metric")
 """Columns that identify one KPI."""

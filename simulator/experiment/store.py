@@ -6,7 +6,7 @@ A results folder holds::
                                    overrides, overlay and effective scenario file
     scenarios/<hash>.json          the effective scenario of each variant, by content hash
     manifest.json                  study name and content hash, warm-up, notes, completed runs
-    runs/<variant>/rep-0000.parquet    one run's outcome table (see ``runner.run_one``)
+    runs/<variant>/rep-0000.parquet    one run's outcome table (see ``runs.run_one``)
     .lock                          held by the study writing the folder
 
 Every file is written atomically, and the manifest is rewritten after each run completes, so
@@ -31,23 +31,20 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
 from policies.registry import load_entry_points
-from simulator.experiment.runner import COLUMNS
-from simulator.experiment.study import Study
+from simulator.experiment.design import StudyDesign
+from simulator.experiment.runs import COLUMNS, RunSpec
 from simulator.experiment.variants import Variant
 from simulator.output import atomic_write_bytes, atomic_write_text
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.loader import scenario_from_data
 from simulator.scenario.yamlio import load_yaml
-
-if TYPE_CHECKING:
-    from simulator.experiment.runner import RunSpec
 
 MANIFEST = "manifest.json"
 STUDY = "study.yaml"
@@ -69,7 +66,7 @@ class RunStore:
         warmup: The warm-up in days, once known (read back from the folder on resume).
     """
 
-    def __init__(self, study: Study, folder: Path | None = None) -> None:
+    def __init__(self, study: StudyDesign, folder: Path | None = None) -> None:
         """Open the store, resuming from ``folder`` if it holds runs of this study.
 
         Raises:
@@ -245,7 +242,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def _write_study(folder: Path, study: Study) -> None:
+def _write_study(folder: Path, study: StudyDesign) -> None:
     document = study.model_dump(mode="json", exclude={"variant_list"}, exclude_none=True)
     document["variants"] = []
     (folder / "scenarios").mkdir(exist_ok=True)
@@ -258,7 +255,7 @@ def _write_study(folder: Path, study: Study) -> None:
     atomic_write_text(folder / STUDY, yaml.safe_dump(document, sort_keys=False))
 
 
-def read_study(folder: Path) -> Study:
+def read_study(folder: Path) -> StudyDesign:
     """The study a results folder was written for, with every variant's scenario.
 
     Raises:
@@ -272,10 +269,10 @@ def read_study(folder: Path) -> Study:
         data = json.loads(path.read_text(encoding="utf-8"))
         scenario = scenario_from_data(data, file=str(path))
         variants.append(Variant(scenario=scenario, **entry))
-    return Study.model_validate({**document, "variant_list": variants})
+    return StudyDesign.model_validate({**document, "variant_list": variants})
 
 
-def read_runs(folder: Path, study: Study, manifest: dict[str, Any]) -> pd.DataFrame:
+def read_runs(folder: Path, study: StudyDesign, manifest: dict[str, Any]) -> pd.DataFrame:
     """Every run the manifest lists, in study order (variant, then replication)."""
     order = {v.name: i for i, v in enumerate(study.variant_list)}
     entries = sorted(manifest["runs"], key=lambda e: _rank(order, e))

@@ -6,13 +6,10 @@ reads the ``total_*`` accumulators and the final state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from simulator.metrics.result import Result
+from simulator.metrics.run import RunOutcome
 
 
 def _categorical(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categorical[str]:
@@ -21,7 +18,7 @@ def _categorical(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categoric
     return pd.Categorical.from_codes(small, categories=pd.Index(categories))
 
 
-def position_series(result: Result) -> pd.DataFrame:
+def position_series(result: RunOutcome) -> pd.DataFrame:
     """End-of-day on hand, backlog and pipeline of every position on every day, long format.
 
     Args:
@@ -47,7 +44,7 @@ def position_series(result: Result) -> pd.DataFrame:
     )
 
 
-def conservation_audit(result: Result) -> pd.DataFrame:
+def conservation_audit(result: RunOutcome) -> pd.DataFrame:
     """Check that no unit appears or vanishes, per position and over the network's lanes.
 
     Position rows: ``imbalance = initial + received + returned - issued - wasted - removed -

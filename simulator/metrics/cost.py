@@ -16,7 +16,7 @@ from simulator.disruptions.conditions import GOODS, TRANSPORT
 from simulator.metrics.catalogue import POSITION, Scope
 
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext
+    from simulator.metrics.context import KpiContext
 
 DAYS_PER_YEAR = 365.0
 

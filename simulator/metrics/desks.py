@@ -18,7 +18,7 @@ import numpy as np
 from simulator.metrics.catalogue import NETWORK_NODE
 
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext
+    from simulator.metrics.context import KpiContext
 
 _EPS = 1e-9  # a wait shorter than this is no wait (float noise of the clock)
 

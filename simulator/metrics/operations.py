@@ -14,7 +14,7 @@ from simulator.metrics.catalogue import POSITION, Scope
 from simulator.metrics.cost import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext
+    from simulator.metrics.context import KpiContext
 
 # Network and SKU service levels describe what customers see, so they average only the
 # positions customers buy from; a node or an echelon averages all of its positions.

@@ -17,7 +17,7 @@ from simulator.metrics.catalogue import NODES, POSITION
 from simulator.metrics.operations import grouped_quantile
 
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext
+    from simulator.metrics.context import KpiContext
 
 CYCLE_QUANTILE = 0.95
 

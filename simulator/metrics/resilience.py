@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from simulator.experiment.precision import check_confidence, half_width
+from simulator.metrics.intervals import check_confidence, half_width
 
 METRICS: Final = (
     "time_to_survive",

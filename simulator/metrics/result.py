@@ -11,6 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.metrics.audit import conservation_audit, position_series
+from simulator.metrics.kpis import compute_kpis
+from simulator.metrics.scorecard import scorecard as partner_scorecard
 from simulator.network import Network
 from simulator.records import Records
 from simulator.scenario.models import Scenario
@@ -45,8 +48,6 @@ class Result:
     @cached_property
     def kpis(self) -> pd.DataFrame:
         """Tidy KPI table with columns ``scope, id, metric, value`` (see docs/kpis.md)."""
-        from simulator.metrics import compute_kpis
-
         return compute_kpis(self)
 
     def kpi(self, metric: str, scope: str = "network", id: str = "network") -> float:
@@ -62,20 +63,14 @@ class Result:
 
         See ``simulator.metrics.scorecard.scorecard`` and docs/kpis.md ("Partner scorecard").
         """
-        from simulator.metrics.scorecard import scorecard
-
-        return scorecard(self)
+        return partner_scorecard(self)
 
     def series(self) -> pd.DataFrame:
         """End-of-day on hand, backlog and pipeline per node and SKU (long format)."""
-        from simulator.metrics import position_series
-
         return position_series(self)
 
     def audit(self) -> pd.DataFrame:
         """Conservation of units per node and SKU: initial + received = issued + on hand."""
-        from simulator.metrics import conservation_audit
-
         return conservation_audit(self)
 
     def provenance(self) -> dict[str, Any]:

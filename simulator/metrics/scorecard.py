@@ -8,17 +8,13 @@ columns are declared in the KPI catalogue (``simulator.metrics.catalogue.SCORECA
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-from simulator.metrics import KpiContext
 from simulator.metrics.catalogue import SCORECARD
+from simulator.metrics.context import KpiContext
 from simulator.metrics.operations import _EPS
-
-if TYPE_CHECKING:
-    from simulator.metrics.result import Result
+from simulator.metrics.run import ScoredRun
 
 PARTNER_KINDS: tuple[str, ...] = ("distributor", "wholesaler", "retailer", "ecommerce")
 """Node kinds that get a scorecard row."""
@@ -30,7 +26,7 @@ _RANK_KEYS = ("fill_rate_given", "gross_margin")
 """Columns that rank partners, in order, each in its catalogue direction; node id breaks ties."""
 
 
-def scorecard(result: Result) -> pd.DataFrame:
+def scorecard(result: ScoredRun) -> pd.DataFrame:
     """One row per partner node, ranked, over the run's KPI window.
 
     Args:

@@ -15,7 +15,7 @@ import numpy as np
 from simulator.metrics.catalogue import CUSTOMER, Scope
 
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext
+    from simulator.metrics.context import KpiContext
 
 OUTLET_SCOPES: frozenset[Scope] = frozenset({"node", "channel"})
 """Scopes that see what customers asked *of them*, substitutes included; the others see the

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from simulator.metrics.catalogue import TRADE
 
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext
+    from simulator.metrics.context import KpiContext
 
 
 def add_trade_kpis(ctx: KpiContext) -> None:

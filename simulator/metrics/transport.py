@@ -19,7 +19,7 @@ from simulator.metrics.operations import grouped_quantile
 from simulator.network.fleets import HOURS_PER_DAY
 
 if TYPE_CHECKING:
-    from simulator.metrics import KpiContext
+    from simulator.metrics.context import KpiContext
 
 
 def add_transport_kpis(ctx: KpiContext) -> None:

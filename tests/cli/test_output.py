@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from simulator import Result, load_scenario, run
-from simulator.output import atomic_write_bytes, atomic_write_text, network_kpis, save_result
+from simulator.output import atomic_write_bytes, atomic_write_text
+from simulator.report.run_files import network_kpis, save_result
 
 QUICKSTART = Path(__file__).parents[2] / "scenarios" / "quickstart.yaml"
 

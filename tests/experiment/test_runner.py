@@ -13,9 +13,10 @@ import pytest
 from simulator import Simulation, load_scenario
 from simulator.experiment import RunSpec, load_study, run_one
 from simulator.experiment import runner as runner_module
-from simulator.experiment.precision import half_width
-from simulator.experiment.runner import COLUMNS, ECHELON_SERIES, MIN_BATCH
+from simulator.experiment.runner import MIN_BATCH
+from simulator.experiment.runs import COLUMNS, ECHELON_SERIES
 from simulator.experiment.warmup import mser5
+from simulator.metrics.intervals import half_width
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
 

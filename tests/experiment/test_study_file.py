@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from simulator.experiment.study import DEFAULT_KPIS, Frontier, MserWarmup, Study, load_study
+from simulator.experiment.design import DEFAULT_KPIS, Frontier, MserWarmup
+from simulator.experiment.study import Study, load_study
 from simulator.scenario import ScenarioError, load_scenario
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simulator.experiment.precision import half_width, replications_needed
+from simulator.metrics.intervals import half_width, replications_needed
 
 
 def t_half_width(n: int, sd: float, confidence: float) -> float:
