@@ -1,4 +1,4 @@
-"""Commands on one scenario: run, validate, schema, list policies."""
+"""Commands on one scenario: run, validate, list policies."""
 
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ from simulator.cli.app import (
 from simulator.disruptions import DISRUPTIONS
 from simulator.network import compile_network
 from simulator.output import network_kpis, save_result
-from simulator.scenario.reference import render_reference
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 
@@ -154,20 +153,6 @@ def validate_scenario(
         return
     summary = ", ".join(plural(n, word) for (_, word), n in counts.items())
     typer.echo(f"ok: {summary}")
-
-
-@app.command("schema")
-def print_schema(
-    markdown: Annotated[
-        bool,
-        typer.Option("--markdown", help="The scenario reference (docs/scenario.md) instead."),
-    ] = False,
-) -> None:
-    """Print the JSON Schema of scenario files."""
-    if markdown:
-        typer.echo(render_reference(), nl=False)
-    else:
-        print_json(Scenario.model_json_schema(by_alias=True))
 
 
 @list_app.command("policies")
