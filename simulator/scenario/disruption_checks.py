@@ -6,67 +6,55 @@ from collections import Counter
 from typing import Any
 
 from simulator.scenario.errors import DocPath
+from simulator.scenario.raw import ids, items, names, text
+from simulator.scenario.suggest import did_you_mean, unknown
 
 Issue = tuple[DocPath, str]
 
 
-def _ids(data: dict[str, Any], key: str) -> set[str]:
-    items = data.get(key)
-    if not isinstance(items, list):
-        return set()
-    return {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
-
-
 def _lane_names(data: dict[str, Any]) -> set[str]:
-    lanes = data.get("lanes")
-    names: set[str] = set()
-    for lane in lanes if isinstance(lanes, list) else []:
-        if isinstance(lane, dict):
-            names.add(f"{lane.get('from')}->{lane.get('to')}")
-            if isinstance(lane.get("id"), str):
-                names.add(lane["id"])
-    return names
+    found: set[str] = set()
+    for _, lane in items(data, "lanes"):
+        found.add(f"{lane.get('from')}->{lane.get('to')}")
+        if isinstance(lane.get("id"), str):
+            found.add(lane["id"])
+    return found
 
 
 def _zone_ids(data: dict[str, Any]) -> set[str]:
-    market = data.get("market")
-    return _ids(data, "demand") | (_ids(market, "customers") if isinstance(market, dict) else set())
+    return {*ids(data, "demand"), *ids(data.get("market"), "customers")}
 
 
 def _unknown(
     path: DocPath, values: Any, known: set[str], what: str, one: bool = False
 ) -> list[Issue]:
     if one:
-        return (
-            [(path, f"unknown {what} '{values}'")]
-            if isinstance(values, str) and values not in known
-            else []
-        )
-    if not isinstance(values, list):
-        return []
-    return [((*path, j), f"unknown {what} '{v}'") for j, v in enumerate(values) if v not in known]
+        value = text(values)
+        return [(path, unknown(what, value, known))] if value and value not in known else []
+    return [((*path, j), unknown(what, v, known)) for j, v in names(values) if v not in known]
 
 
-def _triggers(items: list[tuple[int, dict[str, Any]]]) -> list[Issue]:
+def _triggers(listed: list[tuple[int, dict[str, Any]]]) -> list[Issue]:
     """``when.after`` names another disruption, and triggers form no cycle."""
     after: dict[str, str] = {}
     issues: list[Issue] = []
-    ids = {d.get("id") for _, d in items}
-    for i, d in items:
+    known = {d["id"] for _, d in listed if isinstance(d.get("id"), str)}
+    for i, d in listed:
         when = d.get("when")
-        cause = when.get("after") if isinstance(when, dict) else None
+        cause = text(when.get("after")) if isinstance(when, dict) else None
         if cause is None:
             continue
-        if cause not in ids:
-            issues.append((("disruptions", i, "when", "after"), f"unknown disruption '{cause}'"))
+        if cause not in known:
+            message = unknown("disruption", cause, known)
+            issues.append((("disruptions", i, "when", "after"), message))
         elif cause == d.get("id"):
             issues.append(
                 (("disruptions", i, "when", "after"), "a disruption cannot follow itself")
             )
         else:
             after[str(d.get("id"))] = cause
-    for i, d in items:
-        seen, at = {d.get("id")}, after.get(str(d.get("id")))
+    for i, d in listed:
+        seen, at = {str(d.get("id"))}, after.get(str(d.get("id")))
         while at is not None and at not in seen:
             seen.add(at)
             at = after.get(at)
@@ -78,7 +66,7 @@ def _triggers(items: list[tuple[int, dict[str, Any]]]) -> list[Issue]:
 def _kind_checks(
     path: DocPath, d: dict[str, Any], data: dict[str, Any], nodes: dict[str, dict[str, Any]]
 ) -> list[Issue]:
-    skus, kind = _ids(data, "products"), d.get("type")
+    skus, kind = set(ids(data, "products")), d.get("type")
     node_ids = set(nodes)
     issues: list[Issue] = []
     region = d.get("region")
@@ -93,15 +81,17 @@ def _kind_checks(
     for key in ("return_to", "source"):
         issues += _unknown((*path, key), d.get(key), node_ids, "node", one=True)
     if kind == "vehicle_breakdowns":
-        fleets = {f.get("depot"): f for f in data.get("fleets") or [] if isinstance(f, dict)}
-        fleet = fleets.get(d.get("fleet"))
+        fleets = {text(f.get("depot")): f for _, f in items(data, "fleets")}
+        fleet = fleets.get(text(d.get("fleet")))
         if fleet is None:
-            issues.append(((*path, "fleet"), f"no fleet has depot '{d.get('fleet')}'"))
+            depot = text(d.get("fleet"))
+            hint = did_you_mean(depot, [f for f in fleets if f]) if depot else ""
+            issues.append(((*path, "fleet"), f"no fleet has depot '{d.get('fleet')}'{hint}"))
         elif d.get("vehicle") is not None:
-            types = {str(v.get("id")) for v in fleet.get("vehicles") or [] if isinstance(v, dict)}
+            types = {str(v.get("id")) for _, v in items(fleet, "vehicles")}
             issues += _unknown((*path, "vehicle"), d.get("vehicle"), types, "vehicle type", True)
     if kind == "supplier_shortage":
-        node = nodes.get(d.get("node"))  # type: ignore[arg-type]
+        node = nodes.get(text(d.get("node")) or "")
         if node is None:
             issues += _unknown((*path, "node"), d.get("node"), node_ids, "node", one=True)
         elif node.get("kind") not in ("plant", "supplier"):
@@ -117,16 +107,13 @@ def _kind_checks(
 
 def disruption_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list[Issue]:
     """Every problem of the disruptions section, with its document path."""
-    raw = data.get("disruptions")
-    if not isinstance(raw, list):
-        return []
-    items = [(i, d) for i, d in enumerate(raw) if isinstance(d, dict)]
-    counts = Counter(d.get("id") for _, d in items)
+    listed = items(data, "disruptions")
+    counts = Counter(ids(data, "disruptions"))
     issues: list[Issue] = [
         (("disruptions", i, "id"), f"duplicate id '{d['id']}'")
-        for i, d in items
-        if counts.get(d.get("id"), 0) > 1
+        for i, d in listed
+        if counts.get(text(d.get("id")) or "", 0) > 1
     ]
-    for i, d in items:
+    for i, d in listed:
         issues += _kind_checks(("disruptions", i), d, data, nodes)
-    return issues + _triggers(items)
+    return issues + _triggers(listed)
