@@ -16,6 +16,7 @@ from simulator.scenario.models import Scenario
 from simulator.scenario.overlay import deep_merge, load_with_extends
 from simulator.scenario.references import check_references
 from simulator.scenario.traces import read_trace
+from simulator.scenario.types_first import boolean_numbers, well_typed
 from simulator.scenario.yamlio import LineIndex
 
 
@@ -38,11 +39,17 @@ def scenario_from_data(
     lines = lines or {}
     problems: list[Problem] = []
     scenario = None
+    checked = data
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems += problems_from_validation_error(exc, lines, file, data)
-    for path, message in check_references(data):
+        problems += problems_from_validation_error(exc, lines, file, data, Scenario)
+        checked = well_typed(data, exc)
+    issues = check_references(checked)
+    if scenario is not None:
+        message = "expected a number, got a boolean (true/false/yes/no)"
+        issues += [(path, message) for path in boolean_numbers(scenario, data)]
+    for path, message in issues:
         where, line = _line_of(lines, path)
         problems.append(Problem(where or file, line, path, message))
     if scenario is not None:

@@ -79,9 +79,13 @@ def _lane_checks(
                         )
                     )
     issues += _sourcing_checks(data, inbound)
+    # A lane whose destination could not be read may be the missing supply.
+    readable = all(text(lane.get("to")) for _, lane in items(data, "lanes"))
     for i, node in items(data, "nodes"):
-        if node.get("kind") in _NEEDS_SUPPLIER and node.get("id") not in inbound:
-            issues.append((("nodes", i), f"'{node.get('id')}' has no supplier: add a lane into it"))
+        node_id = text(node.get("id"))
+        needs = node.get("kind") in _NEEDS_SUPPLIER
+        if readable and node_id and needs and node_id not in inbound:
+            issues.append((("nodes", i), f"'{node_id}' has no supplier: add a lane into it"))
     return issues + _cycles(data, nodes)
 
 
