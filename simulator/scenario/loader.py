@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from policies.registry import load_entry_points
-from simulator.scenario.customers import Trace
-from simulator.scenario.errors import Problem, ScenarioError, problems_from_validation_error
+from simulator.scenario.customers import DemandZone, MarketZone, Trace
+from simulator.scenario.errors import (
+    DocPath,
+    Problem,
+    ScenarioError,
+    problems_from_validation_error,
+)
 from simulator.scenario.matrix import read_matrix
 from simulator.scenario.models import Scenario
 from simulator.scenario.overlay import deep_merge, load_with_extends
@@ -53,30 +59,44 @@ def scenario_from_data(
         where, line = _line_of(lines, path)
         problems.append(Problem(where or file, line, path, message))
     if scenario is not None:
-        problems += _trace_problems(scenario, source)
+        problems += _trace_problems(scenario, source, lines, file)
     if problems or scenario is None:
         raise ScenarioError(problems)
     scenario._source = source
     return scenario
 
 
-def _trace_problems(scenario: Scenario, source: Path | None) -> list[Problem]:
+def _trace_problems(
+    scenario: Scenario, source: Path | None, lines: LineIndex, file: str | None
+) -> list[Problem]:
     """Read every demand trace and the road matrix once now, so a bad CSV is reported with
-    the other problems."""
-    problems: list[Problem] = []
+    the other problems: at the scenario line that names the CSV, followed by the CSV's own
+    file, line and column."""
     base = source.parent if source else None
+    reads: list[tuple[DocPath, Callable[[], object]]] = []
     if scenario.geography.matrix:
+        matrix = scenario.geography.matrix
+        reads.append((("geography", "matrix"), partial(read_matrix, matrix, base)))
+    zones: list[tuple[DocPath, DemandZone | MarketZone]] = [
+        (("demand", i), z) for i, z in enumerate(scenario.demand)
+    ]
+    if scenario.market is not None:
+        zones += [(("market", "customers", i), z) for i, z in enumerate(scenario.market.customers)]
+    for at, zone in zones:
+        if isinstance(zone.daily, Trace):
+            reads.append(
+                (
+                    (*at, "daily", "file"),
+                    partial(read_trace, zone.daily, base, scenario.zone_skus(zone)),
+                )
+            )
+    problems: list[Problem] = []
+    for path, read in reads:
         try:
-            read_matrix(scenario.geography.matrix, base)
+            read()
         except ScenarioError as exc:
-            problems += exc.problems
-    for zone in scenario.customer_zones():
-        if not isinstance(zone.daily, Trace):
-            continue
-        try:
-            read_trace(zone.daily, base, scenario.zone_skus(zone))
-        except ScenarioError as exc:
-            problems += exc.problems  # they name the CSV file, line and column
+            where, line = _line_of(lines, path)
+            problems += [Problem(where or file, line, path, str(p)) for p in exc.problems]
     return problems
 
 
