@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,6 +38,7 @@ from simulator.cli.app import (
 from simulator.disruptions import DISRUPTIONS
 from simulator.network import compile_network
 from simulator.output import network_kpis, save_result
+from simulator.scenario.errors import ScenarioWarning
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 
@@ -134,10 +136,17 @@ def run_scenario(
 def validate_scenario(
     ctx: typer.Context, scenario: ScenarioArg, overlay: OverlayOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """Check a scenario and report every problem with its file and line."""
-    with failures_reported(ctx, as_json):
+    """Check a scenario and report every problem with its file and line.
+
+    Warnings (a valid scenario that probably does not say what was meant, such as a disruption
+    after the horizon) go to stderr and do not change the exit status."""
+    with failures_reported(ctx, as_json), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
         model = load_scenario(scenario, overlay or [])
         compile_network(model)  # what only the compiled network shows (fleet reach, traces)
+    advice = [str(w.message) for w in caught if issubclass(w.category, ScenarioWarning)]
+    for line in advice:
+        typer.echo(f"warning: {line}", err=True)
     counts = {
         ("nodes", "node"): len(model.nodes),
         ("lanes", "lane"): len(model.lanes),
@@ -149,7 +158,9 @@ def validate_scenario(
     if model.disruptions:
         counts["disruptions", "disruption"] = len(model.disruptions)
     if as_json:
-        print_json({"ok": True, "scenario": model.name, **{k: n for (k, _), n in counts.items()}})
+        document: dict[str, Any] = {"ok": True, "scenario": model.name}
+        document |= {k: n for (k, _), n in counts.items()}
+        print_json(document | ({"warnings": advice} if advice else {}))
         return
     summary = ", ".join(plural(n, word) for (_, word), n in counts.items())
     typer.echo(f"ok: {summary}")

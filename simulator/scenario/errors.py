@@ -54,6 +54,11 @@ class Problem:
         return f"{where}{location}: {self.message}" if location else f"{where}{self.message}"
 
 
+class ScenarioWarning(UserWarning):
+    """A scenario that loads but probably does not say what its author meant; the message
+    reads ``file.yaml:LINE: path: message``."""
+
+
 def _sort_key(problem: Problem) -> tuple[str, int]:
     return (problem.file or "", problem.line or 0)
 

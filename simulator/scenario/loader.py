@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -10,11 +11,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from policies.registry import load_entry_points
+from simulator.scenario.advice import advice
 from simulator.scenario.customers import DemandZone, MarketZone, Trace
 from simulator.scenario.errors import (
     DocPath,
     Problem,
     ScenarioError,
+    ScenarioWarning,
     problems_from_validation_error,
 )
 from simulator.scenario.matrix import read_matrix
@@ -52,9 +55,8 @@ def scenario_from_data(
         problems += problems_from_validation_error(exc, lines, file, data, Scenario)
         checked = well_typed(data, exc)
     issues = check_references(checked)
-    if scenario is not None:
-        message = "expected a number, got a boolean (true/false/yes/no)"
-        issues += [(path, message) for path in boolean_numbers(scenario, data)]
+    message = "expected a number, got a boolean (true/false/yes/no)"
+    issues += [(path, message) for path in boolean_numbers(Scenario, data)]
     for path, message in issues:
         where, line = _line_of(lines, path)
         problems.append(Problem(where or file, line, path, message))
@@ -62,6 +64,10 @@ def scenario_from_data(
         problems += _trace_problems(scenario, source, lines, file)
     if problems or scenario is None:
         raise ScenarioError(problems)
+    for path, message in advice(scenario):
+        where, line = _line_of(lines, path)
+        warning = Problem(where or file, line, path, message)
+        warnings.warn(str(warning), ScenarioWarning, stacklevel=2)
     scenario._source = source
     return scenario
 
@@ -96,7 +102,8 @@ def _trace_problems(
             read()
         except ScenarioError as exc:
             where, line = _line_of(lines, path)
-            problems += [Problem(where or file, line, path, str(p)) for p in exc.problems]
+            found = [Problem(where or file, line, path, str(p)) for p in exc.problems]
+            problems += [p for p in dict.fromkeys(found) if p not in problems]
     return problems
 
 

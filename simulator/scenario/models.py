@@ -298,6 +298,14 @@ class Scenario(Section):
             raise ValueError("give customers: a demand section, a market section, or both")
         return self
 
+    def __repr__(self) -> str:
+        # One line for notebooks: the full field dump of a real network runs to pages.
+        zones = len(self.customer_zones())
+        return (
+            f"Scenario({self.name!r}: {len(self.nodes)} nodes, {len(self.products)} SKUs, "
+            f"{zones} zones, {self.horizon:g} days)"
+        )
+
     @property
     def source(self) -> Path | None:
         """The file this scenario was loaded from (relative paths inside it resolve from there)."""

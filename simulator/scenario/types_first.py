@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from simulator.scenario.errors import DocPath, path_in_data
+from simulator.scenario.fieldtypes import types_at
 
 # Error kinds that mean "not the shape this field needs"; value errors (a bound, a model's own
 # rule) leave the value in place, because its shape is right.
@@ -71,26 +72,16 @@ def _remove(document: Any, path: DocPath) -> None:
         parents[-2][path[-2]] = None
 
 
-def boolean_numbers(model: BaseModel, data: Any, path: DocPath = ()) -> Iterator[DocPath]:
-    """Paths of the numeric fields of ``model`` that ``data`` (its input) gave as booleans."""
-    if not isinstance(data, dict):
-        return
-    for name, field in type(model).model_fields.items():
-        key = field.alias or name
-        if key in data:
-            yield from _compare(getattr(model, name), data[key], (*path, key))
-
-
-def _compare(value: Any, raw: Any, path: DocPath) -> Iterator[DocPath]:
-    if isinstance(raw, bool):
-        if isinstance(value, int | float) and not isinstance(value, bool):
+def boolean_numbers(model: type[BaseModel], data: Any, path: DocPath = ()) -> Iterator[DocPath]:
+    """Paths where ``data`` gives a boolean for a field of ``model`` that takes only numbers."""
+    if isinstance(data, bool):
+        kinds = types_at(model, path)
+        if kinds and all(kind in (int, float) for kind in kinds):
             yield path
-    elif isinstance(value, BaseModel):
-        yield from boolean_numbers(value, raw, path)
-    elif isinstance(value, list | tuple) and isinstance(raw, list):
-        for i, (item, raw_item) in enumerate(zip(value, raw, strict=False)):
-            yield from _compare(item, raw_item, (*path, i))
-    elif isinstance(value, dict) and isinstance(raw, dict):
-        for key, item in value.items():
-            if key in raw:
-                yield from _compare(item, raw[key], (*path, key))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str | int):
+                yield from boolean_numbers(model, value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from boolean_numbers(model, value, (*path, i))
