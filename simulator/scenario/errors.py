@@ -140,16 +140,14 @@ def problems_from_validation_error(
     Returns:
         One problem per pydantic error, duplicates removed, in pydantic's order.
     """
-    problems: list[Problem] = []
+    problems: dict[Problem, None] = {}  # an ordered set
     for error in exc.errors():
         loc: tuple[PathPart, ...] = tuple(error["loc"])
         path = _path_in_lines(loc, lines) if data is _MISSING else path_in_data(loc, data)
         path = _tag_key_path(path, error, lines)
         file, line = _locate(path, lines, default_file)
-        problem = Problem(file, line, path, _friendly_message(error, _hint(error, model)))
-        if problem not in problems:
-            problems.append(problem)
-    return problems
+        problems[Problem(file, line, path, _friendly_message(error, _hint(error, model)))] = None
+    return list(problems)
 
 
 def path_in_data(loc: Sequence[PathPart], data: Any) -> DocPath:

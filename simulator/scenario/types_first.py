@@ -13,7 +13,6 @@ was written as a boolean.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -60,7 +59,10 @@ def well_typed(data: Any, error: ValidationError) -> Any:
 def _remove(document: Any, path: DocPath) -> None:
     parents = [document]
     for step in path[:-1]:
-        parents.append(parents[-1][step])
+        try:
+            parents.append(parents[-1][step])
+        except (KeyError, IndexError, TypeError):
+            return  # gone already: a YAML alias shares it with a path removed before
     parent = parents[-1]
     if isinstance(parent, dict):
         parent.pop(path[-1], None)
@@ -72,16 +74,18 @@ def _remove(document: Any, path: DocPath) -> None:
         parents[-2][path[-2]] = None
 
 
-def boolean_numbers(model: type[BaseModel], data: Any, path: DocPath = ()) -> Iterator[DocPath]:
+def boolean_numbers(model: type[BaseModel], data: Any) -> list[DocPath]:
     """Paths where ``data`` gives a boolean for a field of ``model`` that takes only numbers."""
-    if isinstance(data, bool):
-        kinds = types_at(model, path)
-        if kinds and all(kind in (int, float) for kind in kinds):
-            yield path
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            if isinstance(key, str | int):
-                yield from boolean_numbers(model, value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from boolean_numbers(model, value, (*path, i))
+    found: list[DocPath] = []
+    stack: list[tuple[DocPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, bool):
+            kinds = types_at(model, path)
+            if kinds and all(kind in (int, float) for kind in kinds):
+                found.append(path)
+        elif isinstance(value, dict):
+            stack += [((*path, k), v) for k, v in value.items() if isinstance(k, str | int)]
+        elif isinstance(value, list):
+            stack += [((*path, i), v) for i, v in enumerate(value)]
+    return sorted(found, key=str)
