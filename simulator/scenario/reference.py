@@ -24,6 +24,7 @@ from simulator.scenario.base import Id
 from simulator.scenario.distributions import DURATION_PATTERN, AnyDistribution, Constant
 from simulator.scenario.models import Scenario
 from simulator.scenario.schema_export import standard_schema
+from simulator.scenario.yamlio import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
 
 EXAMPLE = """\
 # yaml-language-server: $schema=schemas/scenario.schema.json
@@ -75,6 +76,12 @@ and `supplysim run first.yaml`.
 The first line lets an editor with a YAML language server complete and check fields against
 the JSON Schema (`supplysim schema` prints it; `docs/schemas/` holds the scenario, overlay and
 study schemas); adjust the path to where the schema is.
+
+Loading reports every problem at once as `file.yaml:LINE: path: message`, with the closest
+known name for a misspelt field, type or id; `supplysim validate` also warns about what is valid
+but probably unintended, such as a disruption that starts after the horizon. A file may be at
+most {max_mib} MiB, nested at most {max_depth} levels deep, and hold at most {max_values:,}
+values once its YAML aliases are expanded.
 
 An **id** is {id_rule}.
 
@@ -326,7 +333,12 @@ def render_reference() -> str:
         f"{id_schema['minLength']} to {id_schema['maxLength']} characters matching "
         f"`{id_schema['pattern']}`"
     )
-    parts = [_INTRO.format(id_rule=id_rule, example=EXAMPLE)]
+    limits = {
+        "max_mib": MAX_FILE_BYTES // 2**20,
+        "max_depth": MAX_DEPTH,
+        "max_values": MAX_VALUES,
+    }
+    parts = [_INTRO.format(id_rule=id_rule, example=EXAMPLE, **limits)]
     parts += [_section(model, f"## {model.__name__}", types) for model in sections]
     for family in families:
         parts.append(f"## {family.title}\n\n{family.intro}")
