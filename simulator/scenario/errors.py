@@ -17,10 +17,11 @@ from simulator.scenario.suggest import did_you_mean, field_names
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from simulator.scenario.yamlio import LineIndex
-
 PathPart = str | int
 DocPath = tuple[PathPart, ...]
+
+LineIndex = dict[tuple[str | int, ...], tuple[str, int]]
+"""Document path -> (file, 1-based line) of the key or list item that starts it."""
 
 # Keys made of these characters print bare in a path; anything else is quoted.
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_\-]+$")

@@ -14,10 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from simulator.scenario.errors import DocPath, Problem, ScenarioError
-
-LineIndex = dict[tuple[str | int, ...], tuple[str, int]]
-"""Document path -> (file, 1-based line) of the key or list item that starts it."""
+from simulator.scenario.errors import DocPath, LineIndex, Problem, ScenarioError
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # Aliases are re-walked under every path that uses them; past this many entries they are not,
