@@ -12,7 +12,7 @@ import pytest
 
 from simulator import Simulation, load_scenario, with_overrides
 from simulator.experiment import RunSpec, load_study, run_one
-from simulator.experiment import runner as runner_module
+from simulator.experiment import runs as runs_module
 from simulator.experiment.runner import MIN_BATCH
 from simulator.experiment.runs import COLUMNS, ECHELON_SERIES
 from simulator.experiment.warmup import mser5
@@ -173,6 +173,6 @@ def test_a_failed_run_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     def fail(spec: RunSpec) -> pd.DataFrame:
         raise ValueError("boom")
 
-    monkeypatch.setattr(runner_module, "run_one", fail)
+    monkeypatch.setattr(runs_module, "run_one", fail)
     with pytest.raises(RuntimeError, match=r"run current, replication 0 \(seed 10\) failed: boom"):
         study.run()
