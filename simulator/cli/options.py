@@ -90,16 +90,19 @@ def check_days(days: int | None, scenario: Scenario) -> None:
 
 def unwritable(path: Path, folder: bool) -> str | None:
     """Why nothing can be written at ``path`` (a folder or a file), or None if it can."""
-    if path.exists():
-        if folder != path.is_dir():
-            return f"{path} is a {'file' if folder else 'folder'}"
-        place = path if folder else path.parent
-    else:
-        place = path.parent
-        while not place.exists():  # the folders that will be made
-            place = place.parent
-        if not place.is_dir():
-            return f"{place} is a file, so nothing can be made under it"
+    try:
+        if path.exists():
+            if folder != path.is_dir():
+                return f"{path} is a {'file' if folder else 'folder'}"
+            place = path if folder else path.parent
+        else:
+            place = path.parent
+            while not place.exists():  # the folders that will be made
+                place = place.parent
+            if not place.is_dir():
+                return f"{place} is a file, so nothing can be made under it"
+    except OSError as error:  # a folder on the way that may not be looked into
+        return f"{path} cannot be reached ({error.strerror})"
     if not os.access(place, os.W_OK | os.X_OK):
         return f"{place} is not writable"
     return None

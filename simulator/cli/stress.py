@@ -101,17 +101,16 @@ def stress(
     )
 
     settings = StressSettings(target, tolerance, window)
-    with failures_reported(ctx, as_json):
+    # The executor first: an unreachable scheduler fails before the scenario is even read.
+    with (
+        failures_reported(ctx, as_json),
+        open_executor(executor, workers, scheduler, connect_timeout) as pool,
+    ):
         scenario = with_assignments(load_scenario(scenario_file, overlay or []), assignments)
-    cases = _cases(scenario, remove_each, at, days)
-    with failures_reported(ctx, as_json):
+        cases = _cases(scenario, remove_each, at, days)
         runs: list[CaseRun] = []
-        total = replications * (len(cases) + 1)
-        with (
-            open_executor(executor, workers, scheduler, connect_timeout) as pool,
-            progress_bar(show_progress(ctx, as_json)) as bar,
-        ):
-            task = bar.add_task("runs", total=total)
+        with progress_bar(show_progress(ctx, as_json)) as bar:
+            task = bar.add_task("runs", total=replications * (len(cases) + 1))
             runs += run_cases(scenario, cases, replications, pool, lambda: bar.advance(task))
         table = impact_table(case_kpis(runs, settings))
         if remove_each is not None:

@@ -17,6 +17,7 @@ from simulator.cli.app import (
     app,
     console,
     failures_reported,
+    plural,
     print_json,
     say,
     show_progress,
@@ -105,7 +106,11 @@ def run_study(
     from simulator.experiment.study import Precision
 
     _check_precision(precision, metric)
-    with failures_reported(ctx, as_json):
+    # The executor first: an unreachable scheduler fails before the study is even read.
+    with (
+        failures_reported(ctx, as_json),
+        open_executor(executor, workers, scheduler, connect_timeout) as pool,
+    ):
         study = _adjusted(load_study(study_file), replications, days, assignments)
         if precision is not None:
             if max_replications < study.replications:
@@ -123,10 +128,7 @@ def run_study(
             raise typer.BadParameter(f"{problem}; give --out", param_hint="'--out'")
         if verbosity(ctx) > 0:
             typer.echo(_plan(study, folder), err=True)
-        with (
-            open_executor(executor, workers, scheduler, connect_timeout) as pool,
-            _resumable(ctx, folder),
-        ):
+        with _resumable(ctx, folder):
             result = study.run(executor=pool, out=folder, progress=show_progress(ctx, as_json))
     _report_study(ctx, result, folder, as_json)
 
@@ -260,10 +262,14 @@ def _resumable(ctx: typer.Context, folder: Path) -> Iterator[None]:
         yield
     except KeyboardInterrupt:
         from simulator.experiment.store import read_manifest
+        from simulator.scenario.errors import ScenarioError
 
-        done = len(read_manifest(folder).get("runs", []))
+        try:
+            done = plural(len(read_manifest(folder).get("runs", [])), "run")
+        except ScenarioError:  # stopped before the folder was set up
+            done = "no runs"
         typer.echo(
-            f"\ninterrupted: {done} runs are saved in {folder}; to resume, run\n"
+            f"\ninterrupted: {done} saved in {folder}; to resume, run\n"
             f"  {_command_line(ctx, out=folder)}",
             err=True,
         )
