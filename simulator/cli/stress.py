@@ -138,9 +138,7 @@ def _cases(
         return cases
     start = at if at is not None else scenario.warmup + 30.0
     if start >= scenario.horizon:
-        given = (
-            f"day {start:g}" if at is not None else f"the default, day {start:g} (warm-up + 30),"
-        )
+        given = f"day {start:g}" + ("" if at is not None else " (warm-up + 30, the default)")
         raise typer.BadParameter(
             f"{given} is not before the end of the run (horizon {scenario.horizon:g} days); "
             f"give a day from 0 to {scenario.horizon:g}, exclusive",

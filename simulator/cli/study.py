@@ -280,7 +280,7 @@ def _command_line(ctx: typer.Context, **fixed: Any) -> str:
     """The command as typed (the options given, with ``fixed`` values), quoted for a shell."""
     words: list[str] = []
     for context in (ctx.find_root(), ctx):
-        words.append(context.info_name or "")
+        words += (context.info_name or "").split()  # the root may be "python -m simulator"
         options = [p for p in context.command.params if p.name and p.opts[0].startswith("-")]
         for param in [p for p in context.command.params if p not in options] + options:
             name = param.name or ""
