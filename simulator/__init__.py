@@ -26,15 +26,14 @@ if TYPE_CHECKING:
 # Each public name is imported from its home on first use, so that importing a submodule (the
 # `supplysim` command, whose --help must be quick) does not load numpy, pandas and SimPy.
 _HOMES = {
-    "Result": "simulator.metrics.result",
-    "Scenario": "simulator.scenario",
-    "ScenarioError": "simulator.scenario",
-    "Simulation": "simulator.engine",
-    "Study": "simulator.experiment",
-    "StudyResult": "simulator.experiment",
-    "load_scenario": "simulator.scenario",
-    "load_study": "simulator.experiment",
-    "make_executor": "simulator.experiment",
+    name: module
+    for module, names in {
+        "simulator.engine": ("Simulation",),
+        "simulator.experiment": ("Study", "StudyResult", "load_study", "make_executor"),
+        "simulator.metrics.result": ("Result",),
+        "simulator.scenario": ("Scenario", "ScenarioError", "load_scenario"),
+    }.items()
+    for name in names
 }
 
 

@@ -8,8 +8,7 @@ import os
 import socket
 import subprocess
 import sys
-import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,19 +36,8 @@ def assert_bad_option(result: Result, option: str, *words: str) -> None:
 
 
 @pytest.fixture
-def study(tmp_path: Path) -> Path:
-    path = tmp_path / "study.yaml"
-    path.write_text(
-        textwrap.dedent(
-            f"""\
-            study: small
-            scenario: {QUICKSTART}
-            replications: 2
-            horizon: 40
-            """
-        )
-    )
-    return path
+def study(two_variant_study: Callable[[int], Path]) -> Path:
+    return two_variant_study(2)
 
 
 @pytest.mark.parametrize("command", ["run", "study", "compare"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -108,21 +108,10 @@ def test_validate_set_checks_the_changed_scenario() -> None:
     assert "'--set'" in result.stderr and "horizon" in result.stderr
 
 
-def test_study_takes_replications_days_and_set_from_the_command_line(tmp_path: Path) -> None:
-    study = tmp_path / "study.yaml"
-    study.write_text(
-        textwrap.dedent(
-            f"""\
-            study: small
-            scenario: {QUICKSTART}
-            replications: 5
-            variants:
-              - name: base
-              - name: lean
-                overrides: {{"nodes[kind=retailer].inventory.policy.s": 30}}
-            """
-        )
-    )
+def test_study_takes_replications_days_and_set_from_the_command_line(
+    tmp_path: Path, two_variant_study: Callable[[int], Path]
+) -> None:
+    study = two_variant_study(5)
     out = tmp_path / "results"
     args = ["study", str(study), "-n", "2", "--days", "40", "--set", "nodes.dc.inventory.initial=0"]
     result = invoke(*args, "--executor", "serial", "--out", str(out), "--json")

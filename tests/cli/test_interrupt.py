@@ -7,12 +7,9 @@ import shlex
 import signal
 import subprocess
 import sys
-import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
 
 
 def _runs(manifest: Path) -> list[dict[str, object]]:
@@ -22,20 +19,10 @@ def _runs(manifest: Path) -> list[dict[str, object]]:
     return runs
 
 
-def test_an_interrupted_study_says_how_to_resume(tmp_path: Path) -> None:
-    (tmp_path / "study.yaml").write_text(
-        textwrap.dedent(
-            f"""\
-            study: small
-            scenario: {QUICKSTART}
-            replications: 30
-            variants:
-              - name: base
-              - name: lean
-                overrides: {{"nodes[kind=retailer].inventory.policy.s": 30}}
-            """
-        )
-    )
+def test_an_interrupted_study_says_how_to_resume(
+    tmp_path: Path, two_variant_study: Callable[[int], Path]
+) -> None:
+    two_variant_study(30)
     # Long runs, so that the signal lands while the second of four is under way.
     args = ["study", "study.yaml", "--replications", "2", "--days", "600", "--set", "seed=4"]
     args += ["--executor", "serial"]
