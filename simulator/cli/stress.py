@@ -137,6 +137,10 @@ def _cases(
             raise typer.BadParameter("the scenario has no disruptions", param_hint="--overlay")
         return cases
     start = at if at is not None else scenario.warmup + 30.0
+    try:
+        cases = removal_cases(scenario, remove_each, start, days)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--remove-each") from None
     if start >= scenario.horizon:
         given = f"day {start:g}" + ("" if at is not None else " (warm-up + 30, the default)")
         raise typer.BadParameter(
@@ -144,10 +148,7 @@ def _cases(
             f"give a day from 0 to {scenario.horizon:g}, exclusive",
             param_hint="'--at'",
         )
-    try:
-        return removal_cases(scenario, remove_each, start, days)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--remove-each") from None
+    return cases
 
 
 def _by_criticality(table: pd.DataFrame) -> pd.DataFrame:

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import difflib
 import re
-import shlex
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from simulator.cli.app import (
-    EXIT_INTERRUPTED,
     app,
     console,
     failures_reported,
-    plural,
     print_json,
     say,
     show_progress,
@@ -39,6 +34,7 @@ from simulator.cli.options import (
     unwritable,
     with_assignments,
 )
+from simulator.cli.resume import resumable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,7 +124,7 @@ def run_study(
             raise typer.BadParameter(f"{problem}; give --out", param_hint="'--out'")
         if verbosity(ctx) > 0:
             typer.echo(_plan(study, folder), err=True)
-        with _resumable(ctx, folder):
+        with resumable(ctx, folder):
             result = study.run(executor=pool, out=folder, progress=show_progress(ctx, as_json))
     _report_study(ctx, result, folder, as_json)
 
@@ -253,50 +249,6 @@ def _plan(study: Study, folder: Path) -> str:
         f"{study.replications} replications from seed {study.seed}, {horizon:g} days; "
         f"results in {folder}"
     )
-
-
-@contextmanager
-def _resumable(ctx: typer.Context, folder: Path) -> Iterator[None]:
-    """On Ctrl-C, say what is saved and the command that resumes, then exit 130."""
-    try:
-        yield
-    except KeyboardInterrupt:
-        from simulator.experiment.store import read_manifest
-        from simulator.scenario.errors import ScenarioError
-
-        try:
-            done = plural(len(read_manifest(folder).get("runs", [])), "run")
-        except ScenarioError:  # stopped before the folder was set up
-            done = "no runs"
-        typer.echo(
-            f"\ninterrupted: {done} saved in {folder}; to resume, run\n"
-            f"  {_command_line(ctx, out=folder)}",
-            err=True,
-        )
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-
-
-def _command_line(ctx: typer.Context, **fixed: Any) -> str:
-    """The command as typed (the options given, with ``fixed`` values), quoted for a shell."""
-    words: list[str] = []
-    for context in (ctx.find_root(), ctx):
-        words += (context.info_name or "").split()  # the root may be "python -m simulator"
-        options = [p for p in context.command.params if p.name and p.opts[0].startswith("-")]
-        for param in [p for p in context.command.params if p not in options] + options:
-            name = param.name or ""
-            value = fixed.get(name, context.params.get(name))
-            given = context.get_parameter_source(name)
-            if name not in fixed and (given is None or given.name == "DEFAULT"):
-                continue
-            flag = param.opts[0]
-            if param not in options:
-                words.append(str(value))
-            elif isinstance(value, bool):
-                words += [flag] if value else []
-            else:
-                for item in value if isinstance(value, list | tuple) else [value]:
-                    words += [flag, str(item)]
-    return shlex.join(words)
 
 
 def _two_variants(first: Path, second: Path) -> tuple[Variant, Variant]:
