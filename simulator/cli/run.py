@@ -1,48 +1,42 @@
-"""Commands on one scenario: run, validate, list policies."""
+"""Commands on one scenario: run and validate."""
 
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
-from rich import box
-from rich.table import Table
-from rich.text import Text
 
-from policies.registry import (
-    ALLOCATION,
-    DISTRIBUTION,
-    REPLENISHMENT,
-    ROUTING,
-    PolicyInfo,
-    load_entry_points,
-)
-from simulator import Scenario, load_scenario
-from simulator import run as simulate
 from simulator.cli.app import (
-    JsonOpt,
-    OverlayOpt,
     app,
+    console,
     failures_reported,
-    list_app,
     plural,
     print_json,
+    say,
     spinner,
-    stdout,
+    verbosity,
 )
-from simulator.disruptions import DISRUPTIONS
-from simulator.network import check_budget, compile_network
-from simulator.report.run_files import network_kpis, save_result
-from simulator.scenario import with_overrides
-from simulator.scenario.errors import ScenarioWarning
-from simulator.scenario.models import Period
+from simulator.cli.options import (
+    JsonOpt,
+    OverlayOpt,
+    SetOpt,
+    check_days,
+    out_folder_option,
+    with_assignments,
+)
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
+    from simulator import Scenario
+    from simulator.scenario.models import Period
+
+ScenarioArg = Annotated[
+    Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML file.", show_default=False)
+]
 
 # The run table's KPIs, in order, with label and kind (which sets format and unit). The rest of
 # the network KPIs are in --json and kpis.csv.
@@ -89,15 +83,17 @@ _SCORECARD: dict[str, tuple[str, bool]] = {
 def run_scenario(
     ctx: typer.Context,
     scenario: ScenarioArg,
+    overlay: OverlayOpt = None,
+    assignments: SetOpt = None,
     seed: Annotated[
-        int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")
+        int | None,
+        typer.Option(min=0, metavar="SEED", help="Random seed (default: the scenario's)."),
     ] = None,
     days: Annotated[
-        int | None, typer.Option(min=1, help="Horizon in days (default: the scenario's).")
+        int | None,
+        typer.Option(min=1, metavar="DAYS", help="Horizon in days (default: the scenario's)."),
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option(file_okay=False, help="Directory for the result files.")
-    ] = None,
+    out: Annotated[Path | None, out_folder_option("Folder for the result files.")] = None,
     with_scorecard: Annotated[
         bool,
         typer.Option("--scorecard", help="Also rank the partner nodes (see docs/kpis.md)."),
@@ -105,13 +101,18 @@ def run_scenario(
     as_json: JsonOpt = False,
 ) -> None:
     """Simulate one replication and print the network KPIs (and the partner scorecard)."""
+    from simulator import load_scenario, with_overrides
+    from simulator import run as simulate
+    from simulator.report.run_files import network_kpis, save_result
+
     with failures_reported(ctx, as_json):
-        model = load_scenario(scenario)
+        model = with_assignments(load_scenario(scenario, overlay or []), assignments)
         if days is not None:
+            check_days(days, model)
             # An override, not a run argument: provenance then names the effective scenario.
             model = with_overrides(model, {"horizon": days})
         _check_budget(model)
-        with spinner(f"Simulating {model.name}", quiet=as_json):
+        with spinner(ctx, f"Simulating {model.name}", as_json):
             result = simulate(model, seed=seed)
             kpis = network_kpis(result)  # the KPI tables are computed here, on first access
             card = result.scorecard() if with_scorecard else None
@@ -127,25 +128,37 @@ def run_scenario(
             document["files"] = {name: str(path) for name, path in files.items()}
             print_json(document)
             return
-        stdout.print(_kpi_table(kpis, model))
+        console().print(_kpi_table(kpis, model, every=verbosity(ctx) > 0))
         if card is not None:
-            stdout.print(_scorecard_table(card, model))
-        typer.echo(_run_line(provenance, model.period))
+            console().print(_scorecard_table(card, model))
+        say(ctx, _run_line(provenance, model.period))
+        if verbosity(ctx) > 0:
+            typer.echo(_versions_line(provenance))
         if out is not None:
-            typer.echo(f"saved {len(files)} files to {out}")
+            say(ctx, f"saved {len(files)} files to {out}")
 
 
 @app.command("validate")
 def validate_scenario(
-    ctx: typer.Context, scenario: ScenarioArg, overlay: OverlayOpt = None, as_json: JsonOpt = False
+    ctx: typer.Context,
+    scenario: ScenarioArg,
+    overlay: OverlayOpt = None,
+    assignments: SetOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Check a scenario and report every problem with its file and line.
 
     Warnings (a valid scenario that probably does not say what was meant, such as a disruption
     after the horizon) go to stderr and do not change the exit status."""
+    import warnings
+
+    from simulator import load_scenario
+    from simulator.network import compile_network
+    from simulator.scenario.errors import ScenarioWarning
+
     with failures_reported(ctx, as_json), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ScenarioWarning)
-        model = load_scenario(scenario, overlay or [])
+        model = with_assignments(load_scenario(scenario, overlay or []), assignments)
         _check_budget(model)
         compile_network(model)  # what only the compiled network shows (fleet reach, traces)
     advice = [str(w.message) for w in caught if issubclass(w.category, ScenarioWarning)]
@@ -172,83 +185,39 @@ def validate_scenario(
 
 def _check_budget(model: Scenario) -> None:
     """Refuse a scenario too big to run (bad input); warn about one close to the limits."""
+    from simulator.network import check_budget
+
     for warning in check_budget(model):
         typer.echo(f"warning: {warning}", err=True)
 
 
-@list_app.command("policies")
-def list_policies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Replenishment policies, allocation rules and distribution strategies (each `type`)."""
-    with failures_reported(ctx, as_json):
-        load_entry_points()  # third-party policies belong in the list too
-    families = (REPLENISHMENT, ALLOCATION, DISTRIBUTION, ROUTING)
-    infos = [family.describe(name) for family in families for name in family.names()]
-    if as_json:
-        print_json(
-            [
-                {
-                    "name": info.name,
-                    "family": info.family,
-                    "doc": info.doc,
-                    "parameters": [asdict(parameter) for parameter in info.parameters],
-                }
-                for info in infos
-            ]
-        )
-        return
-    for family in families:
-        mine = [i for i in infos if i.family == family.family]
-        stdout.print(_registry_table(f"{family.family.capitalize()} policies", "Policy", mine))
+def _kpi_table(kpis: dict[str, float | None], scenario: Scenario, every: bool) -> Table:
+    """The headline network KPIs for people, each with its format and unit; ``every`` adds
+    the other network KPIs, labelled as the reports label them."""
+    from rich.table import Table
+    from rich.text import Text
 
+    from simulator.report.labels import metric_label, metric_scale
 
-@list_app.command("disruptions")
-def list_disruptions(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Disruption kinds (each `type`) with their parameters; every kind also takes `id`,
-    `when` (scheduled, random or triggered) and `description`."""
-    infos = [DISRUPTIONS.describe(name) for name in DISRUPTIONS.names()]
-    common = {"id", "when", "description"}
-    if as_json:
-        print_json(
-            [
-                {
-                    "name": info.name,
-                    "doc": info.doc,
-                    "parameters": [asdict(p) for p in info.parameters if p.name not in common],
-                }
-                for info in infos
-            ]
-        )
-        return
-    own = [
-        replace(i, parameters=tuple(p for p in i.parameters if p.name not in common)) for i in infos
-    ]
-    stdout.print(_registry_table("Disruption kinds", "Kind", own))
-
-
-def _registry_table(title: str, noun: str, infos: list[PolicyInfo]) -> Table:
-    table = Table(noun, "Parameters", "Description", title=title)
-    for info in infos:
-        parameters = "\n".join(
-            f"{p.name}: {p.type}" + (" (required)" if p.required else f" = {p.default!r}")
-            for p in info.parameters
-        )
-        table.add_row(Text(info.name, style="bold"), Text(parameters), Text(info.doc))
-    return table
-
-
-def _kpi_table(kpis: dict[str, float | None], scenario: Scenario) -> Table:
-    """The headline network KPIs for people, each with its format and unit."""
     table = Table("KPI", "Value", "Unit", title=Text(f"{scenario.name}: network KPIs"))
     table.columns[1].justify = "right"
     for metric, (label, kind) in _HEADLINE.items():
         if metric in kpis:
             value, unit = _formatted(kpis[metric], kind, scenario.currency)
             table.add_row(Text(label), value, Text(unit))
+    for metric, number in kpis.items() if every else ():
+        if metric not in _HEADLINE:
+            shown = "—" if number is None else f"{number * metric_scale(metric):,.4g}"
+            table.add_row(Text(metric_label(metric, scenario.currency)), shown, "")
     return table
 
 
 def _scorecard_table(card: pd.DataFrame, scenario: Scenario) -> Table:
     """The partner scorecard, best first, each figure with its format."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     title = Text(f"{scenario.name}: partners, best first")
     table = Table("#", "Partner", "Kind", title=title, box=box.SIMPLE_HEAD, padding=0)
     for label, _ in _SCORECARD.values():
@@ -276,6 +245,11 @@ def _run_line(provenance: dict[str, Any], period: Period) -> str:
             else ""
         )
     )
+
+
+def _versions_line(provenance: dict[str, Any]) -> str:
+    versions = ", ".join(f"{name} {v}" for name, v in provenance["versions"].items())
+    return f"scenario hash {provenance['scenario_hash'][:12]}; {versions}"
 
 
 def _formatted(value: float | None, kind: str, currency: str) -> tuple[str, str]:

@@ -8,14 +8,14 @@ files equal to what this command prints.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from simulator.cli.app import app, print_json
-from simulator.experiment.study import StudyFile
-from simulator.scenario.reference import render_reference
-from simulator.scenario.schema_export import JsonSchema, scenario_schemas, standard_schema
+
+if TYPE_CHECKING:
+    from simulator.scenario.schema_export import JsonSchema
 
 STUDY_ID = "urn:supplysim:schema:study"
 
@@ -30,6 +30,9 @@ class SchemaKind(StrEnum):
 
 def json_schema(kind: SchemaKind) -> JsonSchema:
     """The JSON Schema of one kind of file, as shipped in ``docs/schemas/<kind>.schema.json``."""
+    from simulator.experiment.design import StudyFile
+    from simulator.scenario.schema_export import scenario_schemas, standard_schema
+
     if kind is SchemaKind.study:
         return standard_schema(StudyFile, STUDY_ID, "supplysim study")
     scenario, overlay = scenario_schemas()
@@ -51,6 +54,8 @@ def print_schema(
     ] = False,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of scenario, overlay or study files."""
+    from simulator.scenario.reference import render_reference
+
     if markdown:
         typer.echo(render_reference(), nl=False)
     else:

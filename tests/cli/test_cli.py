@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-import simulator.cli.run as cli
+import simulator
 from simulator.cli import app
 
 QUICKSTART = Path(__file__).parents[2] / "scenarios" / "quickstart.yaml"
@@ -164,17 +164,11 @@ def test_bad_arguments_exit_2(args: list[str]) -> None:
     assert invoke(*args).exit_code == 2
 
 
-def test_days_within_the_warmup_is_bad_input() -> None:
-    result = invoke("run", str(QUICKSTART), "--days", "10")
-    assert result.exit_code == 2
-    assert "warmup" in result.stderr
-
-
 def test_a_failing_run_exits_1_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("engine on fire")
 
-    monkeypatch.setattr(cli, "simulate", broken)
+    monkeypatch.setattr(simulator, "run", broken)
     result = invoke("run", str(QUICKSTART))
     assert result.exit_code == 1
     assert "RuntimeError: engine on fire" in result.stderr

@@ -1,0 +1,60 @@
+"""Ctrl-C during a study: exit 130 with the command that resumes it, and that command resumes."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _runs(manifest: Path) -> list[dict[str, object]]:
+    if not manifest.exists():
+        return []
+    runs: list[dict[str, object]] = json.loads(manifest.read_text())["runs"]
+    return runs
+
+
+def test_an_interrupted_study_says_how_to_resume(
+    tmp_path: Path, two_variant_study: Callable[[int], Path]
+) -> None:
+    two_variant_study(30)
+    # Long runs, so that the signal lands while the second of four is under way.
+    args = ["study", "study.yaml", "--replications", "2", "--days", "600", "--set", "seed=4"]
+    args += ["--executor", "serial"]
+    command = [sys.executable, "-m", "simulator", *args]
+    manifest = tmp_path / "out" / "small" / "manifest.json"
+    study = subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    while not _runs(manifest) and study.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    study.send_signal(signal.SIGINT)
+    _, err = study.communicate(timeout=120)
+
+    assert study.returncode == 130, err
+    assert "Traceback" not in err
+    assert "interrupted: 1 run saved in out/small; to resume, run" in err
+    resume = err.strip().splitlines()[-1].strip()
+    assert shlex.split(resume) == [
+        *("python", "-m", "simulator"),
+        *args,
+        *("--out", "out/small"),
+    ]
+    first = {str(run["file"]) for run in _runs(manifest)}
+
+    done = subprocess.run(
+        [sys.executable, *shlex.split(resume)[1:], "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert {row["n"] for row in json.loads(done.stdout)["summary"]} == {2}
+    runs = _runs(manifest)
+    assert len(runs) == 4 and first <= {str(run["file"]) for run in runs}
