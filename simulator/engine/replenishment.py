@@ -219,6 +219,10 @@ class Replenishment:
         if ctx.kpi(ctx.now):
             np.add.at(rec.pos_order_lines, pos, 1.0)
         pos, qty, src, lane = self._choose_suppliers(pos, qty)
+        crumbs = qty <= EPS  # a split's share too small to be a line: not ordered after all
+        if crumbs.any():
+            np.subtract.at(ledger.open_order, pos[crumbs], qty[crumbs])
+            pos, qty, src, lane = pos[~crumbs], qty[~crumbs], src[~crumbs], lane[~crumbs]
         stock = src >= 0
         np.add.at(ledger.owed, src[stock], qty[stock])
         np.add.at(self.demand_received, src[stock], qty[stock])
