@@ -21,6 +21,7 @@ LAYERS = [
     "metrics",
     "engine",
     "experiment",
+    "agents",
     "report",
     "workshop",
     "cli",

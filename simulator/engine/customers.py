@@ -3,8 +3,8 @@
 Each day's demand per stream is served at once from the outlet's stock (proportionally within
 a position when it is short), oldest backorders first; customers a stockout turns away try the
 next outlet or the online shop where the market says so, and the rest are backordered or lost
-per zone. Goods reach customers at once in a store, after the day's delivery time online, or
-by a fleet's vehicle.
+per zone. Goods reach customers at once in a store, after the day's delivery time where the
+node delivers (online or from any node with a ``delivery`` section), or by a fleet's vehicle.
 """
 
 from __future__ import annotations
@@ -193,8 +193,9 @@ class Customers:
         self, served: np.ndarray, waited: float, orders_full: np.ndarray | None, kpi: bool
     ) -> None:
         """Customers get what was served ``waited`` days after ordering: at once in a store,
-        after today's delivery time online, or by a fleet's vehicle, which judges on-time
-        delivery when it arrives. ``orders_full``: orders filled in full, per stream."""
+        after today's delivery time where the node delivers, or by a fleet's vehicle, which
+        judges on-time delivery when it arrives. ``orders_full``: orders filled in full, per
+        stream; those still on their way at the end of the run are counted undelivered."""
         self.interventions.note_served(served)
         rec = self.ctx.records
         if not self.delivers:  # stores only: on time exactly when served at once
@@ -203,15 +204,18 @@ class Customers:
                 if orders_full is not None:
                     rec.stream_orders_otif += orders_full
             return
-        delivered_in = waited + self.delivery_days[self.stream_delivery_node]
-        in_time = delivered_in <= self.stream_promise + EPS
+        travel = self.delivery_days[self.stream_delivery_node]
+        in_time = waited + travel <= self.stream_promise + EPS
+        after_end = self.ctx.env.now + travel > self.ctx.n_days + EPS
         if len(self.home_fleet):
             in_time[self.home_fleet] = False
+            after_end[self.home_fleet] = True  # until a vehicle hands them over
             self._consign_home(served, waited, orders_full)
         if kpi:
             rec.stream_on_time += np.where(in_time, served, 0.0)
             if orders_full is not None:
                 rec.stream_orders_otif += np.where(in_time, orders_full, 0.0)
+                rec.stream_orders_undelivered += np.where(after_end, orders_full, 0.0)
 
     def _consign_home(
         self, served: np.ndarray, waited: float, orders_full: np.ndarray | None
@@ -246,8 +250,11 @@ class Customers:
         """A vehicle hands goods to customers: on time if by the due time."""
         home = consignment.home
         assert home is not None
-        if self.ctx.kpi(consignment.day) and time <= consignment.due + EPS:
-            rec = self.ctx.records
+        if not self.ctx.kpi(consignment.day):
+            return
+        rec = self.ctx.records
+        np.subtract.at(rec.stream_orders_undelivered, home.streams, home.orders_full)
+        if time <= consignment.due + EPS:
             np.add.at(rec.stream_on_time, home.streams, home.units)
             np.add.at(rec.stream_orders_otif, home.streams, home.orders_full)
 

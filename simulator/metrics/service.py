@@ -52,6 +52,10 @@ def add_service_kpis(ctx: KpiContext) -> None:
             "demand": (demand, None),
             "customer_orders": (ctx.sum("stream", scope, rec.stream_orders), None),
             "fill_rate": (ctx.sum("stream", scope, rec.stream_filled_now), demand),
+            "orders_delivered": (
+                ctx.sum("stream", scope, rec.stream_orders_full - rec.stream_orders_undelivered),
+                None,
+            ),
             "order_fill_rate": (
                 ctx.sum("stream", scope, rec.stream_orders_full),
                 ctx.sum("stream", scope, rec.stream_orders),

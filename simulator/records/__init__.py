@@ -105,6 +105,7 @@ class Records:
     stream_orders: np.ndarray = field(init=False)  # customer orders (days with demand, or events)
     stream_orders_full: np.ndarray = field(init=False)  # ... filled completely on arrival
     stream_orders_otif: np.ndarray = field(init=False)  # ... and delivered within the promise
+    stream_orders_undelivered: np.ndarray = field(init=False)  # ... not at the door at the end
 
     pos_ok_days: np.ndarray = field(init=False)  # days ending with no backorder and no lost sale
     pos_shipped: np.ndarray = field(init=False)  # units issued to customers or downstream
@@ -158,6 +159,7 @@ class Records:
             "stream_orders",
             "stream_orders_full",
             "stream_orders_otif",
+            "stream_orders_undelivered",
         ):
             setattr(self, name, np.zeros(s))
         for name in (

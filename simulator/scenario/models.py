@@ -155,14 +155,17 @@ class Sourcing(Section):
 
 
 class Delivery(Section):
-    """Home delivery from an e-commerce node: one parcel per customer order."""
+    """Delivery to the customers of a node: each customer order it fills travels to the
+    customer (an e-commerce parcel, a distributor's delivery), at a cost per order."""
 
     lead_time: Distribution = Field(
         default_factory=lambda: Constant(value=1.0),
-        description="Days from shipping an order to the customer's door (one draw per day).",
+        description="Days from filling an order to the customer's door (one draw per day).",
     )
     promise: Days = Field(2.0, description="Promised time from order to delivery, e.g. 2 or '10h'.")
-    cost_per_parcel: NonNegative = 0.0
+    cost_per_parcel: NonNegative = Field(
+        0.0, description="Cost per customer order delivered (units / the zone's order size)."
+    )
     patience: Positive | None = Field(
         None,
         description="Days a market customer waits for a backordered online order before "
@@ -197,7 +200,9 @@ class Node(Section):
         "holds no stock) or a class registered by a plug-in (entry points 'supplysim.nodes').",
     )
     delivery: Delivery | None = Field(
-        None, description="E-commerce only: home delivery of the customer orders it fills."
+        None,
+        description="Delivery of the customer orders it fills (omit: customers take "
+        "their goods at once).",
     )
 
     @model_validator(mode="after")
@@ -211,8 +216,8 @@ class Node(Section):
             raise ValueError("a plant needs a production section")
         if self.kind != "plant" and self.production is not None:
             raise ValueError("only plants have a production section")
-        if self.kind != "ecommerce" and self.delivery is not None:
-            raise ValueError("only e-commerce nodes have a delivery section")
+        if self.kind == "supplier" and self.delivery is not None:
+            raise ValueError("a supplier serves no customers: remove delivery")
         return self
 
 

@@ -38,8 +38,9 @@ COSTS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "delivery_cost",
-        "Home-delivery parcels of e-commerce customers (units delivered / the zone's mean "
-        "order size) x cost_per_parcel, where no fleet of the node's own delivers them.",
+        "Customer orders delivered by nodes with a delivery section (units delivered / the "
+        "zone's mean order size) x cost_per_parcel, where no fleet of the node's own delivers "
+        "them.",
         "money",
         "lower",
         NODES,

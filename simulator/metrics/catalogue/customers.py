@@ -33,6 +33,16 @@ SERVICE: tuple[Kpi, ...] = (
         "service",
     ),
     Kpi(
+        "orders_delivered",
+        "Customer orders filled completely on arrival whose goods reached the customer by the "
+        "horizon: at once in a store, after the node's delivery lead time where it delivers, "
+        "when a fleet's vehicle hands them over.",
+        "count",
+        "higher",
+        CUSTOMER,
+        "service",
+    ),
+    Kpi(
         "order_fill_rate",
         "Customer orders filled completely on arrival / customer orders.",
         "share",
