@@ -27,7 +27,9 @@ def network_kpis(job: Job) -> dict[str, float]:
     return dict(zip(network["metric"], network["value"].astype(float), strict=True))
 
 
-def replicate(executor: Executor, scenario: Scenario, seeds: Sequence[int]) -> dict[str, np.ndarray]:
+def replicate(
+    executor: Executor, scenario: Scenario, seeds: Sequence[int]
+) -> dict[str, np.ndarray]:
     """Network KPIs of ``scenario`` over ``seeds``: KPI -> values in seed order."""
     jobs = [(scenario, seed) for seed in seeds]
     by_seed = {job[1]: kpis for job, kpis in completed(executor, network_kpis, jobs)}
