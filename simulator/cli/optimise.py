@@ -59,28 +59,27 @@ def optimise_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Find policy parameters that minimise an objective under service constraints."""
-    with failures_reported(ctx, as_json):
-        with make_executor(executor, workers=workers) as pool:
-            if mode == "safety-stock":
-                scenario = load_scenario(file)
-                folder = out or Path("out") / f"{scenario.name}-safety-stock"
-                seeds = list(range(seed, seed + PILOT_RUNS))
-                levels = safety_levels(scenario, service_level, pool, seeds)
-                fresh = list(range(seed + PILOT_RUNS, seed + PILOT_RUNS + replications))
-                constraint = f"cycle_service_level >= {service_level}"
-                objective = Objective(name="cost_per_day", expr="cost_per_day", direction="min")
-                values = replicate(pool, with_levels(scenario, levels), fresh)
-                checked = Confirmed.of(Outcome.of(values, objective, [constraint]), fresh, 0.95)
-            else:
-                optimisation = load_optimisation(file)
-                if trials is not None:
-                    optimisation = replace(optimisation, trials=trials)
-                folder = out or Path("out") / optimisation.name
-                with progress_bar(show_progress(as_json)) as bar:
-                    task = bar.add_task("trials", total=optimisation.trials)
-                    result = optimise(
-                        optimisation, pool, lambda done, _: bar.update(task, completed=done)
-                    )
+    with failures_reported(ctx, as_json), make_executor(executor, workers=workers) as pool:
+        if mode == "safety-stock":
+            scenario = load_scenario(file)
+            folder = out or Path("out") / f"{scenario.name}-safety-stock"
+            seeds = list(range(seed, seed + PILOT_RUNS))
+            levels = safety_levels(scenario, service_level, pool, seeds)
+            fresh = list(range(seed + PILOT_RUNS, seed + PILOT_RUNS + replications))
+            constraint = f"cycle_service_level >= {service_level}"
+            objective = Objective(name="cost_per_day", expr="cost_per_day", direction="min")
+            values = replicate(pool, with_levels(scenario, levels), fresh)
+            checked = Confirmed.of(Outcome.of(values, objective, [constraint]), fresh, 0.95)
+        else:
+            optimisation = load_optimisation(file)
+            if trials is not None:
+                optimisation = replace(optimisation, trials=trials)
+            folder = out or Path("out") / optimisation.name
+            with progress_bar(show_progress(as_json)) as bar:
+                task = bar.add_task("trials", total=optimisation.trials)
+                result = optimise(
+                    optimisation, pool, lambda done, _: bar.update(task, completed=done)
+                )
     folder.mkdir(parents=True, exist_ok=True)
     if mode == "safety-stock":
         _report_levels(levels, checked, folder, as_json)
@@ -141,8 +140,7 @@ def _report_search(result: SearchResult, folder: Path, as_json: bool) -> None:
     view = Table(title=f"{result.optimisation.name}: {len(result.trials)} trials")
     for column in ("trial", *names, label, "feasible", "best so far"):
         view.add_column(column, justify="right")
-    for row in table.itertuples(index=False):
-        record = row._asdict()
+    for record in table.to_dict(orient="records"):
         view.add_row(
             str(record["trial"]),
             *(f"{record[name]:g}" for name in names),

@@ -119,8 +119,10 @@ def optimise(
         seed=optimisation.sampler_seed,
         constraints_func=_violations if optimisation.constraints else None,
     )
-    direction = "maximize" if optimisation.objective.higher_is_better else "minimize"
-    study = optuna.create_study(direction=direction, sampler=sampler)
+    study = optuna.create_study(
+        direction="maximize" if optimisation.objective.higher_is_better else "minimize",
+        sampler=sampler,
+    )
     study.optimize(evaluate, n_trials=optimisation.trials)
     best = _best(trials, optimisation.objective.higher_is_better)
     first = optimisation.seed + optimisation.replications  # after every seed the search used

@@ -63,7 +63,7 @@ class Confirmation(_Section):
 
 
 class ObjectiveEntry(_Section):
-    """The objective as a file writes it (see :class:`~simulator.experiment.objectives.Objective`)."""
+    """The objective as a file writes it (see :class:`.objectives.Objective`)."""
 
     name: str = Field("objective", pattern=r"^[a-z][a-z0-9_]*$")
     expr: Annotated[str, AfterValidator(formula_text)]
