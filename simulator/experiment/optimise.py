@@ -3,7 +3,7 @@
 Every candidate is simulated on the same seeds (``seed .. seed + replications - 1``), so two
 candidates differ by their parameters and not by their luck, and the search compares them on
 paired samples. Optuna's TPE sampler, seeded, proposes the candidates: the same file and seed
-give the same search. Constraints go to the sampler as Optuna constraints (``constraints_func``:
+give the same search. Constraints go to the sampler as Optuna constraints (``Trial.set_constraint``:
 a candidate whose replication means break a constraint is infeasible, and TPE learns to avoid
 the region) rather than as a penalty, so the objective keeps its unit and meaning. The winner
 is the best feasible candidate; it is then rerun on fresh seeds, never used in the search, to
@@ -24,8 +24,6 @@ import pandas as pd
 
 from simulator.experiment.optimise_runs import Confirmed, Outcome, replicate
 from simulator.experiment.optimise_spec import Optimisation, Parameter
-
-_VIOLATIONS = "violations"
 
 
 @dataclass(frozen=True)
@@ -109,16 +107,14 @@ def optimise(
             evaluated[key] = _evaluate(optimisation, executor, values, seeds, trial.number)
         found = evaluated[key]
         trials.append(Trial(trial.number, values, found.written, found.objective, found.violations))
-        trial.set_user_attr(_VIOLATIONS, list(found.violations))
+        for text, violation in zip(optimisation.constraints, found.violations, strict=True):
+            trial.set_constraint(text, violation)
         if progress is not None:
             progress(len(trials), optimisation.trials)
         return found.objective
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = optuna.samplers.TPESampler(
-        seed=optimisation.sampler_seed,
-        constraints_func=_violations if optimisation.constraints else None,
-    )
+    sampler = optuna.samplers.TPESampler(seed=optimisation.sampler_seed)
     study = optuna.create_study(
         direction="maximize" if optimisation.objective.higher_is_better else "minimize",
         sampler=sampler,
@@ -153,10 +149,6 @@ def _evaluate(
     )
     written = optimisation.overrides(values)
     return Trial(number, values, written, outcome.mean, tuple(outcome.violations()))
-
-
-def _violations(trial: optuna.trial.FrozenTrial) -> list[float]:
-    return list(trial.user_attrs[_VIOLATIONS])
 
 
 def _best(trials: list[Trial], higher_is_better: bool) -> Trial:
