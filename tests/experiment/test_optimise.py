@@ -212,3 +212,14 @@ def test_safety_stock_mode_sets_levels_from_lead_time_demand(tmp_path: Path) -> 
     assert judged["constraint"] == "cycle_service_level >= 0.9"
     assert judged["status"] == "holds"  # S = 12 gives P(D(2) <= 12) = 0.936
     assert (out / "levels.csv").is_file()
+
+
+def test_the_shipped_optimisation_file_loads() -> None:
+    shipped = Path(__file__).parents[2] / "scenarios" / "studies" / "quickstart_levels.yaml"
+    optimisation = load_optimisation(shipped)
+    written = optimisation.overrides({"s": 30, "S": 50})
+    assert written == {
+        "nodes[kind=retailer].inventory.policy.s": 30,
+        "nodes[kind=retailer].inventory.policy.S": 80,
+    }
+    assert optimisation.candidate({"s": 30, "S": 50}).nodes[-1].inventory is not None
