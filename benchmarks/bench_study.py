@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd
 
-from simulator import load_scenario
+from simulator import load_scenario, with_overrides
 from simulator.experiment import Study, StudyResult, Variant, make_executor
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "quickstart.yaml"
@@ -34,7 +34,7 @@ SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "quickstart.yaml"
 
 def make_study(replications: int) -> Study:
     base = load_scenario(SCENARIO)
-    lean = base.with_overrides({"nodes[kind=retailer].inventory.policy.s": 30})
+    lean = with_overrides(base, {"nodes[kind=retailer].inventory.policy.s": 30})
     variants = (Variant(name="base", scenario=base), Variant(name="lean", scenario=lean))
     return Study(
         name="bench", replications=replications, seed=1, baseline="base", variant_list=variants

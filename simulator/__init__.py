@@ -17,7 +17,7 @@ from __future__ import annotations
 from simulator.engine import Simulation
 from simulator.experiment import Study, StudyResult, load_study, make_executor
 from simulator.metrics.result import Result
-from simulator.scenario import Scenario, ScenarioError, load_scenario
+from simulator.scenario import Scenario, ScenarioError, load_scenario, with_overrides
 
 
 def run(scenario: Scenario, seed: int | None = None, days: float | None = None) -> Result:
@@ -36,4 +36,5 @@ __all__ = [
     "load_study",
     "make_executor",
     "run",
+    "with_overrides",
 ]

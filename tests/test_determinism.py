@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from test_properties import PROPERTY_SETTINGS, scenario_data
 
-from simulator import Result, Simulation, load_scenario, run
+from simulator import Result, Simulation, load_scenario, run, with_overrides
 from simulator.records import ColumnBuffer, Records
 from simulator.scenario import Scenario, scenario_from_data
 
@@ -150,8 +150,8 @@ def test_demand_streams_survive_an_added_store(quickstart: Scenario) -> None:
 
 
 def test_demand_streams_survive_a_policy_change(quickstart: Scenario) -> None:
-    changed = quickstart.with_overrides(
-        {"nodes.store-1.inventory.policy.s": 40, "nodes.dc.inventory.policy.S": 250}
+    changed = with_overrides(
+        quickstart, {"nodes.store-1.inventory.policy.s": 40, "nodes.dc.inventory.policy.S": 250}
     )
     assert changed.node("store-1").inventory.policy.s == 40  # type: ignore[union-attr]
     base, variant = demand_by_stream(Simulation(quickstart)), demand_by_stream(Simulation(changed))
@@ -224,7 +224,7 @@ def test_event_path_orders_survive_a_policy_change_and_an_added_store(
     del zone["daily"]
     zone["orders"] = {"rate": 3.0, "size": {"dist": "geometric", "mean": 2.0}}
     base = run(scenario_from_data(data))
-    changed = scenario_from_data(data).with_overrides({"nodes.store-2.inventory.policy.S": 120})
+    changed = with_overrides(scenario_from_data(data), {"nodes.store-2.inventory.policy.S": 120})
     for variant in (run(changed), run(scenario_from_data(with_extra_store(data)))):
         orders, variant_orders = customer_orders_by_stream(base), customer_orders_by_stream(variant)
         assert orders.keys() == variant_orders.keys()

@@ -32,6 +32,7 @@ PUBLIC_API = [
     "load_study",
     "make_executor",
     "run",
+    "with_overrides",
 ]
 
 

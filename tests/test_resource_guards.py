@@ -14,6 +14,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
+from simulator import with_overrides
 from simulator.cli import app
 from simulator.network import Limits, check_budget
 from simulator.network.budget import estimate
@@ -135,8 +136,8 @@ def test_shipped_scenarios_are_within_budget_without_warnings(name: str) -> None
 
 def test_the_estimate_grows_linearly_with_the_horizon() -> None:
     scenario = load_scenario(SCENARIOS / "regional.yaml")
-    short, long = (estimate(scenario.with_overrides({"horizon": h})) for h in (100, 1000))
+    short, long = (estimate(with_overrides(scenario, {"horizon": h})) for h in (100, 1000))
     assert long.memory / short.memory == pytest.approx(1001 / 101, rel=0.01)
     assert long.events / short.events == pytest.approx(1001 / 101, rel=0.01)
     tight = Limits(memory=short.memory * 2)
-    assert check_budget(scenario.with_overrides({"horizon": 100}), tight) != []  # a warning
+    assert check_budget(with_overrides(scenario, {"horizon": 100}), tight) != []  # a warning

@@ -1,8 +1,9 @@
-"""Commands on one scenario: run, validate, schema, list policies."""
+"""Commands on one scenario: run, validate, list policies."""
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,8 +38,9 @@ from simulator.cli.app import (
 from simulator.disruptions import DISRUPTIONS
 from simulator.network import check_budget, compile_network
 from simulator.report.run_files import network_kpis, save_result
+from simulator.scenario import with_overrides
+from simulator.scenario.errors import ScenarioWarning
 from simulator.scenario.models import Period
-from simulator.scenario.reference import render_reference
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 
@@ -107,7 +109,7 @@ def run_scenario(
         model = load_scenario(scenario)
         if days is not None:
             # An override, not a run argument: provenance then names the effective scenario.
-            model = model.with_overrides({"horizon": days})
+            model = with_overrides(model, {"horizon": days})
         _check_budget(model)
         with spinner(f"Simulating {model.name}", quiet=as_json):
             result = simulate(model, seed=seed)
@@ -137,11 +139,18 @@ def run_scenario(
 def validate_scenario(
     ctx: typer.Context, scenario: ScenarioArg, overlay: OverlayOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """Check a scenario and report every problem with its file and line."""
-    with failures_reported(ctx, as_json):
+    """Check a scenario and report every problem with its file and line.
+
+    Warnings (a valid scenario that probably does not say what was meant, such as a disruption
+    after the horizon) go to stderr and do not change the exit status."""
+    with failures_reported(ctx, as_json), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
         model = load_scenario(scenario, overlay or [])
         _check_budget(model)
         compile_network(model)  # what only the compiled network shows (fleet reach, traces)
+    advice = [str(w.message) for w in caught if issubclass(w.category, ScenarioWarning)]
+    for line in advice:
+        typer.echo(f"warning: {line}", err=True)
     counts = {
         ("nodes", "node"): len(model.nodes),
         ("lanes", "lane"): len(model.lanes),
@@ -153,7 +162,9 @@ def validate_scenario(
     if model.disruptions:
         counts["disruptions", "disruption"] = len(model.disruptions)
     if as_json:
-        print_json({"ok": True, "scenario": model.name, **{k: n for (k, _), n in counts.items()}})
+        document: dict[str, Any] = {"ok": True, "scenario": model.name}
+        document |= {k: n for (k, _), n in counts.items()}
+        print_json(document | ({"warnings": advice} if advice else {}))
         return
     summary = ", ".join(plural(n, word) for (_, word), n in counts.items())
     typer.echo(f"ok: {summary}")
@@ -163,20 +174,6 @@ def _check_budget(model: Scenario) -> None:
     """Refuse a scenario too big to run (bad input); warn about one close to the limits."""
     for warning in check_budget(model):
         typer.echo(f"warning: {warning}", err=True)
-
-
-@app.command("schema")
-def print_schema(
-    markdown: Annotated[
-        bool,
-        typer.Option("--markdown", help="The scenario reference (docs/scenario.md) instead."),
-    ] = False,
-) -> None:
-    """Print the JSON Schema of scenario files."""
-    if markdown:
-        typer.echo(render_reference(), nl=False)
-    else:
-        print_json(Scenario.model_json_schema(by_alias=True))
 
 
 @list_app.command("policies")

@@ -33,6 +33,7 @@ from simulator.experiment.runs import RunSpec, timed_run
 from simulator.experiment.store import RunStore
 from simulator.experiment.warmup import mser5
 from simulator.metrics.intervals import half_width, replications_needed
+from simulator.scenario import with_overrides
 from simulator.scenario.models import Scenario
 
 MIN_BATCH = 5
@@ -72,7 +73,7 @@ def _run_all(
             warmup = (
                 found if found is not None else _find_warmup(study, study.warmup, executor, bar)
             )
-            scenarios = {n: s.with_overrides({"warmup": warmup}) for n, s in scenarios.items()}
+            scenarios = {n: with_overrides(s, {"warmup": warmup}) for n, s in scenarios.items()}
             notes.append(
                 f"warm-up {warmup:g} days, by MSER-5 on the daily {study.warmup.series} of "
                 f"echelon level-{study.warmup.echelon} (the longest over the variants, each "
@@ -124,7 +125,7 @@ def _find_warmup(study: StudyDesign, spec: MserWarmup, executor: Executor, bar: 
     transient.
     """
     pilots = [
-        RunSpec(v.name, r, study.seed_of(v.name, r), v.scenario.with_overrides({"warmup": 0}))
+        RunSpec(v.name, r, study.seed_of(v.name, r), with_overrides(v.scenario, {"warmup": 0}))
         for v in study.variant_list
         for r in range(spec.pilot_replications)
     ]

@@ -26,6 +26,7 @@ from simulator.scenario.base import (
 from simulator.scenario.distributions import (
     AnyDistribution,
     Constant,
+    ConstantShorthand,
     Days,
     Distribution,
     constant_shorthand,
@@ -51,7 +52,11 @@ class Trace(Section):
 
 DailyModel = Annotated[
     Annotated[AnyDistribution | Trace, Field(discriminator="dist")],
-    BeforeValidator(constant_shorthand),
+    BeforeValidator(
+        constant_shorthand,
+        json_schema_input_type=ConstantShorthand
+        | Annotated[AnyDistribution | Trace, Field(discriminator="dist")],
+    ),
 ]
 
 

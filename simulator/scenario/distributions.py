@@ -18,8 +18,14 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from scipy import stats
 
-_DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([mhdw])\s*$")
+DURATION_PATTERN = r"^\s*([0-9]*\.?[0-9]+)\s*([mhdw])\s*$"
+_DURATION = re.compile(DURATION_PATTERN)
 _DAYS_PER_UNIT = {"m": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0}
+
+DurationText = Annotated[
+    str, Field(pattern=DURATION_PATTERN, description="A time such as '4h', '30m', '2d' or '1w'.")
+]
+"""What a time string looks like, for the JSON Schema (the parser below enforces it)."""
 
 
 def parse_duration(value: Any) -> Any:
@@ -34,7 +40,11 @@ def parse_duration(value: Any) -> Any:
     return value
 
 
-Days = Annotated[float, BeforeValidator(parse_duration), Field(ge=0, allow_inf_nan=False)]
+Days = Annotated[
+    float,
+    BeforeValidator(parse_duration, json_schema_input_type=float | DurationText),
+    Field(ge=0, allow_inf_nan=False),
+]
 """A non-negative time in days (numbers, or strings such as ``"4h"``)."""
 
 
@@ -346,8 +356,16 @@ AnyDistribution = (
     | Empirical
 )
 
+ConstantShorthand = Annotated[float, Field(ge=0)] | DurationText
+"""A bare number or time string, read as a constant (for the JSON Schema)."""
+
 # The shorthand must wrap the tagged union: inside it, pydantic looks for the tag first.
 Distribution = Annotated[
-    Annotated[AnyDistribution, Field(discriminator="dist")], BeforeValidator(constant_shorthand)
+    Annotated[AnyDistribution, Field(discriminator="dist")],
+    BeforeValidator(
+        constant_shorthand,
+        json_schema_input_type=ConstantShorthand
+        | Annotated[AnyDistribution, Field(discriminator="dist")],
+    ),
 ]
 """Any distribution; a bare number (or ``"4h"``) means a constant."""

@@ -12,13 +12,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from pydantic import ValidationError
+from simulator.scenario.suggest import did_you_mean, field_names
 
-    from simulator.scenario.yamlio import LineIndex
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
 
 PathPart = str | int
 DocPath = tuple[PathPart, ...]
+
+LineIndex = dict[tuple[str | int, ...], tuple[str, int]]
+"""Document path -> (file, 1-based line) of the key or list item that starts it."""
 
 # Keys made of these characters print bare in a path; anything else is quoted.
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -50,6 +53,11 @@ class Problem:
             where = f"{self.file}: "
         location = format_path(self.path)
         return f"{where}{location}: {self.message}" if location else f"{where}{self.message}"
+
+
+class ScenarioWarning(UserWarning):
+    """A scenario that loads but probably does not say what its author meant; the message
+    reads ``file.yaml:LINE: path: message``."""
 
 
 def _sort_key(problem: Problem) -> tuple[str, int]:
@@ -112,6 +120,7 @@ def problems_from_validation_error(
     lines: LineIndex,
     default_file: str | None,
     data: Any = _MISSING,
+    model: type[BaseModel] | None = None,
 ) -> list[Problem]:
     """Translate a pydantic error into problems located in the user's document.
 
@@ -127,23 +136,23 @@ def problems_from_validation_error(
         default_file: File reported when no line is known for a location.
         data: The validated input. Optional but more precise than ``lines`` alone, e.g. for
             data changed after loading.
+        model: The model validated; with it, an unknown field names the closest known one.
 
     Returns:
         One problem per pydantic error, duplicates removed, in pydantic's order.
     """
-    problems: list[Problem] = []
+    problems: dict[Problem, None] = {}  # an ordered set
     for error in exc.errors():
         loc: tuple[PathPart, ...] = tuple(error["loc"])
-        path = _path_in_lines(loc, lines) if data is _MISSING else _path_in_data(loc, data)
+        path = _path_in_lines(loc, lines) if data is _MISSING else path_in_data(loc, data)
         path = _tag_key_path(path, error, lines)
         file, line = _locate(path, lines, default_file)
-        problem = Problem(file, line, path, _friendly_message(error))
-        if problem not in problems:
-            problems.append(problem)
-    return problems
+        problems[Problem(file, line, path, _friendly_message(error, _hint(error, model)))] = None
+    return list(problems)
 
 
-def _path_in_data(loc: Sequence[PathPart], data: Any) -> DocPath:
+def path_in_data(loc: Sequence[PathPart], data: Any) -> DocPath:
+    """The steps of a pydantic location that index into ``data``: its place in the document."""
     path: list[PathPart] = []
     node = data
     for step in loc:
@@ -193,26 +202,44 @@ def _locate(
     return default_file, None
 
 
-def _friendly_message(error: Mapping[str, Any]) -> str:
+def _friendly_message(error: Mapping[str, Any], hint: str = "") -> str:
     kind = error["type"]
     loc = error["loc"]
     msg: str = error["msg"]
     last = loc[-1] if loc else None
     if kind == "extra_forbidden" and last is not None:
-        return f"unknown field {str(last)!r}"
+        return f"unknown field {str(last)!r}{hint}"
     if kind == "missing" and isinstance(last, str):
         return f"missing required field {last!r}"
     if kind == "union_tag_not_found" and _discriminator(error):
         return f"missing required field {_discriminator(error)!r}"
     if kind == "union_tag_invalid" and "ctx" in error:
         tag, expected = error["ctx"]["tag"], error["ctx"]["expected_tags"]
-        return f"unknown {_discriminator(error)} {tag!r} (expected one of {expected})"
+        # " (did you mean 'sS'?)" joins the list of valid tags in one parenthesis.
+        more = f"{hint.strip(' ()')}; " if hint else ""
+        return f"unknown {_discriminator(error)} {tag!r} ({more}expected one of {expected})"
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             return msg[len(prefix) :]
     if kind.endswith(("_type", "_parsing")) or kind in ("literal_error", "enum"):
-        return msg + _shown_input(error.get("input"))
-    return msg
+        return msg + _shown_input(error.get("input")) + hint
+    return msg + hint
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _hint(error: Mapping[str, Any], model: type[BaseModel] | None) -> str:
+    """A "did you mean" for a misspelt field name, tag or literal."""
+    kind, loc, given = error["type"], error["loc"], error.get("input")
+    if kind == "extra_forbidden" and model is not None and loc and isinstance(loc[-1], str):
+        return did_you_mean(loc[-1], field_names(model, loc[:-1]))
+    if kind == "union_tag_invalid" and "ctx" in error:
+        tag = error["ctx"]["tag"]
+        return did_you_mean(str(tag), _QUOTED.findall(str(error["ctx"]["expected_tags"])))
+    if kind in ("literal_error", "enum") and isinstance(given, str) and "ctx" in error:
+        return did_you_mean(given, _QUOTED.findall(str(error["ctx"].get("expected", ""))))
+    return ""
 
 
 def _shown_input(value: Any) -> str:

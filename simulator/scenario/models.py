@@ -266,7 +266,8 @@ class Period(Section):
 
 
 class Scenario(Section):
-    """A complete, validated scenario. Immutable: make variants with :meth:`with_overrides`."""
+    """A complete, validated scenario. Immutable: make variants with
+    :func:`~simulator.scenario.loader.with_overrides`."""
 
     name: str
     description: str = ""
@@ -320,6 +321,14 @@ class Scenario(Section):
             raise ValueError("give customers: a demand section, a market section, or both")
         return self
 
+    def __repr__(self) -> str:
+        # One line for notebooks: the full field dump of a real network runs to pages.
+        zones = len(self.customer_zones())
+        return (
+            f"Scenario({self.name!r}: {len(self.nodes)} nodes, {len(self.products)} SKUs, "
+            f"{zones} zones, {self.horizon:g} days)"
+        )
+
     @property
     def source(self) -> Path | None:
         """The file this scenario was loaded from (relative paths inside it resolve from there)."""
@@ -333,17 +342,6 @@ class Scenario(Section):
         """SHA-256 of the canonical JSON form: equal scenarios have equal hashes."""
         canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
-
-    def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
-        """A new scenario with dotted-path overrides, e.g. ``{"nodes.dc-1.inventory.initial": 50}``.
-
-        List items are addressed by their ``id``. The result is validated like a loaded file.
-        """
-        from simulator.scenario.loader import scenario_from_data
-        from simulator.scenario.overrides import merge_overrides
-
-        data = merge_overrides(self.to_dict(), overrides)
-        return scenario_from_data(data, source=self._source)
 
     def customer_zones(self) -> list[DemandZone | MarketZone]:
         """Every customer zone: the demand zones, then the market's."""

@@ -56,7 +56,11 @@ def load_with_extends(
     file = str(path)
     data, lines = load_yaml(path)
     if data is None:
-        data = {}
+        raise ScenarioError.single(
+            "the file is empty: a scenario needs at least name, products, nodes and customers "
+            "(demand or market); an overlay, what it changes",
+            file=file,
+        )
     if not isinstance(data, dict):
         raise ScenarioError.single(
             "the top level must be a mapping of sections", file=file, line=lines[()][1]
@@ -69,8 +73,11 @@ def load_with_extends(
     own_lines = {p: at for p, at in lines.items() if p[:1] != (EXTENDS_KEY,)}
     merged: dict[str, Any] | None = None
     merged_lines: LineIndex = {}
-    for base in bases:
-        base_data, base_lines = load_with_extends(base, _chain=(*_chain, file))
+    for base, at in bases:
+        try:
+            base_data, base_lines = load_with_extends(base, _chain=(*_chain, file))
+        except ScenarioError as error:
+            raise _reached_from(error, file, _line(lines, at), at) from None
         if merged is None:
             merged, merged_lines = base_data, base_lines
         else:
@@ -79,7 +86,18 @@ def load_with_extends(
     return result, result_lines
 
 
-def _base_paths(path: Path, extends: Any, lines: LineIndex, chain: tuple[str, ...]) -> list[Path]:
+def _reached_from(error: ScenarioError, file: str, line: int | None, at: DocPath) -> ScenarioError:
+    """``error`` (in a base file), plus where the extending file names that base."""
+    files = sorted({p.file for p in error.problems if p.file and p.file != file})
+    if not files:
+        return error
+    message = f"the problems listed for {', '.join(files)}, which this file extends"
+    return ScenarioError([*error.problems, Problem(file, line, at, message)])
+
+
+def _base_paths(
+    path: Path, extends: Any, lines: LineIndex, chain: tuple[str, ...]
+) -> list[tuple[Path, DocPath]]:
     """Resolve the ``extends`` entries of ``path`` to existing, non-circular files."""
     file = str(path)
     entries: list[tuple[Any, DocPath]]
@@ -89,7 +107,7 @@ def _base_paths(path: Path, extends: Any, lines: LineIndex, chain: tuple[str, ..
         entries = [(extends, (EXTENDS_KEY,))]
     loading = [Path(name).resolve() for name in chain]
     problems: list[Problem] = []
-    bases: list[Path] = []
+    bases: list[tuple[Path, DocPath]] = []
     for ref, at in entries:
         line = _line(lines, at)
         if not isinstance(ref, str) or not ref:
@@ -102,8 +120,10 @@ def _base_paths(path: Path, extends: Any, lines: LineIndex, chain: tuple[str, ..
             problems.append(Problem(file, line, at, f"circular extends: {cycle}"))
         elif not base.exists():
             problems.append(Problem(file, line, at, f"base file not found: {base}"))
+        elif not base.is_file():
+            problems.append(Problem(file, line, at, f"base is a folder, not a file: {base}"))
         else:
-            bases.append(base)
+            bases.append((base, at))
     if problems:
         raise ScenarioError(problems)
     return bases

@@ -21,8 +21,41 @@ from pydantic.fields import FieldInfo
 from policies.registry import ALLOCATION, DISTRIBUTION, REPLENISHMENT, ROUTING, Registry
 from simulator.scenario.base import Id, OneOf
 from simulator.scenario.disruptions import KINDS
-from simulator.scenario.distributions import AnyDistribution, Constant
+from simulator.scenario.distributions import DURATION_PATTERN, AnyDistribution, Constant
 from simulator.scenario.models import Scenario
+from simulator.scenario.schema_export import standard_schema
+from simulator.scenario.yamlio import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
+
+EXAMPLE = """\
+# yaml-language-server: $schema=schemas/scenario.schema.json
+name: first-network
+horizon: 120               # days
+warmup: 20                 # excluded from every KPI
+
+products:
+  - {id: tea, unit_cost: 2.0, price: 5.0}
+  - {id: honey, unit_cost: 4.0, price: 9.0, shelf_life: 90}
+
+nodes:
+  - {id: supplier, kind: supplier}
+  - id: dc
+    kind: warehouse
+    inventory: {policy: {type: base_stock, S: 400}, initial: 400}
+  - id: shop
+    kind: retailer
+    inventory: {policy: {type: sS, s: 40, S: 120}, initial: 100}
+
+lanes:
+  - {from: supplier, to: dc, lead_time: {dist: uniform_int, low: 3, high: 5}}
+  - {from: dc, to: shop, lead_time: "12h", cost_per_shipment: 15}
+
+demand:
+  - {id: shoppers, node: shop, daily: {dist: poisson, mean: 12}, skus: {tea: 1.0, honey: 0.5}}
+
+disruptions:
+  - {id: strike, type: facility_outage, nodes: [dc], when: {start: 60, duration: 5}}
+"""
+"""A complete scenario, shown first in the reference; a test loads and runs it from the doc."""
 
 _INTRO = """\
 # Scenario reference
@@ -33,7 +66,26 @@ A scenario is one YAML file. Each section below documents one mapping of that fi
 are written exactly as in YAML. Time is in days, quantities in units of a SKU, money in the
 scenario's `currency`, distances in km. Unknown fields, NaN and infinity are rejected.
 
-An **id** is {id_rule}."""
+A complete small scenario: a supplier, a distribution centre and a shop selling two products,
+with a five-day strike at the DC. Save it as `first.yaml`, then `supplysim validate first.yaml`
+and `supplysim run first.yaml`.
+
+```yaml
+{example}```
+
+The first line lets an editor with a YAML language server complete and check fields against
+the JSON Schema (`supplysim schema` prints it; `docs/schemas/` holds the scenario, overlay and
+study schemas); adjust the path to where the schema is.
+
+Loading reports every problem at once as `file.yaml:LINE: path: message`, with the closest
+known name for a misspelt field, type or id; `supplysim validate` also warns about what is valid
+but probably unintended, such as a disruption that starts after the horizon. A file may be at
+most {max_mib} MiB, nested at most {max_depth} levels deep, and hold at most {max_values:,}
+values once its YAML aliases are expanded.
+
+An **id** is {id_rule}.
+
+A **duration** is a number of days or a string such as `"4h"`, `"30m"`, `"2d"` or `"1w"`."""
 
 
 @dataclass(frozen=True)
@@ -154,10 +206,8 @@ def _reachable(root: type[BaseModel]) -> list[type[BaseModel]]:
     return list(found)
 
 
-# pydantic writes a bound that follows a validator under its keyword name: `ge`, not `minimum`,
-# on a time field, which parses `"4h"` before checking the bound.
-_LOWER_BOUNDS = ((("minimum", "ge"), "≥"), (("exclusiveMinimum", "gt"), ">"))
-_UPPER_BOUNDS = ((("maximum", "le"), "≤"), (("exclusiveMaximum", "lt"), "<"))
+_LOWER_BOUNDS = (("minimum", "≥"), ("exclusiveMinimum", ">"))
+_UPPER_BOUNDS = (("maximum", "≤"), ("exclusiveMaximum", "<"))
 _BASIC_TYPES = {"number": "number", "integer": "integer", "string": "string", "boolean": "boolean"}
 _RST_ROLE = re.compile(r":\w+:`([^`]+)`")
 
@@ -223,6 +273,8 @@ class _TypeNames:
             return [self._mapping(schema)]
         if kind == "string" and schema.get("pattern") == self.id_pattern:
             return ["id"]
+        if kind == "string" and schema.get("pattern") == DURATION_PATTERN:
+            return ["duration"]
         return [_BASIC_TYPES.get(str(kind), "any") + _number_bounds(schema)]
 
     def _mapping(self, schema: dict[str, Any]) -> str:
@@ -236,8 +288,8 @@ class _TypeNames:
 
 
 def _number_bounds(schema: dict[str, Any]) -> str:
-    lows = [(schema[key], sign) for keys, sign in _LOWER_BOUNDS for key in keys if key in schema]
-    highs = [(schema[key], sign) for keys, sign in _UPPER_BOUNDS for key in keys if key in schema]
+    lows = [(schema[key], sign) for key, sign in _LOWER_BOUNDS if key in schema]
+    highs = [(schema[key], sign) for key, sign in _UPPER_BOUNDS if key in schema]
     # A field may bound a type that has a bound of its own (a time `> 0` is also `≥ 0`): only the
     # tighter one says anything.
     bounds = [max(lows, key=lambda bound: (bound[0], bound[1] == ">"))] if lows else []
@@ -265,7 +317,7 @@ def _section(
 ) -> str:
     """One model's section. ``tag`` names the field that selects the model in a union; it is
     required there even though the model itself gives it a default."""
-    schema = model.model_json_schema(by_alias=True)
+    schema = standard_schema(model, "", model.__name__)
     fields = {field.alias or name: field for name, field in model.model_fields.items()}
     rows = ["| Field | Type | Default | Description |", "|---|---|---|---|"]
     # The tag goes first, as it is written first: `{dist: poisson, mean: 8}`.
@@ -292,7 +344,12 @@ def render_reference() -> str:
         f"{id_schema['minLength']} to {id_schema['maxLength']} characters matching "
         f"`{id_schema['pattern']}`"
     )
-    parts = [_INTRO.format(id_rule=id_rule)]
+    limits = {
+        "max_mib": MAX_FILE_BYTES // 2**20,
+        "max_depth": MAX_DEPTH,
+        "max_values": MAX_VALUES,
+    }
+    parts = [_INTRO.format(id_rule=id_rule, example=EXAMPLE, **limits)]
     parts += [_section(model, f"## {model.__name__}", types) for model in sections]
     for family in families:
         parts.append(f"## {family.title}\n\n{family.intro}")

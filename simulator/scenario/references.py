@@ -1,8 +1,9 @@
 """Cross-reference checks between scenario sections, run on the raw document.
 
 They run next to pydantic's field validation (not after it), so one load reports structural and
-reference problems together. The checks are defensive about shape: anything malformed is left to
-pydantic's messages.
+reference problems together. They run on the document with the values that failed their type
+checks taken out (see :mod:`simulator.scenario.types_first`), and read it only through
+:mod:`simulator.scenario.raw`, so a value of the wrong shape is left to pydantic's messages.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 
 from simulator.scenario.disruption_checks import disruption_checks
 from simulator.scenario.errors import DocPath
+from simulator.scenario.raw import carried, cold_skus, ids, items, keys, names, text
+from simulator.scenario.suggest import unknown
 from simulator.scenario.transport_checks import fleet_checks
 
 Issue = tuple[DocPath, str]
@@ -19,47 +22,31 @@ Issue = tuple[DocPath, str]
 _NEEDS_SUPPLIER = {"warehouse", "wholesaler", "distributor", "retailer", "ecommerce"}
 
 
-def _items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
-    items = data.get(key)
-    if not isinstance(items, list):
-        return []
-    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
-
-
-def _ids(value: Any) -> list[str]:
-    """The string ids of a list (or the keys of a mapping); anything else has none."""
-    if isinstance(value, dict | list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
 def _duplicates(data: dict[str, Any], key: str) -> list[Issue]:
-    counts = Counter(item.get("id") for _, item in _items(data, key) if "id" in item)
+    counts = Counter(ids(data, key))
     return [
         ((key, i, "id"), f"duplicate id '{item['id']}'")
-        for i, item in _items(data, key)
-        if counts.get(item.get("id"), 0) > 1
+        for i, item in items(data, key)
+        if counts.get(text(item.get("id")) or "", 0) > 1
     ]
 
 
 def _node_checks(data: dict[str, Any], skus: set[str]) -> list[Issue]:
     issues: list[Issue] = []
-    for i, node in _items(data, "nodes"):
-        carries = node.get("carries")
-        if isinstance(carries, list):
-            issues += [
-                (("nodes", i, "carries", j), f"unknown SKU '{s}'")
-                for j, s in enumerate(carries)
-                if s not in skus
-            ]
+    for i, node in items(data, "nodes"):
+        issues += [
+            (("nodes", i, "carries", j), unknown("SKU", s, skus))
+            for j, s in names(node.get("carries"))
+            if s not in skus
+        ]
         inventory = node.get("inventory")
         per_sku = inventory.get("skus") if isinstance(inventory, dict) else None
         if isinstance(per_sku, dict):
-            carried = set(carries) if isinstance(carries, list) else skus
+            stocked = carried(node, skus)
             issues += [
                 (("nodes", i, "inventory", "skus", s), f"SKU '{s}' is not carried by this node")
-                for s in per_sku
-                if s not in carried
+                for s in keys(per_sku)
+                if s not in stocked
             ]
     return issues
 
@@ -69,11 +56,11 @@ def _lane_checks(
 ) -> list[Issue]:
     issues: list[Issue] = []
     inbound: dict[str, list[int]] = {}
-    for i, lane in _items(data, "lanes"):
+    for i, lane in items(data, "lanes"):
         for end in ("from", "to"):
             if isinstance(lane.get(end), str) and lane[end] not in nodes:
-                issues.append((("lanes", i, end), f"unknown node '{lane[end]}'"))
-        origin, dest = lane.get("from"), lane.get("to")
+                issues.append((("lanes", i, end), unknown("node", lane[end], nodes)))
+        origin, dest = text(lane.get("from")), text(lane.get("to"))
         if dest in nodes:
             inbound.setdefault(dest, []).append(i)
         if origin in nodes and dest in nodes:
@@ -83,8 +70,7 @@ def _lane_checks(
             if kind in ("supplier", "plant"):
                 issues.append((("lanes", i, "to"), f"a {kind} is a source: no lane may end at it"))
             if nodes[origin].get("kind") not in ("supplier",):
-                source_carries = set(nodes[origin].get("carries") or skus)
-                missing = set(nodes[dest].get("carries") or skus) - source_carries
+                missing = carried(nodes[dest], skus) - carried(nodes[origin], skus)
                 if missing:
                     issues.append(
                         (
@@ -93,19 +79,24 @@ def _lane_checks(
                         )
                     )
     issues += _sourcing_checks(data, inbound)
-    for i, node in _items(data, "nodes"):
-        if node.get("kind") in _NEEDS_SUPPLIER and node.get("id") not in inbound:
-            issues.append((("nodes", i), f"'{node.get('id')}' has no supplier: add a lane into it"))
+    # A lane whose destination could not be read may be the missing supply.
+    readable = all(text(lane.get("to")) for _, lane in items(data, "lanes"))
+    for i, node in items(data, "nodes"):
+        node_id = text(node.get("id"))
+        needs = node.get("kind") in _NEEDS_SUPPLIER
+        if readable and node_id and needs and node_id not in inbound:
+            issues.append((("nodes", i), f"'{node_id}' has no supplier: add a lane into it"))
     return issues + _cycles(data, nodes)
 
 
 def _sourcing_checks(data: dict[str, Any], inbound: dict[str, list[int]]) -> list[Issue]:
     """Several suppliers need a sourcing rule; the rule may name only actual suppliers."""
     issues: list[Issue] = []
-    lanes = dict(_items(data, "lanes"))
-    for i, node in _items(data, "nodes"):
+    lanes = dict(items(data, "lanes"))
+    for i, node in items(data, "nodes"):
         node_id = node.get("id")
-        suppliers = [lanes[k].get("from") for k in inbound.get(str(node_id), [])]
+        found = [text(lanes[k].get("from")) for k in inbound.get(str(node_id), [])]
+        suppliers = [s for s in found if s is not None]
         sourcing = node.get("sourcing")
         if len(suppliers) > 1 and not isinstance(sourcing, dict):
             message = (
@@ -118,7 +109,7 @@ def _sourcing_checks(data: dict[str, Any], inbound: dict[str, list[int]]) -> lis
         for key in ("order", "shares"):
             issues += [
                 (("nodes", i, "sourcing", key, s), f"'{s}' is not a supplier of '{node_id}'")
-                for s in sourcing.get(key) or []
+                for s in keys(sourcing.get(key))
                 if s not in suppliers
             ]
         shares = sourcing.get("shares")
@@ -133,9 +124,10 @@ def _sourcing_checks(data: dict[str, Any], inbound: dict[str, list[int]]) -> lis
 
 def _cycles(data: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list[Issue]:
     children: dict[str, list[str]] = {n: [] for n in nodes}
-    for _, lane in _items(data, "lanes"):
-        if lane.get("from") in nodes and lane.get("to") in nodes:
-            children[lane["from"]].append(lane["to"])
+    for _, lane in items(data, "lanes"):
+        origin, dest = text(lane.get("from")), text(lane.get("to"))
+        if origin in nodes and dest in nodes:
+            children[origin].append(dest)
     state: dict[str, int] = {}
 
     def visit(node: str, trail: list[str]) -> list[str] | None:
@@ -159,18 +151,17 @@ def _demand_checks(
     data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: set[str]
 ) -> list[Issue]:
     issues: list[Issue] = []
-    for i, zone in _items(data, "demand"):
-        node_id = zone.get("node")
-        if isinstance(node_id, str) and node_id not in nodes:
-            issues.append((("demand", i, "node"), f"unknown node '{node_id}'"))
+    for i, zone in items(data, "demand"):
+        node_id = text(zone.get("node"))
+        if node_id is not None and node_id not in nodes:
+            issues.append((("demand", i, "node"), unknown("node", node_id, nodes)))
             continue
-        node = nodes.get(node_id) if isinstance(node_id, str) else None
+        node = nodes.get(node_id) if node_id is not None else None
         if node is not None and node.get("kind") in ("supplier", "plant"):
             issues.append((("demand", i, "node"), f"customers cannot buy at a {node.get('kind')}"))
-        wanted = zone.get("skus")
-        carried = set(node.get("carries") or skus) if node else skus
-        for s in wanted or []:
-            if s not in carried:
+        stocked = carried(node, skus) if node else skus
+        for s in keys(zone.get("skus")):
+            if s not in stocked:
                 issues.append((("demand", i, "skus", s), f"'{node_id}' does not carry SKU '{s}'"))
         issues += _promotion_checks(zone, ("demand", i), skus)
     return issues
@@ -180,13 +171,13 @@ def _cold_chain_checks(
     data: dict[str, Any], nodes: dict[str, dict[str, Any]], skus: set[str]
 ) -> list[Issue]:
     """Products that need refrigeration may only travel on cold-chain lanes."""
-    cold = {p["id"] for _, p in _items(data, "products") if p.get("cold_chain") is True}
+    cold = cold_skus(data)
     issues: list[Issue] = []
-    for i, lane in _items(data, "lanes"):
-        dest = nodes.get(lane.get("to"))  # type: ignore[arg-type]
+    for i, lane in items(data, "lanes"):
+        dest = nodes.get(text(lane.get("to")) or "")
         if dest is None or lane.get("cold_chain") is True:
             continue
-        needing = sorted(cold & set(dest.get("carries") or skus))
+        needing = sorted(cold & carried(dest, skus))
         if needing:
             message = f"carries cold-chain products {needing}: set cold_chain: true"
             issues.append((("lanes", i, "cold_chain"), message))
@@ -201,11 +192,11 @@ def _market_checks(
     here = ("market",)
     listed = market.get("outlets")
     if isinstance(listed, list):
-        outlets = [o for o in listed if isinstance(o, str)]
-        for j, outlet in enumerate(outlets):
+        outlets = keys(listed)
+        for j, outlet in names(listed):
             kind = nodes.get(outlet, {}).get("kind")
             if outlet not in nodes:
-                issues.append(((*here, "outlets", j), f"unknown node '{outlet}'"))
+                issues.append(((*here, "outlets", j), unknown("node", outlet, nodes)))
             elif kind in ("supplier", "plant"):
                 issues.append(((*here, "outlets", j), f"a {kind} cannot be an outlet"))
     else:
@@ -222,7 +213,7 @@ def _market_checks(
         issues.append(((*here, "online"), f"'{online}' is not an e-commerce node"))
     issues += [
         ((*here, "performance", o), f"'{o}' is not an outlet of the market")
-        for o in market.get("performance") or {}
+        for o in keys(market.get("performance"))
         if o not in outlets
     ]
     strategies: list[tuple[tuple[str | int, ...], Any]] = [
@@ -231,7 +222,9 @@ def _market_checks(
     per_sku = market.get("sku_strategies")
     if isinstance(per_sku, dict):
         issues += [
-            ((*here, "sku_strategies", s), f"unknown SKU '{s}'") for s in per_sku if s not in skus
+            ((*here, "sku_strategies", s), unknown("SKU", s, skus))
+            for s in keys(per_sku)
+            if s not in skus
         ]
         strategies += [((*here, "sku_strategies", s), v) for s, v in per_sku.items()]
     for path, strategy in strategies:
@@ -239,19 +232,17 @@ def _market_checks(
             for key in ("outlets", "partners"):
                 issues += [
                     ((*path, key, j), f"'{o}' is not an outlet of the market")
-                    for j, o in enumerate(strategy.get(key) or [])
+                    for j, o in names(strategy.get(key))
                     if o not in outlets
                 ]
-    zone_ids = [z.get("id") for _, z in _items(data, "demand")]
-    customers = [(i, z) for i, z in enumerate(market.get("customers") or []) if isinstance(z, dict)]
     sellers = [*outlets, *([online] if isinstance(online, str) else [])]
-    carried: set[str] = set()
+    sold: set[str] = set()
     for seller in sellers:
-        listed_skus = nodes.get(seller, {}).get("carries")
-        carried |= skus if listed_skus is None else set(_ids(listed_skus))
-    for i, zone in customers:
-        wanted = skus if zone.get("skus") is None else set(_ids(zone.get("skus")))
-        missing = sorted((wanted & skus) - carried)
+        if isinstance(nodes.get(seller), dict):
+            sold |= carried(nodes[seller], skus)
+    for i, zone in items(market, "customers"):
+        wanted = set(keys(zone["skus"])) if "skus" in zone else skus
+        missing = sorted((wanted & skus) - sold)
         if missing:
             issues.append(
                 (
@@ -259,14 +250,14 @@ def _market_checks(
                     f"no outlet carries {', '.join(missing)} and nobody sells it online",
                 )
             )
-    taken = Counter([*zone_ids, *(z.get("id") for _, z in customers)])
-    for i, zone in customers:
+    taken = Counter([*ids(data, "demand"), *ids(market, "customers")])
+    for i, zone in items(market, "customers"):
         path = (*here, "customers", i)
-        if taken.get(zone.get("id"), 0) > 1:
+        if taken.get(text(zone.get("id")) or "", 0) > 1:
             issues.append(((*path, "id"), f"duplicate zone id '{zone.get('id')}'"))
         issues += [
-            ((*path, "skus", s), f"unknown SKU '{s}'")
-            for s in zone.get("skus") or []
+            ((*path, "skus", s), unknown("SKU", s, skus))
+            for s in keys(zone.get("skus"))
             if s not in skus
         ]
         issues += _promotion_checks(zone, path, skus)
@@ -275,10 +266,9 @@ def _market_checks(
 
 def _promotion_checks(zone: dict[str, Any], path: DocPath, skus: set[str]) -> list[Issue]:
     return [
-        ((*path, "promotions", j, "skus", k), f"unknown SKU '{s}'")
-        for j, promo in enumerate(zone.get("promotions") or [])
-        if isinstance(promo, dict)
-        for k, s in enumerate(promo.get("skus") or [])
+        ((*path, "promotions", j, "skus", k), unknown("SKU", s, skus))
+        for j, promo in items(zone, "promotions")
+        for k, s in names(promo.get("skus"))
         if s not in skus
     ]
 
@@ -290,8 +280,8 @@ def check_references(data: Any) -> list[Issue]:
     issues: list[Issue] = []
     for key in ("products", "nodes", "lanes", "demand"):
         issues += _duplicates(data, key)
-    skus = {p["id"] for _, p in _items(data, "products") if isinstance(p.get("id"), str)}
-    nodes = {n["id"]: n for _, n in _items(data, "nodes") if isinstance(n.get("id"), str)}
+    skus = set(ids(data, "products"))
+    nodes = {n["id"]: n for _, n in items(data, "nodes") if isinstance(n.get("id"), str)}
     issues += _node_checks(data, skus)
     issues += _lane_checks(data, nodes, skus)
     issues += _demand_checks(data, nodes, skus)
@@ -302,7 +292,8 @@ def check_references(data: Any) -> list[Issue]:
     issues += fleet_checks(data, nodes)
     issues += disruption_checks(data, nodes)
     horizon, warmup = data.get("horizon", 365), data.get("warmup", 0)
-    if isinstance(horizon, int | float) and isinstance(warmup, int | float) and warmup >= horizon:
+    numbers = [v for v in (horizon, warmup) if type(v) in (int, float)]  # bool is no number
+    if len(numbers) == 2 and warmup >= horizon:
         issues.append(
             (("warmup",), f"warmup ({warmup}) must be shorter than the horizon ({horizon})")
         )

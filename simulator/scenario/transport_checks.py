@@ -6,6 +6,8 @@ from collections import Counter
 from typing import Any
 
 from simulator.scenario.errors import DocPath
+from simulator.scenario.raw import carried, cold_skus, items, text
+from simulator.scenario.suggest import unknown
 
 Issue = tuple[DocPath, str]
 
@@ -16,15 +18,8 @@ def _places(data: dict[str, Any]) -> list[tuple[DocPath, dict[str, Any]]]:
     """Every node and customer zone, with its document path."""
     out: list[tuple[DocPath, dict[str, Any]]] = []
     for key in ("nodes", "demand"):
-        items = data.get(key)
-        if isinstance(items, list):
-            out += [((key, i), p) for i, p in enumerate(items) if isinstance(p, dict)]
-    market = data.get("market")
-    customers = market.get("customers") if isinstance(market, dict) else None
-    if isinstance(customers, list):
-        out += [
-            (("market", "customers", i), z) for i, z in enumerate(customers) if isinstance(z, dict)
-        ]
+        out += [((key, i), p) for i, p in items(data, key)]
+    out += [(("market", "customers", i), z) for i, z in items(data.get("market"), "customers")]
     return out
 
 
@@ -48,25 +43,19 @@ def fleet_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list
     """Depots exist once each, their lanes leave costs to the vehicles, what they drive to can
     be located, and cold-chain products have refrigerated vehicles."""
     issues = _coordinate_checks(data)
-    fleets = data.get("fleets")
-    if not isinstance(fleets, list):
-        return issues
     geography = data.get("geography")
     has_matrix = isinstance(geography, dict) and bool(geography.get("matrix"))
-    depots = Counter(f.get("depot") for f in fleets if isinstance(f, dict))
-    lanes = [(i, lane) for i, lane in enumerate(data.get("lanes") or []) if isinstance(lane, dict)]
-    cold = {
-        p.get("id")
-        for p in data.get("products") or []
-        if isinstance(p, dict) and p.get("cold_chain") is True
-    }
-    for f, fleet in enumerate(fleets):
-        if not isinstance(fleet, dict) or not isinstance(fleet.get("depot"), str):
+    fleets = items(data, "fleets")
+    depots = Counter(text(f.get("depot")) for _, f in fleets)
+    lanes = items(data, "lanes")
+    cold = cold_skus(data)
+    for f, fleet in fleets:
+        depot = text(fleet.get("depot"))
+        if depot is None:
             continue
-        depot = fleet["depot"]
         path: DocPath = ("fleets", f, "depot")
         if depot not in nodes:
-            issues.append((path, f"unknown node '{depot}'"))
+            issues.append((path, unknown("node", depot, nodes)))
             continue
         if depots[depot] > 1:
             issues.append((path, f"'{depot}' has more than one fleet"))
@@ -105,11 +94,8 @@ def fleet_checks(data: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list
                 for where, place in [*located, *homes]
                 if place and not isinstance(place.get("location"), dict)
             ]
-        vehicles = fleet.get("vehicles")
-        has_cold = isinstance(vehicles, list) and any(
-            isinstance(v, dict) and v.get("cold_chain") is True for v in vehicles
-        )
-        shipped = set(nodes[depot].get("carries") or cold) & cold
+        has_cold = any(v.get("cold_chain") is True for _, v in items(fleet, "vehicles"))
+        shipped = carried(nodes[depot], cold) & cold
         if shipped and not has_cold:
             message = f"'{depot}' ships cold-chain products {sorted(shipped)}: add a vehicle "
             issues.append((("fleets", f, "vehicles"), message + "type with cold_chain: true"))

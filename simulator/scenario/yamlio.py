@@ -14,15 +14,17 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from simulator.scenario.errors import DocPath, Problem, ScenarioError
-
-LineIndex = dict[tuple[str | int, ...], tuple[str, int]]
-"""Document path -> (file, 1-based line) of the key or list item that starts it."""
+from simulator.scenario.errors import DocPath, LineIndex, Problem, ScenarioError
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # Aliases are re-walked under every path that uses them; past this many entries they are not,
 # so a "billion laughs" document cannot blow up the index (errors then point at the alias).
 _MAX_INDEX_ENTRIES = 200_000
+# Limits on what a scenario file may be. A national network is well under each; past them a
+# file is refused before it can exhaust memory, time or the stack.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 2_000_000  # values after expanding every alias, as validation and dumps see them
 
 
 class _Loader(yaml.SafeLoader):
@@ -61,6 +63,9 @@ def load_yaml(path: str | Path) -> tuple[Any, LineIndex]:
     """
     file = str(path)
     try:
+        if Path(path).stat().st_size > MAX_FILE_BYTES:
+            message = f"file is larger than {MAX_FILE_BYTES // 2**20} MiB"
+            raise ScenarioError.single(message, file=file)
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise ScenarioError.single("file not found", file=file) from None
@@ -98,6 +103,7 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, LineIndex]:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        _check_size(node, file)
         duplicates = _duplicate_keys(loader, node, file)
         if duplicates:
             raise ScenarioError(duplicates)
@@ -106,9 +112,49 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, LineIndex]:
         _index(loader, node, (), file, lines, set(), set())
     except yaml.YAMLError as exc:
         raise ScenarioError([_syntax_problem(exc, text, file)]) from None
+    except RecursionError:  # PyYAML composes recursively: nesting in the thousands
+        raise ScenarioError.single(f"nested more than {MAX_DEPTH} levels deep", file=file) from None
     finally:
         loader.dispose()
     return data, lines
+
+
+def _check_size(root: Node, file: str) -> None:
+    """Refuse documents nested too deeply or whose aliases expand to too many values.
+
+    Sizes are counted once per node and summed over its uses, so the count is cheap even for
+    an "alias bomb" whose expansion would be astronomically large.
+    """
+    size: dict[int, int] = {}
+    order: list[tuple[Node, int]] = []
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:  # depth first, recording each node once with its depth
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            line = node.start_mark.line + 1
+            message = f"nested more than {MAX_DEPTH} levels deep"
+            raise ScenarioError.single(message, file=file, line=line)
+        if id(node) in size:
+            continue
+        size[id(node)] = 0
+        order.append((node, depth))
+        stack.extend((child, depth + 1) for child in _children(node))
+    for node, _ in reversed(order):  # children are sized before their parents
+        size[id(node)] = 1 + sum(size[id(child)] for child in _children(node))
+        if size[id(node)] > MAX_VALUES:
+            message = (
+                f"the document expands to more than {MAX_VALUES:,} values "
+                "(aliases used too many times)"
+            )
+            raise ScenarioError.single(message, file=file, line=node.start_mark.line + 1)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:

@@ -187,7 +187,7 @@ def test_schema_is_json_schema() -> None:
     result = invoke("schema")
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
-    assert {"name", "nodes", "lanes", "demand"} <= set(schema["properties"])
+    assert {"name", "nodes", "lanes", "demand"} <= set(schema["$defs"]["Scenario"]["properties"])
     assert "from" in schema["$defs"]["Lane"]["properties"]  # YAML names, not Python ones
 
 

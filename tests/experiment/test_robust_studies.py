@@ -16,7 +16,7 @@ import psutil
 import pytest
 from typer.testing import CliRunner
 
-from simulator import Result, ScenarioError, load_scenario, run
+from simulator import Result, ScenarioError, load_scenario, run, with_overrides
 from simulator.cli import app
 from simulator.experiment import Study, load_study
 from simulator.experiment import store as store_module
@@ -146,7 +146,7 @@ def test_a_folder_with_other_files_is_still_refused(tmp_path: Path) -> None:
 def residue_result() -> Result:
     """A finished run whose books carry float residue just below zero."""
     scenario = load_scenario(SCENARIOS / "quickstart.yaml")
-    result = run(scenario.with_overrides({"horizon": 60}), seed=1)
+    result = run(with_overrides(scenario, {"horizon": 60}), seed=1)
     result.records.series_backlog[:, :] = -1e-12
     result.records.series_on_hand[3, :] = -1e-12
     result.records.node_filled[5, :] = np.where(result.records.node_filled[5, :] == 0, -1e-13, 1)

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator import Simulation, load_scenario
+from simulator import Simulation, load_scenario, with_overrides
 from simulator.experiment import RunSpec, load_study, run_one
-from simulator.experiment import runner as runner_module
+from simulator.experiment import runs as runs_module
 from simulator.experiment.runner import MIN_BATCH
 from simulator.experiment.runs import COLUMNS, ECHELON_SERIES
 from simulator.experiment.warmup import mser5
@@ -23,7 +23,7 @@ SCENARIOS = Path(__file__).parents[2] / "scenarios"
 
 @pytest.fixture(scope="module")
 def spec() -> RunSpec:
-    scenario = load_scenario(SCENARIOS / "quickstart.yaml").with_overrides({"horizon": 60})
+    scenario = with_overrides(load_scenario(SCENARIOS / "quickstart.yaml"), {"horizon": 60})
     return RunSpec("current", 3, 42, scenario)
 
 
@@ -76,8 +76,8 @@ def test_echelon_series_sum_the_echelon_positions_and_nodes(
 def test_lane_flows_conserve_units() -> None:
     # Without warm-up, the KPI window is the whole run: every unit shipped to a store on its
     # lane was received by it or is still in transit at the end.
-    scenario = load_scenario(SCENARIOS / "quickstart.yaml").with_overrides(
-        {"horizon": 60, "warmup": 0}
+    scenario = with_overrides(
+        load_scenario(SCENARIOS / "quickstart.yaml"), {"horizon": 60, "warmup": 0}
     )
     out = run_one(RunSpec("x", 0, 5, scenario))
     result = Simulation(scenario, seed=5).run()
@@ -152,7 +152,7 @@ def test_mser5_warmup_from_pilots_is_used_by_every_run(tmp_path: Path) -> None:
     result = study.run()
     pilots = {}
     for variant in study.variants():
-        scenario = variant.scenario.with_overrides({"warmup": 0})
+        scenario = with_overrides(variant.scenario, {"warmup": 0})
         paths = []
         for r in range(3):
             out = run_one(RunSpec(variant.name, r, study.seed_of(variant.name, r), scenario))
@@ -161,7 +161,7 @@ def test_mser5_warmup_from_pilots_is_used_by_every_run(tmp_path: Path) -> None:
         pilots[variant.name] = mser5(np.vstack(paths))
     assert result.warmup == max(pilots.values()) > 0
     assert result.notes[0].startswith(f"warm-up {result.warmup:g} days, by MSER-5")
-    lean = study.variant("lean").scenario.with_overrides({"warmup": result.warmup})
+    lean = with_overrides(study.variant("lean").scenario, {"warmup": result.warmup})
     expected = run_one(RunSpec("lean", 1, study.seed_of("lean", 1), lean))
     runs = result.runs[(result.runs.variant == "lean") & (result.runs.replication == 1)]
     np.testing.assert_array_equal(runs.value.to_numpy(), expected[expected.day == -1].value)
@@ -173,6 +173,6 @@ def test_a_failed_run_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     def fail(spec: RunSpec) -> pd.DataFrame:
         raise ValueError("boom")
 
-    monkeypatch.setattr(runner_module, "run_one", fail)
+    monkeypatch.setattr(runs_module, "run_one", fail)
     with pytest.raises(RuntimeError, match=r"run current, replication 0 \(seed 10\) failed: boom"):
         study.run()

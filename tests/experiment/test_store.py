@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from simulator.experiment import RunSpec, Study, StudyResult, load_study
-from simulator.experiment import runner as runner_module
+from simulator.experiment import runs as runs_module
 from simulator.scenario import ScenarioError
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
@@ -88,7 +88,7 @@ def test_a_rerun_runs_nothing_again(
     def fail(spec: RunSpec) -> pd.DataFrame:
         raise AssertionError(f"{spec.variant} {spec.replication} ran again")
 
-    monkeypatch.setattr(runner_module, "run_one", fail)
+    monkeypatch.setattr(runs_module, "run_one", fail)
     assert_same(study.run(out=out), first)
     assert len(manifest(out)["runs"]) == 6
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from simulator import with_overrides
 from simulator.experiment.design import DEFAULT_KPIS, Frontier, MserWarmup
 from simulator.experiment.study import Study, load_study
 from simulator.scenario import ScenarioError, load_scenario
@@ -59,7 +60,7 @@ def test_example_study_builds_its_variants(tmp_path: Path) -> None:
     base = load_scenario(tmp_path / "base" / "quickstart.yaml")
     current, lean, overlay = study.variants()
     # The study's horizon and warm-up apply to every variant; nothing else changes.
-    assert current.scenario == base.with_overrides({"horizon": 90, "warmup": 14})
+    assert current.scenario == with_overrides(base, {"horizon": 90, "warmup": 14})
     assert {n.inventory.policy.s for n in lean.scenario.nodes if n.kind == "retailer"} == {10}  # type: ignore[union-attr, attr-defined]
     assert overlay.scenario.name == "quickstart-lean"
     assert overlay.scenario.demand[0].patience == 2
@@ -169,7 +170,10 @@ variants:
     assert found[0] == "study.yaml:3: replications: Input should be greater than or equal to 2"
     assert found[1].startswith("study.yaml:4: kpis[1]: unknown KPI 'fil_rate' (expected one of")
     assert found[2] == "study.yaml:5: colour: unknown field 'colour'"
-    assert "study.yaml:6: warmup.method: Input should be 'mser5' (got 'mser6')" in found
+    assert (
+        "study.yaml:6: warmup.method: Input should be 'mser5' (got 'mser6') "
+        "(did you mean 'mser5'?)" in found
+    )
     assert found[-1].startswith("study.yaml:8: variants[0].name: String should match pattern")
 
 
@@ -204,7 +208,7 @@ def test_problems_in_the_base_scenario_keep_its_own_file_and_line(tmp_path: Path
     path = write(tmp_path, EXAMPLE)
     base = tmp_path / "base" / "quickstart.yaml"
     base.write_text(base.read_text().replace("horizon: 180", "horizon: -1"))
-    assert problems(path)[0].startswith("base/quickstart.yaml:8: horizon: Input should be")
+    assert problems(path)[0].startswith("base/quickstart.yaml:9: horizon: Input should be")
 
 
 def test_an_overlay_must_extend_the_study_scenario(tmp_path: Path) -> None:
@@ -215,7 +219,7 @@ def test_an_overlay_must_extend_the_study_scenario(tmp_path: Path) -> None:
         overlay.read_text().replace("extends: quickstart.yaml", "extends: other.yaml")
     )
     assert problems(path) == [
-        "base/quickstart_lean.yaml:4: extends: the overlay must extend the study's scenario "
+        "base/quickstart_lean.yaml:5: extends: the overlay must extend the study's scenario "
         "(quickstart.yaml)"
     ]
     path.write_text(EXAMPLE.replace("base/quickstart_lean.yaml", "base/missing.yaml"))

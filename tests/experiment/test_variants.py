@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from simulator import with_overrides
 from simulator.experiment.study import load_study
 from simulator.experiment.variants import Recipe, sweep_recipes
 from simulator.scenario import ScenarioError, load_scenario
@@ -128,7 +129,7 @@ def test_malformed_selectors(dotted: str, message: str) -> None:
 
 def test_selectors_in_scenario_overrides() -> None:
     scenario = load_scenario(SCENARIOS / "quickstart.yaml")
-    lean = scenario.with_overrides({"nodes[kind=retailer].inventory.policy.s": 30})
+    lean = with_overrides(scenario, {"nodes[kind=retailer].inventory.policy.s": 30})
     policies = {n.id: n.inventory.policy for n in lean.nodes if n.inventory is not None}
     assert {k: p.s for k, p in policies.items() if k != "dc"} == {  # type: ignore[attr-defined]
         f"store-{i}": 30 for i in range(1, 6)
@@ -136,7 +137,7 @@ def test_selectors_in_scenario_overrides() -> None:
     assert policies["dc"] == scenario.node("dc").inventory.policy  # type: ignore[union-attr]
     # A misspelt last key is created, then rejected by validation at every place it went.
     with pytest.raises(ScenarioError) as caught:
-        scenario.with_overrides({"nodes[kind=retailer].inventory.polcy": 30})
+        with_overrides(scenario, {"nodes[kind=retailer].inventory.polcy": 30})
     assert len(caught.value.problems) == 5
     assert all("unknown field 'polcy'" in str(p) for p in caught.value.problems)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from tiny_networks import desk_shop
 
-from simulator import run
+from simulator import run, with_overrides
 
 PROCESSING = 0.1  # days per order; with 8 orders a day the desk is 80 % busy
 
@@ -48,6 +48,6 @@ def test_desk_waits_follow_the_single_server_recursion(seed: int) -> None:
 
 def test_no_desk_no_rows() -> None:
     result = desk_shop(rate=8.0, processing_time=PROCESSING, horizon=5, seed=1)
-    scenario = result.scenario.with_overrides({"nodes.shop.processing": None})
+    scenario = with_overrides(result.scenario, {"nodes.shop.processing": None})
     table = run(scenario).kpis
     assert not table.metric.str.startswith("desk_").any()

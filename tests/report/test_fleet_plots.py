@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from simulator import load_scenario, run
+from simulator import load_scenario, run, with_overrides
 from simulator.metrics.result import Result
 from simulator.records import Records
 from simulator.report.fleet_plots import (
@@ -105,7 +105,7 @@ def test_a_fleet_run_figure_ends_with_lateness_and_routes(fleet_run: Result) -> 
 
 
 def test_a_run_without_fleets_has_no_fleet_figures() -> None:
-    result = run(load_scenario(SCENARIOS / "quickstart.yaml").with_overrides({"horizon": 40}))
+    result = run(with_overrides(load_scenario(SCENARIOS / "quickstart.yaml"), {"horizon": 40}))
     titles = _titles(plot_run(result))
     assert len(titles) == 2
     assert not any("Deliveries" in t or "Routes" in t for t in titles)

@@ -123,10 +123,11 @@ def test_cycle_is_reported_with_chain(tmp_path: Path) -> None:
     b = write(tmp_path, "b.yaml", "y: 1\nextends: a.yaml\n")
     with pytest.raises(ScenarioError) as caught:
         load_with_extends(a)
-    (problem,) = caught.value.problems
+    pointer, problem = caught.value.problems  # where a.yaml extends b.yaml, the cycle in b
     assert problem.file == str(b)
     assert problem.line == 2
     assert problem.message == f"circular extends: {a} -> {b} -> {a}"
+    assert (pointer.file, pointer.line, pointer.path) == (str(a), 1, ("extends",))
 
 
 def test_self_extension_is_a_cycle(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from policies.replenishment import SSParams
 from policies.routing import OrToolsParams, SavingsParams
+from simulator import load_scenario, run
 from simulator.scenario.base import Location, OneOf
 from simulator.scenario.customers import MarketZone
 from simulator.scenario.distributions import Poisson
@@ -108,3 +109,17 @@ def test_a_missing_field_or_section_is_reported() -> None:
     assert _undocumented(without_row) == ["Geography.circuity"]
     without_section = text.replace("## Capacity\n", "## Capacities\n")
     assert _undocumented(without_section) == [f"Capacity.{name}" for name in Capacity.model_fields]
+
+
+def test_the_example_at_the_top_runs(tmp_path: Path) -> None:
+    # The first YAML block of the reference, exactly as a reader would copy it.
+    block = re.search(r"```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    assert block is not None and DOC.read_text(encoding="utf-8").index(block.group(0)) < 2000
+    example = tmp_path / "first.yaml"
+    example.write_text(block.group(1), encoding="utf-8")
+    scenario = load_scenario(example)
+    kpis = run(scenario, seed=1).kpis
+    network = kpis[kpis["scope"] == "network"].set_index("metric")["value"]
+    assert network["demand"] > 0
+    assert 0.5 < network["fill_rate"] <= 1
+    assert [d.id for d in scenario.disruptions] == ["strike"]

@@ -1,0 +1,91 @@
+"""Types first, then references: what the cross-reference checks may see, and booleans.
+
+Pydantic reports a value of the wrong shape (a list where an id goes, a number where a list
+goes) with a clear message. The cross-reference checks then read a copy of the document with
+those values taken out, so they never trip over them and never add a second, confusing message
+about the same mistake.
+
+YAML reads ``yes`` and ``true`` as booleans, and pydantic would take a boolean as the number
+1 in lax mode (``horizon: true`` as one day). :func:`boolean_numbers` finds every number that
+was written as a boolean.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from simulator.scenario.errors import DocPath, path_in_data
+from simulator.scenario.fieldtypes import types_at
+
+# Error kinds that mean "not the shape this field needs"; value errors (a bound, a model's own
+# rule) leave the value in place, because its shape is right.
+_SHAPE_KINDS = {
+    "union_tag_invalid",
+    "union_tag_not_found",
+    "literal_error",
+    "enum",
+    "extra_forbidden",
+    "string_pattern_mismatch",
+    "string_too_short",
+    "string_too_long",
+}
+_SHAPE_SUFFIXES = ("_type", "_parsing")
+
+
+def _is_shape_error(kind: str) -> bool:
+    return kind in _SHAPE_KINDS or kind.endswith(_SHAPE_SUFFIXES)
+
+
+def well_typed(data: Any, error: ValidationError) -> Any:
+    """``data`` without the values that failed their type checks (a copy if any did).
+
+    A value in a mapping is removed. An item of a list of mappings (nodes, lanes) is replaced
+    by None, which every check skips, so the other items keep their indices (and the places the
+    checks report); a list of ids with a bad item (``carries: [[a]]``) is removed whole.
+    """
+    paths = {path_in_data(e["loc"], data) for e in error.errors() if _is_shape_error(e["type"])}
+    paths.discard(())
+    if not paths:
+        return data
+    pruned = copy.deepcopy(data)
+    for path in sorted(paths, key=len, reverse=True):  # the deepest first: parents stay put
+        _remove(pruned, path)
+    return pruned
+
+
+def _remove(document: Any, path: DocPath) -> None:
+    parents = [document]
+    for step in path[:-1]:
+        try:
+            parents.append(parents[-1][step])
+        except (KeyError, IndexError, TypeError):
+            return  # gone already: a YAML alias shares it with a path removed before
+    parent = parents[-1]
+    if isinstance(parent, dict):
+        parent.pop(path[-1], None)
+    elif any(isinstance(item, dict) for item in parent) or len(path) == 1:
+        parent[path[-1]] = None
+    elif isinstance(parents[-2], dict):
+        parents[-2].pop(path[-2], None)
+    else:
+        parents[-2][path[-2]] = None
+
+
+def boolean_numbers(model: type[BaseModel], data: Any) -> list[DocPath]:
+    """Paths where ``data`` gives a boolean for a field of ``model`` that takes only numbers."""
+    found: list[DocPath] = []
+    stack: list[tuple[DocPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, bool):
+            kinds = types_at(model, path)
+            if kinds and all(kind in (int, float) for kind in kinds):
+                found.append(path)
+        elif isinstance(value, dict):
+            stack += [((*path, k), v) for k, v in value.items() if isinstance(k, str | int)]
+        elif isinstance(value, list):
+            stack += [((*path, i), v) for i, v in enumerate(value)]
+    return sorted(found, key=str)
