@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from simulator.experiment.objectives import Objective, constraint_text, formula_text
 from simulator.experiment.variants import problem_at
 from simulator.scenario.errors import DocPath, ScenarioError, problems_from_validation_error
-from simulator.scenario.loader import load_scenario
+from simulator.scenario.loader import load_scenario, with_overrides
 from simulator.scenario.models import Scenario
 from simulator.scenario.yamlio import LineIndex, load_yaml
 
@@ -129,7 +129,7 @@ class Optimisation:
 
     def candidate(self, values: dict[str, float]) -> Scenario:
         """The base scenario with the parameters set (``above`` ones added to their anchor)."""
-        return self.base.with_overrides(self.overrides(values))
+        return with_overrides(self.base, self.overrides(values))
 
     def overrides(self, values: dict[str, float]) -> dict[str, float]:
         """Override path -> value written, for the searched ``values``."""
@@ -162,7 +162,7 @@ def load_optimisation(path: str | Path) -> Optimisation:
         raise _problem(file, lines, ("scenario",), f"scenario file not found: {base_path}")
     base = load_scenario(base_path)
     common: dict[str, Any] = {"horizon": spec.horizon, "warmup": spec.warmup}
-    base = base.with_overrides({k: v for k, v in common.items() if v is not None})
+    base = with_overrides(base, {k: v for k, v in common.items() if v is not None})
     optimisation = Optimisation(
         name=spec.optimise,
         base=base,
