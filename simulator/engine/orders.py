@@ -81,17 +81,18 @@ class OrderStreams:
         sku = topo.sku_ids[dem.stream_sku[s]]
         assert zone.orders is not None
         name = f"orders/{zone.id}/{sku}"
-        horizon_days = np.arange(ctx.n_days + 1, dtype=float)
-        profile = multipliers(zone, sku, horizon_days)
-        if ctx.disruptions is not None:
-            shocks = ctx.disruptions.timeline.demand_factors(horizon_days, np.array([s]))
-            if shocks is not None:
-                profile = profile * shocks[:, 0]
-        peak = float(profile.max())
+        peak, varying = 1.0, False
+        if zone.seasonality or zone.trend or zone.promotions or ctx.disruptions is not None:
+            horizon_days = np.arange(ctx.n_days + 1, dtype=float)
+            profile = multipliers(zone, sku, horizon_days)
+            if ctx.disruptions is not None:
+                shocks = ctx.disruptions.timeline.demand_factors(horizon_days, np.array([s]))
+                if shocks is not None:
+                    profile = profile * shocks[:, 0]
+            peak, varying = float(profile.max()), not np.allclose(profile, 1.0)
         rate = zone.orders.rate * dem.stream_weight[s] * peak
         if rate <= 0:
             return  # a SKU weighted 0, or a zone switched off all horizon: no orders
-        varying = not np.allclose(profile, 1.0)
         gaps = _Block(lambda: ctx.draws.rng(name).exponential(1.0 / rate, _BLOCK))
         size_dist = zone.orders.size
         fixed_size = size_dist.value if isinstance(size_dist, Constant) else None
