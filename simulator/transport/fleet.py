@@ -47,6 +47,7 @@ from simulator.transport.waves import (
     PlacedRoute,
     Stop,
     checked,
+    fitting_share,
     free_types,
     largest_type,
     make_stops,
@@ -206,7 +207,14 @@ class FleetRunner:
         if not available.any():
             self.waiting += consignments
             return []
-        stops = make_stops(consignments, fleet.capacity[largest_type(fleet.capacity, available)])
+        capacity = fleet.capacity[largest_type(fleet.capacity, available)]
+        # A consignment of which not even an empty vehicle takes a useful part (a unit larger
+        # than every vehicle) waits: splitting it would never end.
+        unfit = [c for c in consignments if fitting_share(c.load, capacity) <= _EPS]
+        if unfit:
+            self.waiting += unfit
+            consignments = [c for c in consignments if fitting_share(c.load, capacity) > _EPS]
+        stops = make_stops(consignments, capacity)
         # A stop no free vehicle can reach within its shift waits, so that it does not take
         # the wave's room from stops that can be served.
         reach = (available[:, None] > 0) & self.reach

@@ -305,3 +305,15 @@ def test_time_utilisation_counts_a_shift_for_each_route_of_the_day() -> None:
     assert kpi(result, "vehicle_days") == DAYS
     hours = (DAYS - 1) * 11.0 + 1.0
     assert kpi(result, "time_utilisation") == pytest.approx(hours / ((DAYS - 1) * 20.0 + 10.0))
+
+
+def test_goods_larger_than_every_vehicle_wait_instead_of_splitting_forever() -> None:
+    """A product of 1e12 m³ fits no van even in part: its parcels wait at the depot (the run
+    ends, and only those parcels are late), while the rest are delivered as usual."""
+    data = scenario_from_data(last_mile()).to_dict()
+    huge = data["products"][0]
+    huge["volume"] = 1e12
+    result = run(scenario_from_data(data), days=20)
+    deliveries = result.records.deliveries.as_dict()
+    assert len(deliveries["time"]) > 0  # the other goods still go out
+    assert kpi(result, "on_time_delivery_rate", "node", "web") < 1.0
