@@ -88,7 +88,7 @@ def write_workbook(scenario: Scenario, path: str | Path) -> None:
     """Write ``scenario`` as a workbook (atomically: a reader never sees half a file)."""
     data = scenario.to_dict()
     book = openpyxl.Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for sheet in SHEETS:
         section = _get(data, sheet.path)
         if section is None:
@@ -253,7 +253,9 @@ class _Reader:
         if value is None or value == "":
             return None
         if not isinstance(value, str):
-            self.fail(Place(sheet, 1, get_column_letter(i + 1), str(value)), "a column name is text")
+            self.fail(
+                Place(sheet, 1, get_column_letter(i + 1), str(value)), "a column name is text"
+            )
             return None
         return value.strip()
 
