@@ -87,7 +87,13 @@ def _broken(tmp_path: Path, sheet: str, column: str, value: object, row: int = 2
 @pytest.mark.parametrize(
     ("sheet", "column", "value", "where", "message"),
     [
-        ("policies", "policy.S", -5, "sheet 'policies', row 2, column E (policy.S)", "greater than or equal to 0"),
+        (
+            "policies",
+            "policy.S",
+            -5,
+            "sheet 'policies', row 2, column E (policy.S)",
+            "greater than or equal",
+        ),
         ("products", "price", "dear", "sheet 'products', row 2, column C (price)", "'dear'"),
         (
             "demand",
