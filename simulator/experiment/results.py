@@ -72,7 +72,8 @@ class StudyResult:
     @property
     def flows(self) -> pd.DataFrame:
         """Units shipped per lane and run: ``variant, replication, lane, units``."""
-        rows = self.runs[self.runs["scope"] == "lane"]
+        runs = self.runs
+        rows = runs[(runs["scope"] == "lane") & (runs["metric"] == "units")]
         return rows.rename(columns={"id": "lane", "value": "units"})[
             ["variant", "replication", "lane", "units"]
         ].reset_index(drop=True)

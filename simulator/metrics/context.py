@@ -43,6 +43,7 @@ class KpiContext:
             "channel": CHANNELS,
             "zone": dem.zone_ids,
             "echelon": tuple(f"level-{tier.level}" for tier in topo.tiers),
+            "lane": topo.lane_ids,
         }
         stream_node = topo.pos_node[dem.stream_pos]
         self._keys: dict[Entity, dict[Scope, np.ndarray]] = {

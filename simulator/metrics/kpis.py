@@ -8,6 +8,7 @@ from simulator.metrics.catalogue import CATALOGUE, COMPUTED
 from simulator.metrics.context import KpiContext
 from simulator.metrics.cost import add_cost_kpis
 from simulator.metrics.desks import add_desk_kpis
+from simulator.metrics.emissions import add_emission_kpis
 from simulator.metrics.operations import add_operations_kpis
 from simulator.metrics.replenishment import add_replenishment_kpis
 from simulator.metrics.run import RunOutcome
@@ -28,8 +29,8 @@ def compute_kpis(result: RunOutcome) -> pd.DataFrame:
 
     Returns:
         One row per (scope, id, metric) with a float ``value``; scopes are ``network``,
-        ``node``, ``sku``, ``channel``, ``zone`` and ``echelon``. NaN marks a ratio with a zero
-        denominator (for example a fill rate without demand). See ``KPI_DEFINITIONS``.
+        ``node``, ``sku``, ``channel``, ``zone``, ``echelon`` and ``lane``. NaN marks a ratio
+        with a zero denominator (for example a fill rate without demand). See ``KPI_DEFINITIONS``.
     """
     context = KpiContext(result)
     add_service_kpis(context)
@@ -39,4 +40,5 @@ def compute_kpis(result: RunOutcome) -> pd.DataFrame:
     add_cost_kpis(context)
     add_trade_kpis(context)
     add_transport_kpis(context)
+    add_emission_kpis(context)
     return context.table()

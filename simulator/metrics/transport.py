@@ -1,5 +1,5 @@
-"""Fleet KPIs: distance, vehicles, loads, time, cost, punctuality and emissions of the routes
-driven, per depot (node scope) and for the network.
+"""Fleet KPIs: distance, vehicles, loads, time, cost and punctuality of the routes driven, per
+depot (node scope) and for the network (their emissions are in :mod:`simulator.metrics.emissions`).
 
 Routes belong to the KPI window by the day they start; deliveries by the day whose work
 produced the goods. The share of run time spent in routing is wall-clock time, so it is
@@ -62,7 +62,6 @@ def add_transport_kpis(ctx: KpiContext) -> None:
             per_node((~late).astype(np.float64), delivery_node),
             per_node(np.ones(len(delivery_node)), delivery_node),
         ),
-        "co2_kg": (per_node(routes["co2"]), None),
         "breakdowns": (per_node(routes["broken"].astype(np.float64)), None),
     }
     present = np.zeros(n_nodes, dtype=bool)

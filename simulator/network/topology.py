@@ -93,6 +93,7 @@ class Topology:
     lane_cost_per_km: np.ndarray
     lane_capacity: np.ndarray  # units/day, inf if unlimited
     lane_cold_chain: np.ndarray  # bool: refrigerated
+    lane_co2_per_tonne_km: np.ndarray  # kg CO2e per tonne-km: the lane's, or its mode's default
 
     tiers: tuple[Tier, ...]
 
@@ -126,6 +127,17 @@ def _levels(nodes: list[Node], lanes: list[Lane]) -> dict[str, int]:
     for node in nodes:
         depth(node.id)
     return level
+
+
+CO2_PER_TONNE_KM = {"road": 0.062, "rail": 0.017, "sea": 0.016, "air": 0.602}
+"""Default emission intensity per transport mode, kg CO2e per tonne-km, well-to-wheel (the
+GLEC Framework's default intensities; docs/kpis.md, Emissions, says which)."""
+
+
+def _co2_factor(lane: Lane) -> float:
+    if lane.co2_per_tonne_km is not None:
+        return lane.co2_per_tonne_km
+    return CO2_PER_TONNE_KM[lane.mode or "road"]
 
 
 def _distance(lane: Lane, geography: Geography) -> float:
@@ -347,5 +359,6 @@ def compile_topology(
         lane_cost_per_km=np.asarray([lane.cost_per_km for lane in lanes], dtype=float),
         lane_capacity=np.asarray([lane.capacity or math.inf for lane in lanes], dtype=float),
         lane_cold_chain=np.asarray([lane.cold_chain for lane in lanes], dtype=bool),
+        lane_co2_per_tonne_km=np.asarray([_co2_factor(lane) for lane in lanes], dtype=float),
         tiers=tuple(tiers),
     )

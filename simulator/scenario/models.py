@@ -239,6 +239,18 @@ class Lane(Section):
     )
     capacity: Positive | None = Field(None, description="Units per day; omit for unlimited.")
     cold_chain: bool = Field(False, description="Refrigerated: may carry cold-chain products.")
+    # Both emission fields are left out of the written form when omitted, so the content hash
+    # of a scenario that does not use them stays what it was.
+    mode: Literal["road", "rail", "sea", "air"] | None = Field(
+        None,
+        description="Transport mode, for CO2: its default emission factor applies unless "
+        "`co2_per_tonne_km` is given; omit for road (see docs/kpis.md, Emissions).",
+    )
+    co2_per_tonne_km: NonNegative | None = Field(
+        None,
+        description="kg CO2e per tonne-km carried (GLEC / ISO 14083 intensity); omit for the "
+        "mode's default.",
+    )
 
 
 class ChannelProfile(Section):

@@ -13,10 +13,12 @@ from types import MappingProxyType
 
 from simulator.metrics.catalogue.costs import COSTS, TRADE_KPIS
 from simulator.metrics.catalogue.customers import SERVICE
+from simulator.metrics.catalogue.emissions import EMISSIONS
 from simulator.metrics.catalogue.fleet import FLEET_KPIS
 from simulator.metrics.catalogue.inventory import DESKS, INVENTORY, REPLENISHMENT
 from simulator.metrics.catalogue.kpi import (
     CUSTOMER,
+    EMISSION_SCOPES,
     NETWORK_NODE,
     NODES,
     POSITION,
@@ -39,7 +41,9 @@ def _by_name(kpis: tuple[Kpi, ...]) -> MappingProxyType[str, Kpi]:
     return MappingProxyType(table)
 
 
-CATALOGUE = _by_name(SERVICE + INVENTORY + REPLENISHMENT + DESKS + COSTS + TRADE_KPIS + FLEET_KPIS)
+CATALOGUE = _by_name(
+    SERVICE + INVENTORY + REPLENISHMENT + DESKS + COSTS + TRADE_KPIS + FLEET_KPIS + EMISSIONS
+)
 """Metric name -> :class:`Kpi`, for every metric of the KPI table (``result.kpis``), including
 those defined but not yet computed (``Kpi.computed``)."""
 
@@ -54,6 +58,7 @@ __all__ = [
     "CATALOGUE",
     "COMPUTED",
     "CUSTOMER",
+    "EMISSION_SCOPES",
     "NETWORK_NODE",
     "NODES",
     "POSITION",

@@ -66,6 +66,5 @@ FLEET_KPIS: tuple[Kpi, ...] = (
         "lower",
     ),
     _fleet("lateness_max", "The longest lateness of a delivery.", "hours", "lower"),
-    _fleet("co2_kg", "km driven x the vehicle type's co2_per_km.", "kg", "lower", label="CO2"),
     _fleet("breakdowns", "Routes interrupted by a vehicle breakdown.", "count", "lower"),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Scope = Literal["network", "node", "sku", "channel", "zone", "echelon"]
+Scope = Literal["network", "node", "sku", "channel", "zone", "echelon", "lane"]
 """Scopes of the KPI table (``result.kpis``): the ids a KPI value is given for."""
 
 Direction = Literal["higher", "lower", "neutral"]
@@ -22,6 +22,8 @@ Unit = Literal[
     "per year",
     "km",
     "kg",
+    "kg/unit",
+    "tonne-km",
     "vehicle-days",
     "money",  # the scenario's currency
     "money/day",
@@ -30,7 +32,15 @@ Unit = Literal[
 ]
 
 Section = Literal[
-    "service", "inventory", "replenishment", "desks", "cost", "fleet", "trade", "scorecard"
+    "service",
+    "inventory",
+    "replenishment",
+    "desks",
+    "cost",
+    "fleet",
+    "emissions",
+    "trade",
+    "scorecard",
 ]
 """The part of docs/kpis.md whose table lists the KPI."""
 
@@ -48,6 +58,8 @@ NODES: tuple[Scope, ...] = ("network", "node", "echelon")
 """Per node, not split by SKU."""
 NETWORK_NODE: tuple[Scope, ...] = ("network", "node")
 """For the network and per node that runs the thing measured (a fleet's depot, a desk)."""
+EMISSION_SCOPES: tuple[Scope, ...] = ("network", "node", "lane")
+"""For the network, per shipping node (a lane's origin, a fleet's depot) and per carrier lane."""
 TRADE: tuple[Scope, ...] = ("node", "echelon")
 """Per selling node: a network total would count a unit at every step of the chain."""
 
