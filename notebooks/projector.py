@@ -104,7 +104,7 @@ def per_echelon(
         shade(ax, windows)
     axes[-1, 0].set_xlabel(xlabel)
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="outside upper center", ncols=len(handles))
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(handles))
     figure.suptitle(title)
     return figure
 
