@@ -23,6 +23,11 @@ ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "scenarios").is
 SCENARIOS = ROOT / "scenarios"
 
 DISRUPTION_COLOR = "tab:red"
+LINE_STYLES: list[dict[str, object]] = [
+    {"linewidth": 5, "alpha": 0.45},
+    {"linestyle": "--"},
+    {"linestyle": ":"},
+]
 
 
 def use_projector_style() -> None:
@@ -97,8 +102,9 @@ def per_echelon(
     )
     for ax, name in zip(axes[:, 0], names, strict=True):
         rows = series[series["echelon"] == name]
-        for column, label in lines.items():
-            ax.plot(rows["day"], rows[column], label=label, drawstyle="steps-post")
+        # A wide pale band under a dashed line: equal series stay visible, one on the other.
+        for (column, label), style in zip(lines.items(), LINE_STYLES, strict=False):
+            ax.plot(rows["day"], rows[column], label=label, drawstyle="steps-post", **style)
         ax.set_title(name, loc="left", fontsize="medium")
         ax.set_ylabel(ylabel, fontsize="small")
         shade(ax, windows)
