@@ -61,7 +61,9 @@ def echelon_series(result: Result) -> pd.DataFrame:
     for tier in topo.tiers:
         nodes = list(tier.nodes)
         names = [topo.node_ids[n] for n in nodes]
-        name = ", ".join(names) if len(names) <= 2 else f"{topo.node_kind[nodes[0]]}s ({len(names)})"
+        name = (
+            ", ".join(names) if len(names) <= 2 else f"{topo.node_kind[nodes[0]]}s ({len(names)})"
+        )
         frames.append(
             pd.DataFrame(
                 {
