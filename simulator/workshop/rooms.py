@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.workshop.board import ROLES, Board, StageView, load_base
-from simulator.workshop.predictions import Question
+from simulator.workshop.predictions import KINDS, Question
 
 BOT = "bot"
 ABSENT_AFTER = 60.0
@@ -172,6 +172,31 @@ class Workshop:
         """A sign of life from a player's browser."""
         if player_id in self.players:
             self.players[player_id].last_seen = now
+
+    # ---------------------------------------------------------------- predictions
+
+    def ask(self, kind: str) -> Question:
+        """Open a question; it is the one participants see until the next is asked."""
+        if kind not in KINDS:
+            raise ValueError(f"no question {kind!r}; known: {', '.join(KINDS)}")
+        question = Question(kind)
+        self.questions.append(question)
+        self.changed()
+        return question
+
+    def predict(self, player_id: str, value: float) -> None:
+        if not self.questions:
+            raise ValueError("no question is open")
+        self.questions[-1].predict(self.players[player_id].name, value)
+        self.changed()
+
+    def reveal(self) -> float:
+        """Run the simulation that answers the current question and show the truth."""
+        if not self.questions:
+            raise ValueError("no question to reveal")
+        truth = self.questions[-1].reveal()
+        self.changed()
+        return truth
 
     # ---------------------------------------------------------------- time
 

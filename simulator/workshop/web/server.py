@@ -1,0 +1,101 @@
+"""The server: one workshop shared by every page, saved after every change."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from matplotlib.figure import Figure
+from nicegui import app, ui
+
+from simulator.workshop import store
+from simulator.workshop.debrief import png
+from simulator.workshop.rooms import Workshop
+
+
+class Session:
+    """The workshop, where it is saved, and the one way pages change it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.workshop = store.load(folder)
+
+    def act(self, change: Callable[[Workshop], object]) -> bool:
+        """Apply a change; show the problem to the person who asked if it is refused."""
+        try:
+            change(self.workshop)
+        except (ValueError, KeyError) as error:
+            ui.notify(str(error).strip("'\""), type="warning")
+            return False
+        self.save()
+        return True
+
+    def save(self) -> None:
+        store.save(self.workshop, self.folder)
+
+    async def ticking(self) -> None:
+        """Round timers and absent players, checked every second."""
+        while True:
+            before = self.workshop.version
+            self.workshop.tick(time.time())
+            if self.workshop.version != before:
+                self.save()
+            await asyncio.sleep(1.0)
+
+
+SESSION: Session | None = None
+
+
+def session() -> Session:
+    if SESSION is None:
+        raise RuntimeError("the workshop server is not started")
+    return SESSION
+
+
+def image(figure: Figure) -> ui.image:
+    """A figure shown as a PNG, as exported."""
+    data = base64.b64encode(png(figure)).decode("ascii")
+    return ui.image(f"data:image/png;base64,{data}").classes("w-full")
+
+
+def redraw_on_change(draw: Callable[[], None]) -> None:
+    """Draw now, and again whenever the workshop changes (checked every half second)."""
+    seen = session().workshop.version
+
+    def check() -> None:
+        nonlocal seen
+        if session().workshop.version != seen:
+            seen = session().workshop.version
+            draw()
+
+    ui.timer(0.5, check)
+
+
+def serve(folder: Path, host: str = "127.0.0.1", port: int = 8080) -> None:
+    """Serve the workshop until interrupted; its state lives in ``folder``."""
+    global SESSION
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", str(folder / "nicegui"))
+    SESSION = Session(folder)
+    SESSION.save()
+    from simulator.workshop.web import pages  # registers the pages
+
+    pages.register()
+    app.on_startup(lambda: asyncio.create_task(session().ticking()))
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"Participants join at   http://{shown}:{port}/", flush=True)
+    print(f"Facilitator's page:    http://{shown}:{port}/facilitator/{SESSION.workshop.key}")
+    print(f"State saved in         {folder}", flush=True)
+    ui.run(
+        host=host,
+        port=port,
+        title="supplysim workshop",
+        reload=False,
+        show=False,
+        show_welcome_message=False,
+        favicon="🍺",
+    )
