@@ -16,6 +16,7 @@ matplotlib.use("Agg")  # the server draws without a display
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from simulator.workshop.board import ROLES, Board
 from simulator.workshop.predictions import Question
@@ -129,9 +130,11 @@ def plot_orders(weeks: pd.DataFrame, team: str) -> Figure:
         ax.set_title(role, fontsize=FONT + 2)
         ax.set_ylim(0, top)
         ax.set_xlabel("week", fontsize=FONT)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.tick_params(labelsize=FONT - 2)
     axes[0].set_ylabel("cases a week", fontsize=FONT)
-    figure.legend(*axes[0].get_legend_handles_labels(), loc="outside upper right", fontsize=FONT)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=FONT)
     figure.suptitle(f"{team}: orders by stage", fontsize=FONT + 4)
     return figure
 
@@ -147,6 +150,7 @@ def plot_stock(weeks: pd.DataFrame, team: str) -> Figure:
         ax.plot(stage["week"], net, color=COLORS[role], lw=3, marker="o", label=role)
     ax.axhline(0, color="black", lw=1)
     ax.set_xlabel("week", fontsize=FONT)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("cases (on hand - backlog)", fontsize=FONT)
     ax.tick_params(labelsize=FONT - 2)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=FONT)
@@ -164,13 +168,16 @@ def plot_bullwhip(ratios: pd.DataFrame) -> Figure:
         values = ratios[ratios["team"] == team].set_index("role").reindex(list(ROLES))
         x = np.arange(len(ROLES)) + k * width
         ax.bar(x, values["bullwhip"].fillna(0.0), width, label=team)
+        for xi, ratio in zip(x, values["bullwhip"], strict=True):
+            if np.isnan(ratio):  # customers asked the same every week: no ratio to show
+                ax.text(xi, 0.05, "n/a", ha="center", fontsize=FONT - 2)
     ax.set_xticks(np.arange(len(ROLES)) + 0.4 - width / 2, ROLES, fontsize=FONT)
     ax.axhline(1, color="black", lw=1, ls="--")
     ax.set_ylabel("variance of orders / variance of demand", fontsize=FONT - 1)
     ax.tick_params(labelsize=FONT - 2)
     if teams:
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=FONT)
-    ax.set_title("Bullwhip by stage", fontsize=FONT + 4)
+    ax.set_title("Bullwhip by stage (n/a: customer demand did not vary)", fontsize=FONT + 2)
     return figure
 
 

@@ -186,8 +186,14 @@ def test_a_room_plays_a_short_game(
         assert len(host.find_elements("css selector", "img")) >= 4  # bullwhip, orders, stock, ...
         shoot(host, screenshots, "debrief")
 
+        # Demo mode: the beer game study with two replications, live.
         host.get(f"{url}/demo/{key}")
-        wait_text(host, "run-demo", "RUN")
+        click(host, by_id("demo"))
+        click(host, ("xpath", "//div[contains(@class, 'q-item')][contains(., 'Beer game')]"))
+        type_into(host, labelled("Replications"), "2")
+        click(host, by_id("run-demo"))
+        summary = wait_text(host, "demo-summary", "base-stock")
+        assert "sterman-bots" in summary and "total_cost" in summary
         shoot(host, screenshots, "demo")
     finally:
         server.stop()

@@ -12,7 +12,7 @@ from simulator.workshop.board import GAMES, ROLES
 from simulator.workshop.demo import DEMOS, run_demo
 from simulator.workshop.predictions import KINDS
 from simulator.workshop.rooms import Game
-from simulator.workshop.web.server import image, redraw_on_change, session
+from simulator.workshop.web.server import image, page_style, redraw_on_change, session
 
 
 def allowed(key: str) -> bool:
@@ -24,6 +24,7 @@ def allowed(key: str) -> bool:
 
 
 def nav(key: str) -> None:
+    page_style()
     with ui.row().classes("gap-6 text-xl"):
         ui.link("Games", f"/facilitator/{key}")
         ui.link("Debrief", f"/debrief/{key}")
@@ -81,7 +82,8 @@ def _game_card(game: Game) -> None:
         for role in ROLES:
             seat = game.seats[role]
             who = workshop.players[seat].name if seat else "bot"
-            ordered = "yes" if role in game.pending else ("-" if seat is None else "thinking")
+            thinking = "-" if seat is None or game.finished else "thinking"
+            ordered = "yes" if role in game.pending else thinking
             rows.append({"stage": role, "played by": who, "ordered": ordered})
         columns = [{"name": k, "label": k, "field": k, "align": "left"} for k in rows[0]]
         ui.table(columns=columns, rows=rows).classes("text-lg").props("data-testid=seats")

@@ -9,7 +9,7 @@ from nicegui import ui
 from simulator.workshop.board import ROLES
 from simulator.workshop.debrief import plot_orders, weekly
 from simulator.workshop.rooms import Game, Player
-from simulator.workshop.web.server import image, redraw_on_change, session
+from simulator.workshop.web.server import image, page_style, redraw_on_change, session
 
 
 def join_page() -> None:
@@ -36,6 +36,7 @@ def play_page(player_id: str) -> None:
         ui.label("This link is not a player of this workshop.").classes("text-2xl")
         ui.link("Join a game", "/")
         return
+    page_style()
     ui.timer(1.0, lambda: workshop.seen(player_id, time.time()))
 
     @ui.refreshable

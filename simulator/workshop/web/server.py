@@ -59,7 +59,12 @@ def session() -> Session:
 def image(figure: Figure) -> ui.image:
     """A figure shown as a PNG, as exported."""
     data = base64.b64encode(png(figure)).decode("ascii")
-    return ui.image(f"data:image/png;base64,{data}").classes("w-full")
+    return ui.image(f"data:image/png;base64,{data}").classes("w-full max-w-6xl")
+
+
+def page_style() -> None:
+    """Larger table text than Quasar's default: the facilitator's screen is projected."""
+    ui.add_css(".q-table td, .q-table th { font-size: 1.15rem !important; }")
 
 
 def redraw_on_change(draw: Callable[[], None]) -> None:
