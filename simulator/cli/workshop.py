@@ -30,7 +30,9 @@ def workshop(
 ) -> None:
     """Serve the workshop: beer games played by the room, predict-then-reveal, demos."""
     if importlib.util.find_spec("nicegui") is None:
-        typer.echo("error: the workshop needs its extra: pip install 'supplysim[workshop]'", err=True)
+        typer.echo(
+            "error: the workshop needs its extra: pip install 'supplysim[workshop]'", err=True
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
     from simulator.workshop.web import serve
 

@@ -89,6 +89,7 @@ class Board:
     def views(self) -> dict[str, StageView]:
         """Every stage's view of the current week."""
         state = self.sim.state().set_index("node")
+        stocks = state.loc[list(ROLES), ["on_hand", "backlog", "pipeline"]].to_numpy(dtype=float)
         demand = self.sim.result().records.node_demand
         views = {}
         for i, role in enumerate(ROLES):
@@ -96,15 +97,8 @@ class Board:
             # order once it is placed, at the close of the week before.
             day = self.week - 1 if i == 0 else self.week - 2
             incoming = float(demand[day, self._node[i]]) if day >= 0 else 0.0
-            row = state.loc[role]
-            views[role] = StageView(
-                role,
-                self.week,
-                float(row["on_hand"]),
-                float(row["backlog"]),
-                float(row["pipeline"]),
-                incoming,
-            )
+            on_hand, backlog, pipeline = (float(x) for x in stocks[i])
+            views[role] = StageView(role, self.week, on_hand, backlog, pipeline, incoming)
         return views
 
     def customer_demand(self) -> float:

@@ -40,15 +40,18 @@ def weekly(game: Game) -> pd.DataFrame:
     result = board.sim.result()
     nodes = [result.network.topology.node_ids.index(role) for role in ROLES]
     demand, orders = result.records.node_demand, result.records.node_orders
-    stock = result.series().set_index(["day", "node"])
+    series = result.series()
+    on_hands, backlogs = (
+        series.pivot(index="day", columns="node", values=column)[list(ROLES)].to_numpy(float)
+        for column in ("on_hand", "backlog")
+    )
     h, b = cost_rates(board)
     rows = []
     for week, deciders in enumerate(game.deciders, start=1):
         day = week - 1
         for i, role in enumerate(ROLES):
             seen = day if i == 0 else day - 1  # as in Board.views
-            on_hand = float(stock.loc[(day, role), "on_hand"])
-            backlog = float(stock.loc[(day, role), "backlog"])
+            on_hand, backlog = float(on_hands[day, i]), float(backlogs[day, i])
             rows.append(
                 {
                     "team": game.name,
@@ -90,6 +93,22 @@ def leaderboard(weeks: pd.DataFrame) -> pd.DataFrame:
     table = weeks.pivot_table(index="team", columns="role", values="cost", aggfunc="sum")
     table = table.reindex(columns=list(ROLES)).assign(total=lambda t: t.sum(axis=1))
     return table.sort_values("total").reset_index()
+
+
+def bots_only(game: Game) -> Game:
+    """The same game (variant, seed, weeks played so far) with bots at every stage: what the
+    team's cost compares with."""
+    twin = Game(f"{game.code}-bots", f"{game.name} (bots only)", game.variant, game.weeks,
+                game.seed)  # fmt: skip
+    for _ in game.deciders:
+        twin.play_week(dict.fromkeys(ROLES, BOT), 0.0)
+    return twin
+
+
+def ranked_teams(games: list[Game]) -> pd.DataFrame:
+    """The leaderboard of the teams and, beside each, its game played by bots only."""
+    weeks = [weekly(g) for game in games for g in (game, bots_only(game))]
+    return leaderboard(pd.concat(weeks, ignore_index=True))
 
 
 def predictions_table(questions: list[Question]) -> pd.DataFrame:
@@ -223,7 +242,7 @@ def export_zip(games: list[Game], questions: list[Question]) -> bytes:
     weeks = pd.concat([weekly(g) for g in games], ignore_index=True) if games else pd.DataFrame()
     tables = {"weeks.csv": weeks, "predictions.csv": predictions_table(questions)}
     if not weeks.empty:
-        tables |= {"bullwhip.csv": bullwhip(weeks), "leaderboard.csv": leaderboard(weeks)}
+        tables |= {"bullwhip.csv": bullwhip(weeks), "leaderboard.csv": ranked_teams(games)}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, table in tables.items():

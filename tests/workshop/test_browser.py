@@ -8,8 +8,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.workshop.conftest import free_port, start_server
 
 WAIT = 20  # seconds for a screen to update

@@ -45,13 +45,13 @@ def facilitator_page(key: str) -> None:
         _questions()
 
     games()
-    redraw_on_change(games.refresh)
+    redraw_on_change(games)
 
 
 def _new_game_form() -> None:
     variants = sorted(p.stem for p in GAMES.glob("beer_game*.yaml"))
     with ui.row().classes("items-end gap-4"):
-        name = ui.input("Team name", value="Team 1").props("outlined").props("data-testid=team-name")
+        name = ui.input("Team name", value="Team 1").props("outlined data-testid=team-name")
         variant = ui.select(variants, value="beer_game", label="Game").props("outlined")
         weeks = ui.number("Weeks", value=36, min=1, max=36, precision=0).props("outlined")
         weeks.props("data-testid=weeks")
@@ -66,7 +66,7 @@ def _new_game_form() -> None:
             }
             session().act(lambda w: w.create_game(name.value or "", time.time(), **settings))
 
-        ui.button("New game", on_click=create).props("size=lg").props("data-testid=new-game")
+        ui.button("New game", on_click=create).props("size=lg data-testid=new-game")
 
 
 def _game_card(game: Game) -> None:
@@ -106,14 +106,16 @@ def _questions() -> None:
     with ui.row().classes("items-end"):
         choice = ui.select({k: v.text for k, v in KINDS.items()}, value="factory_peak")
         choice.props("outlined").classes("w-[40rem]").props("data-testid=question")
-        ui.button(
-            "Ask", on_click=lambda: session().act(lambda w: w.ask(choice.value))
-        ).props("data-testid=ask")
+        ui.button("Ask", on_click=lambda: session().act(lambda w: w.ask(choice.value))).props(
+            "data-testid=ask"
+        )
     if not workshop.questions:
         return
     question = workshop.questions[-1]
     ui.label(question.text).classes("text-xl")
-    ui.label(f"{len(question.predictions)} predictions so far").classes("text-lg").props("data-testid=count")
+    ui.label(f"{len(question.predictions)} predictions so far").classes("text-lg").props(
+        "data-testid=count"
+    )
     if question.open:
 
         async def reveal() -> None:
@@ -121,7 +123,11 @@ def _questions() -> None:
             await run.io_bound(workshop.reveal)
             session().save()
 
-        button = ui.button("Reveal the truth", on_click=reveal).props("size=lg").props("data-testid=reveal")
+        button = (
+            ui.button("Reveal the truth", on_click=reveal)
+            .props("size=lg")
+            .props("data-testid=reveal")
+        )
     else:
         ui.label(f"Truth: {question.truth:.3g} {question.unit}").classes("text-2xl")
         image(debrief.plot_predictions(question))
@@ -146,7 +152,7 @@ def debrief_page(key: str) -> None:
         weeks = pd.concat([debrief.weekly(g) for g in games]) if games else pd.DataFrame()
         if not weeks.empty:
             ui.label("Cost leaderboard").classes("text-2xl font-bold")
-            _table(debrief.leaderboard(weeks).round(1), "leaderboard")
+            _table(debrief.ranked_teams(games).round(1), "leaderboard")
             ratios = debrief.bullwhip(weeks)
             image(debrief.plot_bullwhip(ratios))
             for game in games:
@@ -160,7 +166,7 @@ def debrief_page(key: str) -> None:
                     image(debrief.plot_predictions(question))
 
     page()
-    redraw_on_change(page.refresh)
+    redraw_on_change(page)
 
 
 def _table(frame: pd.DataFrame, mark: str) -> None:
@@ -178,19 +184,24 @@ def demo_page(key: str) -> None:
         choice = ui.select({k: d.label for k, d in DEMOS.items()}, value="strategies")
         choice.props("outlined").classes("w-[36rem]").props("data-testid=demo")
         replications = ui.number("Replications", value=3, min=2, max=30, precision=0)
-        replications.props("outlined")
-        start = ui.button("Run", on_click=lambda: go()).props("size=lg").props("data-testid=run-demo")
+        replications.props("outlined").classes("w-36")
+        start = ui.button("Run", on_click=lambda: go()).props("size=lg data-testid=run-demo")
     bar = ui.linear_progress(value=0, show_value=False).props("size=20px")
     result = ui.column().classes("w-full")
+
+    def progress(share: float) -> None:
+        bar.value = share
 
     async def go() -> None:
         start.disable()
         bar.value = 0
         result.clear()
-        summary, figure = await run.io_bound(
-            run_demo, choice.value, int(replications.value or 3), lambda p: bar.set_value(p)
-        )
+        outcome = await run.io_bound(run_demo, choice.value, int(replications.value or 3), progress)
+        if outcome is None:  # the server is shutting down
+            return
+        summary, figure = outcome
         with result:
-            _table(summary.round(3), "demo-summary")
+            shown = summary[["variant", "metric", "n", "mean", "ci_low", "ci_high"]]
+            _table(shown.round(3), "demo-summary")
             image(figure)
         start.enable()

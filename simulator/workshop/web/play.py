@@ -57,7 +57,7 @@ def play_page(player_id: str) -> None:
         _question(player)
 
     screen()
-    redraw_on_change(screen.refresh)
+    redraw_on_change(screen)
 
 
 def _progress(game: Game) -> str:
@@ -94,9 +94,9 @@ def _stage(game: Game, player: Player) -> None:
             ("On hand", view.on_hand, "on-hand"),
             ("Backlog", view.backlog, "backlog"),
             ("Incoming order", view.incoming_order, "incoming"),
-            ("On order (not yet received)", view.pipeline, "pipeline"),
+            ("On order", view.pipeline, "pipeline"),
         ):
-            with ui.card().classes("w-56 items-center"):
+            with ui.card().classes("w-52 items-center"):
                 ui.label(label).classes("text-lg")
                 ui.label(f"{value:g}").classes("text-5xl font-bold").props(f"data-testid={mark}")
     if game.sharing:
@@ -118,7 +118,7 @@ def _stage(game: Game, player: Player) -> None:
                     return
                 session().act(lambda w: w.order(player.id, float(value), time.time()))
 
-            ui.button("Place order", on_click=place).props("size=lg").props("data-testid=place")
+            ui.button("Place order", on_click=place).props("size=lg data-testid=place")
     ui.button(
         "Leave (a bot takes over)",
         on_click=lambda: session().act(lambda w: w.leave(player.id, time.time())),
@@ -144,7 +144,9 @@ def _game_over(game: Game, player: Player) -> None:
     if player.role is not None:
         mine = weeks[weeks["role"] == player.role]
         ui.label(f"Game over. Your stage's cost: {mine['cost'].sum():,.1f}").classes("text-2xl")
-    ui.label(f"Team cost: {weeks['cost'].sum():,.1f}").classes("text-2xl").props("data-testid=team-cost")
+    ui.label(f"Team cost: {weeks['cost'].sum():,.1f}").classes("text-2xl").props(
+        "data-testid=team-cost"
+    )
     image(plot_orders(weeks, game.name))
 
 
@@ -166,7 +168,7 @@ def _question(player: Player) -> None:
             ui.label(f"Your prediction: {mine:g} {question.unit}").classes("text-xl")
         else:
             with ui.row().classes("items-center"):
-                guess = ui.number(question.unit).props("outlined").props("data-testid=guess")
+                guess = ui.number(question.unit).props("outlined data-testid=guess")
 
                 def predict() -> None:
                     if guess.value is not None:

@@ -67,15 +67,15 @@ def page_style() -> None:
     ui.add_css(".q-table td, .q-table th { font-size: 1.15rem !important; }")
 
 
-def redraw_on_change(draw: Callable[[], None]) -> None:
-    """Draw now, and again whenever the workshop changes (checked every half second)."""
+def redraw_on_change(draw: ui.refreshable[[], None]) -> None:
+    """Redraw whenever the workshop changes (checked every half second)."""
     seen = session().workshop.version
 
     def check() -> None:
         nonlocal seen
         if session().workshop.version != seen:
             seen = session().workshop.version
-            draw()
+            draw.refresh()
 
     ui.timer(0.5, check)
 
