@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 
 from simulator.workshop.board import ROLES, Board
 from simulator.workshop.predictions import Question
-from simulator.workshop.rooms import Game
+from simulator.workshop.rooms import BOT, Game
 
 FONT = 15  # readable from the back of a room
 COLORS = dict(zip(ROLES, ("#1f77b4", "#2ca02c", "#ff7f0e", "#d62728"), strict=True))
