@@ -16,10 +16,13 @@ def workshop(
     host: Annotated[
         str,
         typer.Option(
+            metavar="HOST",
             help="Address to listen on; 0.0.0.0 lets other machines of the room join.",
         ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8080,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, metavar="PORT", help="Port to listen on.")
+    ] = 8080,
     state: Annotated[
         Path,
         typer.Option(

@@ -5,6 +5,6 @@ room of browsers sees the same game, and a reload loses nothing: a page is drawn
 server's state (a player's page address carries the player's id).
 """
 
-from simulator.workshop.web.server import serve as serve
+from simulator.workshop.web.pages import serve as serve
 
 __all__ = ["serve"]

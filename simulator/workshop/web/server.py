@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from matplotlib.figure import Figure
-from nicegui import app, ui
+from nicegui import ui
 
 from simulator.workshop import store
 from simulator.workshop.debrief import png
@@ -78,29 +77,3 @@ def redraw_on_change(draw: ui.refreshable[[], None]) -> None:
             draw.refresh()
 
     ui.timer(0.5, check)
-
-
-def serve(folder: Path, host: str = "127.0.0.1", port: int = 8080) -> None:
-    """Serve the workshop until interrupted; its state lives in ``folder``."""
-    global SESSION
-    folder.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("NICEGUI_STORAGE_PATH", str(folder / "nicegui"))
-    SESSION = Session(folder)
-    SESSION.save()
-    from simulator.workshop.web import pages  # registers the pages
-
-    pages.register()
-    app.on_startup(lambda: asyncio.create_task(session().ticking()))
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    print(f"Participants join at   http://{shown}:{port}/", flush=True)
-    print(f"Facilitator's page:    http://{shown}:{port}/facilitator/{SESSION.workshop.key}")
-    print(f"State saved in         {folder}", flush=True)
-    ui.run(
-        host=host,
-        port=port,
-        title="supplysim workshop",
-        reload=False,
-        show=False,
-        show_welcome_message=False,
-        favicon="🍺",
-    )
