@@ -38,6 +38,8 @@ def play_page(player_id: str) -> None:
         return
     page_style()
     ui.timer(1.0, lambda: workshop.seen(player_id, time.time()))
+    # What the player is typing outlives a redraw (another player's move redraws the page).
+    drafts: dict[str, float | None] = {"order": None, "guess": None}
 
     @ui.refreshable
     def screen() -> None:
@@ -53,8 +55,8 @@ def play_page(player_id: str) -> None:
         elif player.role is None:
             _choose_role(game, player)
         else:
-            _stage(game, player)
-        _question(player)
+            _stage(game, player, drafts)
+        _question(player, drafts)
 
     screen()
     redraw_on_change(screen)
@@ -86,7 +88,7 @@ def _choose_role(game: Game, player: Player) -> None:
     ui.label("Stages no one takes are played by Sterman bots.").classes("text-lg text-grey-8")
 
 
-def _stage(game: Game, player: Player) -> None:
+def _stage(game: Game, player: Player, drafts: dict[str, float | None]) -> None:
     assert player.role is not None
     view = game.view(player.role)
     with ui.row().classes("gap-4"):
@@ -109,13 +111,15 @@ def _stage(game: Game, player: Player) -> None:
     else:
         with ui.row().classes("items-center"):
             quantity = ui.number("Order (cases)", min=0, precision=0, format="%.0f")
-            quantity.props("outlined").classes("text-2xl w-48").props("data-testid=quantity")
+            quantity.bind_value(drafts, "order")
+            quantity.props("outlined data-testid=quantity").classes("text-2xl w-48")
 
             def place() -> None:
-                value = quantity.value
+                value = drafts["order"]
                 if value is None:
                     ui.notify("type a number of cases", type="warning")
                     return
+                drafts["order"] = None
                 session().act(lambda w: w.order(player.id, float(value), time.time()))
 
             ui.button("Place order", on_click=place).props("size=lg data-testid=place")
@@ -150,7 +154,7 @@ def _game_over(game: Game, player: Player) -> None:
     image(plot_orders(weeks, game.name))
 
 
-def _question(player: Player) -> None:
+def _question(player: Player, drafts: dict[str, float | None]) -> None:
     questions = session().workshop.questions
     if not questions:
         return
@@ -168,11 +172,13 @@ def _question(player: Player) -> None:
             ui.label(f"Your prediction: {mine:g} {question.unit}").classes("text-xl")
         else:
             with ui.row().classes("items-center"):
-                guess = ui.number(question.unit).props("outlined data-testid=guess")
+                guess = ui.number(question.unit).bind_value(drafts, "guess")
+                guess.props("outlined data-testid=guess")
 
                 def predict() -> None:
-                    if guess.value is not None:
-                        value = float(guess.value)
-                        session().act(lambda w: w.predict(player.id, value))
+                    value = drafts["guess"]
+                    if value is not None:
+                        drafts["guess"] = None
+                        session().act(lambda w: w.predict(player.id, float(value)))
 
                 ui.button("Send", on_click=predict).props("data-testid=send-guess")
