@@ -34,7 +34,11 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The workshop's browser test needs Debian's chromium and chromium-driver; say whether it runs.
 test: lint
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; \
+	then echo "workshop browser test: runs with $$(command -v chromium)"; \
+	else echo "workshop browser test: SKIPPED, no chromium/chromedriver (apt-get install chromium chromium-driver)"; fi
 	$(BIN)/pytest -n 2 -q tests notebooks --nbmake
 
 bench: $(VENV)/.dev

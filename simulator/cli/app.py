@@ -30,7 +30,7 @@ EXIT_RUN_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
-COMMAND_MODULES = ("run", "lists", "schema", "study", "stress", "optimise", "excel")
+COMMAND_MODULES = ("run", "lists", "schema", "study", "stress", "optimise", "excel", "workshop")
 """Modules of ``simulator.cli`` whose commands make up ``supplysim``; each registers its own on
 :data:`app` when imported. A new command module is one more name here."""
 
