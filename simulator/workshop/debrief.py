@@ -205,7 +205,7 @@ def plot_bullwhip(ratios: pd.DataFrame) -> Figure:
 
 def plot_predictions(question: Question) -> Figure:
     """Every prediction as a dot, the truth as a line."""
-    figure = _figure(size=(12, 4))
+    figure = _figure(size=(12, 1.8 + 0.45 * max(len(question.predictions), 1)))
     ax = figure.axes[0]
     names = [name for name, _, _ in question.ranked()]
     values = [value for _, value, _ in question.ranked()]
