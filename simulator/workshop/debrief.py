@@ -139,7 +139,7 @@ def _figure(rows: int = 1, cols: int = 1, size: tuple[float, float] = (12, 6)) -
 def plot_orders(weeks: pd.DataFrame, team: str) -> Figure:
     """A team's orders by stage over the weeks, one panel per stage, with customer demand."""
     mine = weeks[weeks["team"] == team]
-    figure = _figure(1, len(ROLES), (16, 5))
+    figure = _figure(2, 2, (12, 7.5))
     axes = figure.axes
     top = max(mine["order"].max(), mine["customer_demand"].max(), 1.0) * 1.1
     for ax, role in zip(axes, ROLES, strict=True):
@@ -149,9 +149,9 @@ def plot_orders(weeks: pd.DataFrame, team: str) -> Figure:
         ax.set_title(role, fontsize=FONT + 2)
         ax.set_ylim(0, top)
         ax.set_xlabel("week", fontsize=FONT)
+        ax.set_ylabel("cases a week", fontsize=FONT)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.tick_params(labelsize=FONT - 2)
-    axes[0].set_ylabel("cases a week", fontsize=FONT)
     handles, labels = axes[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=FONT)
     figure.suptitle(f"{team}: orders by stage", fontsize=FONT + 4)
@@ -196,13 +196,16 @@ def plot_bullwhip(ratios: pd.DataFrame) -> Figure:
     ax.tick_params(labelsize=FONT - 2)
     if teams:
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=FONT)
-    ax.set_title("Bullwhip by stage (n/a: customer demand did not vary)", fontsize=FONT + 2)
+    title = "Bullwhip by stage"
+    if ratios["bullwhip"].isna().any():
+        title += " (n/a: customer demand did not vary)"
+    ax.set_title(title, fontsize=FONT + 2)
     return figure
 
 
 def plot_predictions(question: Question) -> Figure:
     """Every prediction as a dot, the truth as a line."""
-    figure = _figure(size=(12, 4))
+    figure = _figure(size=(12, 1.8 + 0.45 * max(len(question.predictions), 1)))
     ax = figure.axes[0]
     names = [name for name, _, _ in question.ranked()]
     values = [value for _, value, _ in question.ranked()]

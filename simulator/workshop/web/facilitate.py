@@ -154,7 +154,13 @@ def debrief_page(key: str) -> None:
             ui.label("Cost leaderboard").classes("text-2xl font-bold")
             _table(debrief.ranked_teams(games).round(1), "leaderboard")
             ratios = debrief.bullwhip(weeks)
-            image(debrief.plot_bullwhip(ratios))
+            if ratios["bullwhip"].notna().any():
+                image(debrief.plot_bullwhip(ratios))
+            else:
+                ui.label(
+                    "Bullwhip: the customers asked the same every week so far, so there is no "
+                    "ratio to their demand's variance yet."
+                ).classes("text-xl")
             for game in games:
                 image(debrief.plot_orders(weeks, game.name))
                 image(debrief.plot_stock(weeks, game.name))

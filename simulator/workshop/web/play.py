@@ -58,8 +58,20 @@ def play_page(player_id: str) -> None:
             _stage(game, player, drafts)
         _question(player, drafts)
 
+    def shown() -> tuple[object, ...]:
+        player = workshop.players[player_id]
+        game = workshop.games[player.game]
+        waiting = tuple(game.waiting_for()) if player.role in game.pending else ()
+        question = workshop.questions[-1] if workshop.questions else None
+        asked = (
+            (len(workshop.questions), question.truth, question.predictions.get(player.name))
+            if question
+            else None
+        )
+        return (player.role, game.week, tuple(game.seats.values()), game.sharing, waiting, asked)
+
     screen()
-    redraw_on_change(screen)
+    redraw_on_change(screen, shown)
 
 
 def _progress(game: Game) -> str:

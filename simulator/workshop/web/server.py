@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -66,14 +66,24 @@ def page_style() -> None:
     ui.add_css(".q-table td, .q-table th { font-size: 1.15rem !important; }")
 
 
-def redraw_on_change(draw: ui.refreshable[[], None]) -> None:
-    """Redraw whenever the workshop changes (checked every half second)."""
-    seen = session().workshop.version
+def redraw_on_change(
+    draw: ui.refreshable[[], None], shown: Callable[[], Hashable] | None = None
+) -> None:
+    """Redraw when the workshop changes (checked every half second).
+
+    ``shown`` sums up what the page shows: when given, the page is redrawn only when that
+    changes, so another player's move does not redraw a page under someone's fingers.
+    """
+    workshop = session().workshop
+    last = workshop.version, shown() if shown else None
 
     def check() -> None:
-        nonlocal seen
-        if session().workshop.version != seen:
-            seen = session().workshop.version
+        nonlocal last
+        if workshop.version == last[0]:
+            return
+        now = workshop.version, shown() if shown else None
+        if shown is None or now[1] != last[1]:
             draw.refresh()
+        last = now
 
     ui.timer(0.5, check)
