@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from simulator.experiment.objectives import Objective, constraint_text, formula_text
-from simulator.experiment.variants import problem_at
-from simulator.scenario.errors import DocPath, ScenarioError, problems_from_validation_error
-from simulator.scenario.loader import load_scenario, with_overrides
+from simulator.experiment.spec_files import problem, read_spec_file
+from simulator.scenario.errors import DocPath, ScenarioError
+from simulator.scenario.loader import with_overrides
 from simulator.scenario.models import Scenario
-from simulator.scenario.yamlio import LineIndex, load_yaml
+from simulator.scenario.yamlio import LineIndex
 
 
 class _Section(BaseModel):
@@ -149,18 +149,7 @@ def load_optimisation(path: str | Path) -> Optimisation:
         ScenarioError: Every problem with the file and its base scenario; a parameter path that
             does not apply to the scenario is reported at the parameter's line.
     """
-    file = str(path)
-    data, lines = load_yaml(path)
-    if not isinstance(data, dict):
-        raise ScenarioError.single("the top level must be a mapping", file=file, line=1)
-    try:
-        spec = OptimiseFile.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from_validation_error(exc, lines, file, data)) from None
-    base_path = Path(path).parent / spec.scenario
-    if not base_path.is_file():
-        raise _problem(file, lines, ("scenario",), f"scenario file not found: {base_path}")
-    base = load_scenario(base_path)
+    spec, lines, file, _, base = read_spec_file(path, OptimiseFile)
     common: dict[str, Any] = {"horizon": spec.horizon, "warmup": spec.warmup}
     base = with_overrides(base, {k: v for k, v in common.items() if v is not None})
     optimisation = Optimisation(
@@ -190,8 +179,4 @@ def _check_paths(optimisation: Optimisation, file: str, lines: LineIndex) -> Non
             if any(parameter.path in problem.message for problem in error.problems):
                 at = ("parameters", name, "path")
         message = "; ".join(problem.message for problem in error.problems)
-        raise _problem(file, lines, at, f"at the lowest values: {message}") from None
-
-
-def _problem(file: str, lines: LineIndex, path: DocPath, message: str) -> ScenarioError:
-    return ScenarioError([problem_at(Path(file), lines, path, path, message)])
+        raise problem(file, lines, at, f"at the lowest values: {message}") from None

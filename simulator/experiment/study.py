@@ -12,8 +12,6 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from simulator.experiment.design import (
     BASE_VARIANT,
     MserWarmup,
@@ -24,12 +22,11 @@ from simulator.experiment.executors import SerialExecutor
 from simulator.experiment.objectives import Objective
 from simulator.experiment.results import StudyResult
 from simulator.experiment.runner import run_study
+from simulator.experiment.spec_files import problem, read_spec_file
 from simulator.experiment.store import RunStore
-from simulator.experiment.variants import Recipe, build_variants, problem_at, sweep_recipes
+from simulator.experiment.variants import Recipe, build_variants, sweep_recipes
 from simulator.network.topology import compile_topology
-from simulator.scenario.errors import DocPath, ScenarioError, problems_from_validation_error
-from simulator.scenario.loader import load_scenario
-from simulator.scenario.yamlio import LineIndex, load_yaml
+from simulator.scenario.errors import DocPath
 
 
 class Study(StudyDesign):
@@ -74,18 +71,7 @@ def load_study(path: str | Path) -> Study:
         ScenarioError: Listing every problem with the study file, its base scenario, its
             overlays and its variants.
     """
-    file = str(path)
-    data, lines = load_yaml(path)
-    if not isinstance(data, dict):
-        raise ScenarioError.single("the top level must be a mapping", file=file, line=1)
-    try:
-        spec = StudyFile.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from_validation_error(exc, lines, file, data)) from None
-    base_path = Path(path).parent / spec.scenario
-    if not base_path.is_file():
-        raise _problem(file, lines, ("scenario",), f"scenario file not found: {base_path}")
-    base = load_scenario(base_path)
+    spec, lines, file, base_path, base = read_spec_file(path, StudyFile)
     common: dict[str, tuple[Any, DocPath]] = {}
     if spec.horizon is not None:
         common["horizon"] = (spec.horizon, ("horizon",))
@@ -95,16 +81,16 @@ def load_study(path: str | Path) -> Study:
     names = [v.name for v in variants]
     baseline = spec.baseline or names[0]
     if baseline not in names:
-        raise _problem(file, lines, ("baseline",), f"no variant {baseline!r} (variants: {names})")
+        raise problem(file, lines, ("baseline",), f"no variant {baseline!r} (variants: {names})")
     if isinstance(spec.warmup, MserWarmup):
         for variant in variants:
             levels = [tier.level for tier in compile_topology(variant.scenario).tiers]
             if spec.warmup.echelon not in levels:
                 message = f"variant {variant.name!r} has echelon levels {levels} only"
-                raise _problem(file, lines, ("warmup", "echelon"), message)
+                raise problem(file, lines, ("warmup", "echelon"), message)
     if spec.precision and spec.precision.max_replications < spec.replications:
         message = f"must be at least replications ({spec.replications})"
-        raise _problem(file, lines, ("precision", "max_replications"), message)
+        raise problem(file, lines, ("precision", "max_replications"), message)
     return Study(
         name=spec.study,
         description=spec.description,
@@ -141,7 +127,3 @@ def _recipes(spec: StudyFile) -> list[Recipe]:
     if not listed:  # the base alone: named after the sweep values, or "base" without a sweep
         listed = [Recipe("" if spec.sweep else BASE_VARIANT, ("scenario",), ("scenario",))]
     return sweep_recipes(listed, spec.sweep) if spec.sweep else listed
-
-
-def _problem(file: str, lines: LineIndex, path: DocPath, message: str) -> ScenarioError:
-    return ScenarioError([problem_at(Path(file), lines, path, path, message)])
