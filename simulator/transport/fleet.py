@@ -47,12 +47,13 @@ from simulator.transport.waves import (
     PlacedRoute,
     Stop,
     checked,
-    fitting_share,
     free_types,
     largest_type,
     make_stops,
     most_urgent,
     routing_problem,
+    split_fitting,
+    split_reachable,
     warm_start,
 )
 
@@ -208,18 +209,11 @@ class FleetRunner:
             self.waiting += consignments
             return []
         capacity = fleet.capacity[largest_type(fleet.capacity, available)]
-        # A consignment of which not even an empty vehicle takes a useful part (a unit larger
-        # than every vehicle) waits: splitting it would never end.
-        unfit = [c for c in consignments if fitting_share(c.load, capacity) <= _EPS]
-        if unfit:
-            self.waiting += unfit
-            consignments = [c for c in consignments if fitting_share(c.load, capacity) > _EPS]
-        stops = make_stops(consignments, capacity)
-        # A stop no free vehicle can reach within its shift waits, so that it does not take
-        # the wave's room from stops that can be served.
-        reach = (available[:, None] > 0) & self.reach
-        out_of_reach = [s for s in stops if not reach[:, s.place].any()]
-        stops = [s for s in stops if reach[:, s.place].any()]
+        consignments, unfit = split_fitting(consignments, capacity)
+        self.waiting += unfit
+        stops, out_of_reach = split_reachable(
+            make_stops(consignments, capacity), (available[:, None] > 0) & self.reach
+        )
         for stop in out_of_reach:
             self.waiting += stop.consignments
         stops, later = most_urgent(

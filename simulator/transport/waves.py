@@ -82,6 +82,28 @@ def make_stops(consignments: Sequence[Consignment], capacity: np.ndarray) -> lis
     return stops
 
 
+def split_fitting(
+    consignments: Sequence[Consignment], capacity: np.ndarray
+) -> tuple[list[Consignment], list[Consignment]]:
+    """Consignments an empty vehicle of ``capacity`` takes a useful part of, and the others (a
+    unit larger than the vehicle), which wait: splitting them into stops would never end."""
+    fits = [fitting_share(c.load, capacity) > _EPS for c in consignments]
+    return (
+        [c for c, ok in zip(consignments, fits, strict=True) if ok],
+        [c for c, ok in zip(consignments, fits, strict=True) if not ok],
+    )
+
+
+def split_reachable(stops: Sequence[Stop], reach: np.ndarray) -> tuple[list[Stop], list[Stop]]:
+    """Stops some vehicle reaches and returns from within its shift (``reach``: types x
+    places), and the others, which wait rather than take the wave's room from servable ones."""
+    ok = [bool(reach[:, s.place].any()) for s in stops]
+    return (
+        [s for s, keep in zip(stops, ok, strict=True) if keep],
+        [s for s, keep in zip(stops, ok, strict=True) if not keep],
+    )
+
+
 def most_urgent(stops: Sequence[Stop], room: np.ndarray) -> tuple[list[Stop], list[Stop]]:
     """Split stops into those offered to the router, earliest due first while their total
     load fits ``room`` (what the vehicles at hand carry together), and those that wait.
