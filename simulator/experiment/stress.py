@@ -26,8 +26,8 @@ from simulator.metrics.resilience import (
     RunSeries,
     resilience_kpis,
     smoothed_fill_rate,
-    summarize_resilience,
 )
+from simulator.metrics.resilience_summary import summarize_resilience
 from simulator.metrics.result import Result
 from simulator.scenario.disruptions import DisruptionParams, Scheduled
 from simulator.scenario.models import Scenario

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from simulator.metrics.resilience import recovery_band
+from simulator.metrics.resilience_summary import recovery_band
 
 Windows = Sequence[Sequence[tuple[float, float]]]
 """Per replication, the (start, end) days of a case's disruptions."""

@@ -42,7 +42,9 @@ from simulator.disruptions.timeline import Timeline
 from simulator.network.fleets import HOURS_PER_DAY, CompiledFleet
 from simulator.network.streams import RandomStreams
 from simulator.records import Records
+from simulator.transport.breakdowns import Wear, stranded
 from simulator.transport.consignment import Consignment
+from simulator.transport.route_log import record_route
 from simulator.transport.waves import (
     PlacedRoute,
     Stop,
@@ -104,9 +106,7 @@ class FleetRunner:
             f"{depot}/{fleet.type_ids[t]}-{k}"
             for t, k in zip(self.vtype, _ordinal(self.vtype), strict=True)
         ]
-        self._failure_rng = [streams.stream(f"breakdown/{name}") for name in names]
-        self._repair_rng = [streams.stream(f"repair/{name}") for name in names]
-        self.until_failure = np.asarray([self._next_failure(v) for v in range(n)])
+        self.wear = Wear(fleet, names, streams, timeline)
         self.on_board: dict[int, list[Consignment]] = {}  # per trip under way
         self._trips = itertools.count()
         self.previous: list[PlacedRoute] = []  # last wave's routes: the warm start
@@ -290,9 +290,9 @@ class FleetRunner:
         start = self.env.now
         arrivals = route_arrivals(problem, route) / HOURS_PER_DAY  # days; last: back home
         duration_h = arrivals[-1] * HOURS_PER_DAY
-        wear = self._wear_rate(vehicle)  # operating hours of wear per hour on the road
-        if self.until_failure[vehicle] < duration_h * wear:
-            breakdown = self.until_failure[vehicle] / wear / HOURS_PER_DAY
+        wear = self.wear.rate(vehicle, start)  # operating hours of wear per hour on the road
+        if self.wear.until_failure[vehicle] < duration_h * wear:
+            breakdown = self.wear.until_failure[vehicle] / wear / HOURS_PER_DAY
             driver = self.env.active_process
             assert driver is not None  # this generator is the active process
             self.env.process(self._break(driver, breakdown))
@@ -316,12 +316,12 @@ class FleetRunner:
             self.env.process(self._return_goods(trip, back_hours / HOURS_PER_DAY))
             self.env.process(self._repair(vehicle))
             days = (elapsed + back_hours) / HOURS_PER_DAY
-            self._record(vehicle, route, stops, start, days, driven + back_km, delivered, True)
+            self._record(vehicle, stops, start, days, driven + back_km, delivered, True)
             return
         del self.on_board[trip]
-        self.until_failure[vehicle] -= duration_h * wear
+        self.wear.until_failure[vehicle] -= duration_h * wear
         km = route_distance(problem, route)
-        self._record(vehicle, route, stops, start, arrivals[-1], km, delivered, False)
+        self._record(vehicle, stops, start, arrivals[-1], km, delivered, False)
         self.idle[vehicle] = True
 
     def pending(self) -> list[Consignment]:
@@ -338,6 +338,32 @@ class FleetRunner:
             units=consignment.units,
         )
 
+    def _record(
+        self,
+        vehicle: int,
+        stops: list[Stop],
+        start: float,
+        days: float,
+        km: float,
+        delivered: int,
+        broken: bool,
+    ) -> None:
+        day = int(start + _EPS)
+        first_today = bool(self.last_day[vehicle] != day)
+        self.last_day[vehicle] = day
+        record_route(
+            self.records,
+            self.fleet,
+            vehicle=vehicle,
+            stops=stops,
+            delivered=delivered,
+            start=start,
+            days=days,
+            km=km,
+            first_today=first_today,
+            broken=broken,
+        )
+
     def _break(self, driver: simpy.Process, after: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(after)
         driver.interrupt("breakdown")
@@ -349,87 +375,9 @@ class FleetRunner:
         self.wave()
 
     def _repair(self, vehicle: int) -> Generator[simpy.Event, Any, None]:
-        rng = self._repair_rng[vehicle]
-        spec = self.fleet.spec.vehicles[self.vtype[vehicle]]
-        yield self.env.timeout(float(spec.repair_time.sample(rng, 1)[0]))
-        self.until_failure[vehicle] = self._next_failure(vehicle)
+        yield self.env.timeout(self.wear.repair_days(vehicle))
+        self.wear.until_failure[vehicle] = self.wear.next_failure(vehicle)
         self.idle[vehicle] = True
-
-    def _wear_rate(self, vehicle: int) -> float:
-        """How fast the vehicle heads for its next breakdown: 1, or more while a disruption
-        makes breakdowns more frequent (the rate at the route's start holds for the route)."""
-        if self.timeline is None:
-            return 1.0
-        factor = self.timeline.at(self.env.now).failure_factor[self.fleet.index]
-        return float(factor[self.vtype[vehicle]])
-
-    def _next_failure(self, vehicle: int) -> float:
-        """Operating hours until the vehicle's next breakdown (inf if it never breaks)."""
-        mtbf = self.fleet.spec.vehicles[self.vtype[vehicle]].mtbf
-        if mtbf is None:
-            return np.inf
-        return float(self._failure_rng[vehicle].exponential(mtbf * HOURS_PER_DAY))
-
-    def _record(
-        self,
-        vehicle: int,
-        route: Route,
-        stops: list[Stop],
-        start: float,
-        days: float,
-        km: float,
-        delivered: int,
-        broken: bool,
-    ) -> None:
-        fleet, t = self.fleet, int(self.vtype[vehicle])
-        day = int(start + _EPS)
-        first_today = self.last_day[vehicle] != day
-        self.last_day[vehicle] = day
-        hours = days * HOURS_PER_DAY
-        load = np.sum([s.load for s in stops], axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(np.isfinite(fleet.capacity[t]), load / fleet.capacity[t], 0.0)
-        self.records.routes.append(
-            fleet=fleet.index,
-            vehicle=vehicle,
-            vehicle_type=t,
-            day=day,
-            start=start,
-            hours=hours,
-            km=km,
-            stops=delivered,
-            units=sum(s.units for s in stops[:delivered]),
-            load_factor=float(share.max()),
-            cost=fleet.fixed_cost[t] * first_today
-            + fleet.cost_per_km[t] * km
-            + fleet.cost_per_hour[t] * hours,
-            co2=fleet.co2_per_km[t] * km,
-            first_today=first_today,
-            shift_hours=fleet.shift_hours[t],
-            broken=broken,
-        )
-
-
-def stranded(
-    problem: RoutingProblem, route: Route, reached: int, hours: float
-) -> tuple[float, float, float]:
-    """Where a vehicle broke down ``hours`` after leaving on ``route``, with its first
-    ``reached`` stops delivered: the km it had driven, and the km and hours back to the depot.
-
-    On a leg it has covered the share of the leg's driving time that has passed, and its way
-    back is the same mix of the two ends' ways back (exact on a straight road); at a stop it
-    is at that stop.
-    """
-    path = np.asarray((0, *route.stops, 0))
-    here, there = path[reached], path[reached + 1]
-    left = problem.service[here] + (route_arrivals(problem, route)[reached - 1] if reached else 0)
-    time, km = problem.hours(route.vehicle), problem.distance
-    leg = time[here, there]
-    share = float(np.clip((hours - left) / leg, 0.0, 1.0)) if leg > 0 else 0.0
-    driven = km[path[:reached], path[1 : reached + 1]].sum() + share * km[here, there]
-    back_km = (1 - share) * km[here, 0] + share * km[there, 0]
-    back_hours = (1 - share) * time[here, 0] + share * time[there, 0]
-    return float(driven), float(back_km), float(back_hours)
 
 
 def _on_types(routes: list[PlacedRoute], types: np.ndarray) -> list[PlacedRoute]:

@@ -21,11 +21,10 @@ from simulator.metrics.resilience import (
     ResilienceKPIs,
     RunSeries,
     daily_fill_rate,
-    recovery_band,
     resilience_kpis,
     smoothed_fill_rate,
-    summarize_resilience,
 )
+from simulator.metrics.resilience_summary import recovery_band, summarize_resilience
 
 INF = math.inf
 

@@ -18,7 +18,7 @@ import pytest
 from policies.routing import Route, RoutingProblem, VehicleType
 from simulator import Simulation, load_scenario, run
 from simulator.scenario import ScenarioError, scenario_from_data
-from simulator.transport.fleet import stranded
+from simulator.transport.breakdowns import stranded
 
 DAYS = 10
 
@@ -262,7 +262,7 @@ def test_a_broken_route_counts_the_km_to_the_breakdown_and_back() -> None:
     """The van breaks down 3 hours out: "near" delivered after 0.5 h, then 2.5 of the 4.5
     hours to "far", at x = 60. It drove 60 km, and the goods come back 60 km, in 3 hours."""
     simulation = Simulation(scenario_from_data(last_mile(vehicles=[van(mtbf="1000d")])))
-    simulation.fleets[0].until_failure[0] = 3.0  # hours on routes until the breakdown
+    simulation.fleets[0].wear.until_failure[0] = 3.0  # hours on routes until the breakdown
     result = simulation.run()
     first = {k: v[0] for k, v in result.records.routes.as_dict().items()}
     assert first["broken"]
