@@ -90,6 +90,7 @@ class Records:
     cost_factor: np.ndarray = field(init=False)  # (days, 2) disruptions' transport, goods factors
     node_asked: np.ndarray = field(init=False)  # (days, nodes) units customers asked for
     node_filled: np.ndarray = field(init=False)  # (days, nodes) ... filled from stock at once
+    node_desk_busy: np.ndarray = field(init=False)  # server-days order desks worked in the window
 
     stream_demand: np.ndarray = field(init=False)  # the zone's demand (first streams only)
     stream_asked: np.ndarray = field(init=False)  # asked at the stream's outlet, substitutes too
@@ -144,6 +145,7 @@ class Records:
         self.node_asked = np.zeros((d, n))
         self.cost_factor = np.ones((d, 2))
         self.node_filled = np.zeros((d, n))
+        self.node_desk_busy = np.zeros(n)
         for name in (
             "stream_demand",
             "stream_asked",

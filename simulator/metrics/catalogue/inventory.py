@@ -193,15 +193,14 @@ DESKS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "desk_utilisation",
-        "Server-days spent processing orders at the desk / (servers x kpi_days).",
+        "Server-days the desk spent processing customer orders and replenishment lines "
+        "within the window (a processing under way at the horizon up to it) / (servers x "
+        "kpi_days).",
         "share",
         "neutral",
         NETWORK_NODE,
         "desks",
         label="desk utilisation",
-        needs="customer_desk",
-        missing_record="each desk's busy time in the window: the processing time of every "
-        "order and replenishment line a server took (for example a `service` column in "
-        "Records.customer_orders and a per-node busy-time accumulator for lines)",
+        needs="desk",
     ),
 )
