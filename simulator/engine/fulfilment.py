@@ -215,9 +215,11 @@ class Fulfilment:
         np.subtract.at(self.production_left, topo.pos_node[pos[made]], qty[made])
         lane = book.lane[rows]
         np.subtract.at(self.lane_left, lane[lane >= 0], qty[lane >= 0])
+        bought = src == UNLIMITED
         if ctx.disruptions is not None:
-            bought = src == UNLIMITED
             np.subtract.at(self.supplier_left, topo.lane_origin[lane[bought]], qty[bought])
+        if ctx.kpi(ctx.now):
+            np.add.at(ctx.records.pos_purchased, pos[bought], qty[bought])
         book.open[rows] -= qty
         self.ledger.dispatch(pos, qty)
         trace = self.ledger.trace

@@ -112,6 +112,7 @@ class Records:
     pos_shipped: np.ndarray = field(init=False)  # units issued to customers or downstream
     pos_sold: np.ndarray = field(init=False)  # units issued to customers
     pos_order_lines: np.ndarray = field(init=False)
+    pos_purchased: np.ndarray = field(init=False)  # units external suppliers shipped to it
     pos_wasted: np.ndarray = field(init=False)  # perishable units past their expiry
     pos_life_sold: np.ndarray = field(init=False)  # unit-days of shelf life left at sale
     pos_destroyed: np.ndarray = field(init=False)  # stock destroyed by disruptions
@@ -169,6 +170,7 @@ class Records:
             "pos_shipped",
             "pos_sold",
             "pos_order_lines",
+            "pos_purchased",
             "pos_wasted",
             "pos_life_sold",
             "pos_destroyed",

@@ -151,8 +151,8 @@ REPLENISHMENT: tuple[Kpi, ...] = (
     ),
     Kpi(
         "purchased_units",
-        "Units on replenishment lines to external suppliers placed in the window and fully "
-        "shipped by the supplier by the end of the run.",
+        "Units external suppliers shipped to the scope's positions in the window, complete "
+        "lines or not.",
         "units",
         "neutral",
         POSITION,
@@ -166,6 +166,8 @@ REPLENISHMENT: tuple[Kpi, ...] = (
         "neutral",
         POSITION,
         "replenishment",
+        accrues="when the supplier ships (time d + 1 for a shipment of day d), counted if "
+        "day d is in the window",
     ),
 )
 
