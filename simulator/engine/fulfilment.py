@@ -37,18 +37,19 @@ class Desk(simpy.Resource):
 
     def __init__(self, env: simpy.Environment, servers: int, node: int, records: Records):
         super().__init__(env, capacity=servers)
+        self.env = env
         self.node = node
         self.busy = records.node_desk_busy
         self.window = (float(records.n_days - records.kpi_days), float(records.n_days))
 
     def work(self, duration: float) -> simpy.Timeout:
         """A server processes one order for ``duration`` days from now."""
-        now = self._env.now
+        now = self.env.now
         start, end = self.window
         busy = min(now + duration, end) - max(now, start)
         if busy > 0:
             self.busy[self.node] += busy
-        return self._env.timeout(duration)
+        return self.env.timeout(duration)
 
 
 class Fulfilment:
