@@ -206,7 +206,8 @@ class Customers:
             return
         travel = self.delivery_days[self.stream_delivery_node]
         in_time = waited + travel <= self.stream_promise + EPS
-        after_end = self.ctx.env.now + travel > self.ctx.n_days + EPS
+        # As every arrival: one due at the horizon itself is still on its way at the end.
+        after_end = self.ctx.env.now + travel > self.ctx.n_days - EPS
         if len(self.home_fleet):
             in_time[self.home_fleet] = False
             after_end[self.home_fleet] = True  # until a vehicle hands them over

@@ -3,7 +3,8 @@
 A line is filled from its source's stock (shared among competing lines by the source node's
 allocation rule), from production (within plant capacity) or from an outside supplier, within
 lane capacities and the day's disruptions. Lines to a node with an order-processing desk wait
-for a server (a ``simpy.Resource``) and their processing time first.
+for a server (a :class:`Desk`, a ``simpy.Resource`` that notes its servers' busy time) and
+their processing time first.
 """
 
 from __future__ import annotations
@@ -22,7 +23,33 @@ from simulator.engine.orderbook import OrderBook
 from simulator.engine.shipping import Shipping
 from simulator.engine.stock import StockLedger
 from simulator.network.topology import PRODUCTION, UNLIMITED
+from simulator.records import Records
 from simulator.transport.shipment import Shipment
+
+
+class Desk(simpy.Resource):
+    """A node's order desk: ``servers`` servers, first come first served.
+
+    Each processing adds its overlap with the KPI window (the window days, to the horizon) to
+    the node's busy server-days in ``Records.node_desk_busy``, when the server starts it: its
+    length is known then, so a processing still going on at the horizon counts up to it.
+    """
+
+    def __init__(self, env: simpy.Environment, servers: int, node: int, records: Records):
+        super().__init__(env, capacity=servers)
+        self.env = env
+        self.node = node
+        self.busy = records.node_desk_busy
+        self.window = (float(records.n_days - records.kpi_days), float(records.n_days))
+
+    def work(self, duration: float) -> simpy.Timeout:
+        """A server processes one order for ``duration`` days from now."""
+        now = self.env.now
+        start, end = self.window
+        busy = min(now + duration, end) - max(now, start)
+        if busy > 0:
+            self.busy[self.node] += busy
+        return self.env.timeout(duration)
 
 
 class Fulfilment:
@@ -48,7 +75,7 @@ class Fulfilment:
         ]
         self.node_rule = np.asarray([settings.index(a) for a in topo.node_allocation])
         self.desks = {
-            n: simpy.Resource(ctx.env, capacity=proc.servers)
+            n: Desk(ctx.env, proc.servers, n, ctx.records)
             for n, proc in enumerate(topo.node_processing)
             if proc is not None
         }
@@ -96,11 +123,12 @@ class Fulfilment:
         self.ctx.start(self._desk(node, ids), f"order desk of {self.ctx.node_name(node)}")
 
     def _desk(self, node: int, ids: np.ndarray) -> Generator[simpy.Event, Any, None]:
-        with self.desks[node].request() as request:
+        desk = self.desks[node]
+        with desk.request() as request:
             yield request
             service = self.ctx.draws.processing_time(node)
             self.book.ready[self.book.rows_of(ids)] = self.ctx.env.now + service
-            yield self.ctx.env.timeout(service)
+            yield desk.work(service)
         # A processed order leaves at once: the desk works in continuous time.
         self.fill(self.book.rows_of(ids))
 
@@ -188,9 +216,11 @@ class Fulfilment:
         np.subtract.at(self.production_left, topo.pos_node[pos[made]], qty[made])
         lane = book.lane[rows]
         np.subtract.at(self.lane_left, lane[lane >= 0], qty[lane >= 0])
+        bought = src == UNLIMITED
         if ctx.disruptions is not None:
-            bought = src == UNLIMITED
             np.subtract.at(self.supplier_left, topo.lane_origin[lane[bought]], qty[bought])
+        if ctx.kpi(ctx.now):
+            np.add.at(ctx.records.pos_purchased, pos[bought], qty[bought])
         book.open[rows] -= qty
         self.ledger.dispatch(pos, qty)
         trace = self.ledger.trace

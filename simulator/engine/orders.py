@@ -128,10 +128,11 @@ class OrderStreams:
     ) -> Generator[simpy.Event, Any, None]:
         """A customer order waits for a server, then for its processing time."""
         env = self.ctx.env
-        with self.fulfilment.desks[node].request() as request:
+        desk = self.fulfilment.desks[node]
+        with desk.request() as request:
             yield request
             wait = env.now - arrived
-            yield env.timeout(self.ctx.draws.processing_time(node))
+            yield desk.work(self.ctx.draws.processing_time(node))
         self.serve(s, size, arrived, wait)
 
     def serve(self, s: int, size: float, arrived: float, wait: float) -> None:

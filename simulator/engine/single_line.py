@@ -102,6 +102,8 @@ class SingleLine:
             rec.total_issued[src] += qty
             if ctx.kpi(ctx.now):
                 rec.pos_shipped[src] += qty
+        elif ctx.kpi(ctx.now):  # bought from an external supplier (the only other source here)
+            rec.pos_purchased[pos] += qty
         self.book.open[row] -= qty
         ledger.open_order[pos] -= qty
         ledger.in_transit[pos] += qty

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulator.metrics.catalogue import CATALOGUE, COMPUTED
+from simulator.metrics.catalogue import CATALOGUE
 from simulator.metrics.intervals import check_confidence, t_half_widths
 
 KEYS: Final = ("scope", "id", "metric")
@@ -30,9 +30,7 @@ COLUMNS: Final = ("variant", "replication", *KEYS, "value")
 """Columns every input table must have."""
 
 HIGHER_IS_BETTER: dict[str, bool] = {
-    name: CATALOGUE[name].direction == "higher"
-    for name in COMPUTED
-    if CATALOGUE[name].direction != "neutral"
+    name: kpi.direction == "higher" for name, kpi in CATALOGUE.items() if kpi.direction != "neutral"
 }
 """KPI name -> whether a larger value is better, for every directional KPI (from the catalogue,
 :mod:`simulator.metrics.catalogue`).
@@ -45,7 +43,7 @@ direction if one really is wanted.
 """
 
 NEUTRAL_METRICS: frozenset[str] = frozenset(
-    name for name in COMPUTED if CATALOGUE[name].direction == "neutral"
+    name for name, kpi in CATALOGUE.items() if kpi.direction == "neutral"
 )
 """KPIs with no better direction; together with ``HIGHER_IS_BETTER`` they cover every KPI."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from simulator.metrics.catalogue import CATALOGUE, COMPUTED
+from simulator.metrics.catalogue import CATALOGUE
 from simulator.metrics.context import KpiContext
 from simulator.metrics.cost import add_cost_kpis
 from simulator.metrics.desks import add_desk_kpis
@@ -16,7 +16,7 @@ from simulator.metrics.service import add_service_kpis
 from simulator.metrics.trade import add_trade_kpis
 from simulator.metrics.transport import add_transport_kpis
 
-KPI_DEFINITIONS: dict[str, str] = {name: CATALOGUE[name].definition for name in COMPUTED}
+KPI_DEFINITIONS: dict[str, str] = {name: kpi.definition for name, kpi in CATALOGUE.items()}
 """Metric name -> one-sentence definition, for every metric a run computes (a view of
 :data:`simulator.metrics.catalogue.CATALOGUE`, which also has each one's unit and direction)."""
 

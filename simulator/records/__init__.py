@@ -90,6 +90,7 @@ class Records:
     cost_factor: np.ndarray = field(init=False)  # (days, 2) disruptions' transport, goods factors
     node_asked: np.ndarray = field(init=False)  # (days, nodes) units customers asked for
     node_filled: np.ndarray = field(init=False)  # (days, nodes) ... filled from stock at once
+    node_desk_busy: np.ndarray = field(init=False)  # server-days order desks worked in the window
 
     stream_demand: np.ndarray = field(init=False)  # the zone's demand (first streams only)
     stream_asked: np.ndarray = field(init=False)  # asked at the stream's outlet, substitutes too
@@ -111,6 +112,7 @@ class Records:
     pos_shipped: np.ndarray = field(init=False)  # units issued to customers or downstream
     pos_sold: np.ndarray = field(init=False)  # units issued to customers
     pos_order_lines: np.ndarray = field(init=False)
+    pos_purchased: np.ndarray = field(init=False)  # units external suppliers shipped to it
     pos_wasted: np.ndarray = field(init=False)  # perishable units past their expiry
     pos_life_sold: np.ndarray = field(init=False)  # unit-days of shelf life left at sale
     pos_destroyed: np.ndarray = field(init=False)  # stock destroyed by disruptions
@@ -144,6 +146,7 @@ class Records:
         self.node_asked = np.zeros((d, n))
         self.cost_factor = np.ones((d, 2))
         self.node_filled = np.zeros((d, n))
+        self.node_desk_busy = np.zeros(n)
         for name in (
             "stream_demand",
             "stream_asked",
@@ -167,6 +170,7 @@ class Records:
             "pos_shipped",
             "pos_sold",
             "pos_order_lines",
+            "pos_purchased",
             "pos_wasted",
             "pos_life_sold",
             "pos_destroyed",

@@ -13,7 +13,7 @@ from tiny_networks import desk_shop
 from simulator import Result, load_scenario, run
 from simulator.experiment.stats import HIGHER_IS_BETTER, NEUTRAL_METRICS
 from simulator.metrics import KPI_DEFINITIONS
-from simulator.metrics.catalogue import CATALOGUE, COMPUTED, SCORECARD, Feature
+from simulator.metrics.catalogue import CATALOGUE, SCORECARD, Feature
 from simulator.metrics.catalogue.doc import END, refresh
 from simulator.metrics.scorecard import SCORECARD_DEFINITIONS
 from simulator.report.labels import difference_label, metric_direction, metric_label
@@ -33,7 +33,10 @@ def features(result: Result) -> set[Feature]:
     event_nodes = {zone.node for zone in scenario.demand if zone.orders is not None}
     if not event_nodes:
         found.add("daily_path")
-    if any(node.processing is not None and node.id in event_nodes for node in scenario.nodes):
+    desks = {node.id for node in scenario.nodes if node.processing is not None}
+    if desks:
+        found.add("desk")
+    if desks & event_nodes:
         found.add("customer_desk")
     return found
 
@@ -54,7 +57,7 @@ def test_each_run_computes_exactly_the_kpis_its_features_call_for(
 ) -> None:
     for name, result in runs.items():
         have = features(result)
-        expected = {m for m in COMPUTED if CATALOGUE[m].needs in {None, *have}}
+        expected = {m for m, kpi in CATALOGUE.items() if kpi.needs in {None, *have}}
         assert set(result.kpis.metric) == expected, name
         assert result.kpis.value.dtype == np.float64
 
@@ -66,19 +69,13 @@ def test_rows_are_in_the_declared_scopes_and_every_scope_is_seen(
     for result in runs.values():
         for metric, scopes in result.kpis.groupby("metric").scope:
             seen[metric] |= set(scopes)
-    assert {m: set(CATALOGUE[m].scopes) for m in COMPUTED} == seen
-
-
-def test_kpis_not_computed_yet_say_which_record_they_need() -> None:
-    pending = {name for name, kpi in CATALOGUE.items() if not kpi.computed}
-    assert pending == {"desk_utilisation"}
-    assert pending.isdisjoint(KPI_DEFINITIONS)
+    assert {m: set(kpi.scopes) for m, kpi in CATALOGUE.items()} == seen
 
 
 def test_definitions_and_directions_are_views_of_the_catalogue() -> None:
-    assert {m: CATALOGUE[m].definition for m in COMPUTED} == KPI_DEFINITIONS
-    assert set(HIGHER_IS_BETTER) | NEUTRAL_METRICS == set(COMPUTED)
-    for metric in COMPUTED:
+    assert {m: kpi.definition for m, kpi in CATALOGUE.items()} == KPI_DEFINITIONS
+    assert set(HIGHER_IS_BETTER) | NEUTRAL_METRICS == set(CATALOGUE)
+    for metric in CATALOGUE:
         direction = CATALOGUE[metric].direction
         assert metric_direction(metric) == {"higher": 1, "lower": -1, "neutral": 0}[direction]
         assert (metric in NEUTRAL_METRICS) == (direction == "neutral")

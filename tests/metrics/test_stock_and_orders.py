@@ -17,10 +17,13 @@ With a warm-up of 1 day the window is days 1-4 (kpi_days = 4).
 
 from __future__ import annotations
 
-import pytest
-from tiny_networks import two_echelon
+from typing import Any
 
-from simulator import Result
+import pytest
+from tiny_networks import WIDGET, two_echelon
+
+from simulator import Result, run
+from simulator.scenario import scenario_from_data
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +72,7 @@ def test_orders_lines_and_units_count_the_window_days_only(result: Result) -> No
     assert kpi(result, "order_lines", "sku", "widget") == 8.0
 
 
-def test_purchases_are_the_lines_bought_from_external_suppliers_at_unit_cost(
+def test_purchases_are_the_units_external_suppliers_shipped_at_unit_cost(
     result: Result,
 ) -> None:
     # Only the DC buys from outside; the shop's lines are transfers from the DC.
@@ -87,3 +90,44 @@ def test_without_warm_up_the_first_day_counts_too() -> None:
     assert kpi(result, "purchases") == 25.0 * 2.0
     assert kpi(result, "on_hand_time_mean", "node", "shop") == (10 + 4 * 5) / 5
     assert kpi(result, "on_hand_time_mean", "node", "dc") == (15 + 4 * 10 + 5 * 5) / 5
+
+
+def capped_purchase(*, horizon: int, warmup: int) -> Result:
+    """A shop with no stock and no customers orders up to 100 on day 0 from a supplier whose
+    lane carries 30 units a day: the line ships 30 at the end of days 0, 1 and 2, and the last
+    10 at the end of day 3."""
+    data: dict[str, Any] = {
+        "name": "capped",
+        "horizon": horizon,
+        "warmup": warmup,
+        "products": [WIDGET],
+        "nodes": [
+            {"id": "supplier", "kind": "supplier"},
+            {
+                "id": "shop",
+                "kind": "retailer",
+                "inventory": {"policy": {"type": "base_stock", "S": 100}, "initial": 0},
+            },
+        ],
+        "lanes": [{"from": "supplier", "to": "shop", "lead_time": 1, "capacity": 30}],
+        "demand": [{"id": "town", "node": "shop", "daily": {"dist": "constant", "value": 0}}],
+    }
+    return run(scenario_from_data(data))
+
+
+@pytest.mark.parametrize(
+    ("horizon", "warmup", "shipped"),
+    [
+        (3, 0, 30 + 30 + 30),  # 10 units still unshipped at the horizon: not bought yet
+        (3, 1, 30 + 30),  # day 0's shipment is in the warm-up, although its line is not
+        (4, 1, 30 + 30 + 10),  # the line placed in the warm-up completes in the window
+        (4, 0, 100),
+    ],
+)
+def test_purchases_count_what_the_supplier_shipped_in_the_window_complete_or_not(
+    horizon: int, warmup: int, shipped: float
+) -> None:
+    result = capped_purchase(horizon=horizon, warmup=warmup)
+    assert kpi(result, "order_lines") == (1.0 if warmup == 0 else 0.0)
+    assert kpi(result, "purchased_units", "node", "shop") == shipped
+    assert kpi(result, "purchases") == shipped * 2.0

@@ -1,6 +1,6 @@
 """Tiny scenarios whose KPIs are derived by hand in the tests that use them.
 
-Both have one SKU, "widget" (unit cost 2), bought from an external "supplier".
+Each has one SKU, "widget" (unit cost 2), bought from an external "supplier".
 """
 
 from __future__ import annotations
@@ -74,6 +74,54 @@ def desk_shop(*, rate: float, processing_time: float, horizon: int, seed: int) -
         "demand": [
             {"id": "town", "node": "shop", "orders": {"rate": rate}},
             {"id": "village", "node": "kiosk", "orders": {"rate": rate}},
+        ],
+    }
+    return run(scenario_from_data(data))
+
+
+def desk_dc(
+    *, shops: int, servers: int, processing_time: float, horizon: int, warmup: float
+) -> Result:
+    """supplier -> dc -> ``shops`` shops on the daily path; the DC processes each shop's daily
+    replenishment line at an order desk of ``servers`` servers and a constant processing time.
+
+    Each shop sells 5 units a day under base stock 15 (15 on hand at the start), so it places
+    one line at the close of every day, time d + 1 for day d; the DC holds ample stock.
+    """
+    stocked = {"policy": {"type": "base_stock", "S": 10_000}, "initial": 10_000}
+    shop_ids = [f"shop-{k}" for k in range(shops)]
+    data: dict[str, Any] = {
+        "name": "desk-dc",
+        "horizon": horizon,
+        "warmup": warmup,
+        "products": [WIDGET],
+        "nodes": [
+            {"id": "supplier", "kind": "supplier"},
+            {
+                "id": "dc",
+                "kind": "warehouse",
+                "inventory": stocked,
+                "processing": {
+                    "servers": servers,
+                    "time": {"dist": "constant", "value": processing_time},
+                },
+            },
+            *(
+                {
+                    "id": shop,
+                    "kind": "retailer",
+                    "inventory": {"policy": {"type": "base_stock", "S": 15}, "initial": 15},
+                }
+                for shop in shop_ids
+            ),
+        ],
+        "lanes": [
+            {"from": "supplier", "to": "dc", "lead_time": 1},
+            *({"from": "dc", "to": shop, "lead_time": 1} for shop in shop_ids),
+        ],
+        "demand": [
+            {"id": f"town-{shop}", "node": shop, "daily": {"dist": "constant", "value": 5}}
+            for shop in shop_ids
         ],
     }
     return run(scenario_from_data(data))

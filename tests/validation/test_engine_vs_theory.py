@@ -216,6 +216,10 @@ class _Copy:
         demand = self.rec.node_demand[self._first :, self.node]
         return float(orders.var(ddof=1) / demand.var(ddof=1))
 
+    def desk_utilisation(self, servers: int) -> float:
+        """Server-days the node's desk worked in the window / (servers x window days)."""
+        return float(self.rec.node_desk_busy[self.node] / (servers * self.rec.kpi_days))
+
     def waits(self) -> np.ndarray:
         """Waits in queue of this stream's customer orders that arrived after the warm-up and
         before the last day (an order still waiting at the end of the run is not recorded)."""
@@ -440,7 +444,9 @@ def test_mmc_order_processing(replicate: Replicator) -> None:
     Each replication is one e-commerce node with its own desk and order stream. The queue
     starts empty; its relaxation time 1 / (c mu (1 - sqrt(rho))^2) is under 2 days, and the
     warm-up is 10. Orders arriving in the last day are dropped: one still waiting at the end
-    is not recorded, and a wait over a day has probability C exp(-(c mu - lam)) < 1e-4.
+    is not recorded, and a wait over a day has probability C exp(-(c mu - lam)) < 1e-4. The
+    utilisation is the time average of the busy servers over the whole window / c, whose
+    stationary mean is rho = lam / (c mu).
     """
     lam, mu, servers, nodes = 40.0, 25.0, 2, [f"desk{i}" for i in range(10)]
     processing = {"servers": servers, "time": {"dist": "exponential", "mean": 1.0 / mu}}
@@ -470,6 +476,12 @@ def test_mmc_order_processing(replicate: Replicator) -> None:
             "P(wait>0)",
             runs.values(nodes, lambda c: float((c.waits() > 0).mean())),
             erlang_c(servers, lam, mu),
+            report,
+        ),
+        _agrees(
+            "utilisation",
+            runs.values(nodes, lambda c: c.desk_utilisation(servers)),
+            lam / (servers * mu),
             report,
         ),
     ]

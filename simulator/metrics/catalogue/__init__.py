@@ -44,19 +44,15 @@ def _by_name(kpis: tuple[Kpi, ...]) -> MappingProxyType[str, Kpi]:
 CATALOGUE = _by_name(
     SERVICE + INVENTORY + REPLENISHMENT + DESKS + COSTS + TRADE_KPIS + FLEET_KPIS + EMISSIONS
 )
-"""Metric name -> :class:`Kpi`, for every metric of the KPI table (``result.kpis``), including
-those defined but not yet computed (``Kpi.computed``)."""
+"""Metric name -> :class:`Kpi`, for every metric of the KPI table (``result.kpis``), in
+catalogue order."""
 
 SCORECARD = _by_name(SCORECARD_COLUMNS)
 """Scorecard column -> :class:`Kpi`, in column order (``result.scorecard()``)."""
 
-COMPUTED: tuple[str, ...] = tuple(name for name, kpi in CATALOGUE.items() if kpi.computed)
-"""Metrics runs compute, in catalogue order."""
-
 
 __all__ = [
     "CATALOGUE",
-    "COMPUTED",
     "CUSTOMER",
     "EMISSION_SCOPES",
     "NETWORK_NODE",

@@ -34,9 +34,10 @@ SERVICE: tuple[Kpi, ...] = (
     ),
     Kpi(
         "orders_delivered",
-        "Customer orders filled completely on arrival whose goods reached the customer by the "
-        "horizon: at once in a store, after the node's delivery lead time where it delivers, "
-        "when a fleet's vehicle hands them over.",
+        "Customer orders filled completely on arrival whose goods reached the customer before "
+        "the horizon (as any arrival, one due at the horizon is still on its way): at once in a "
+        "store, after the node's delivery lead time where it delivers, when a fleet's vehicle "
+        "hands them over.",
         "count",
         "higher",
         CUSTOMER,

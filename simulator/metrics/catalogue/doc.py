@@ -24,6 +24,7 @@ _SECTIONS: dict[str, Section] = {section: section for section in get_args(Sectio
 _NEEDS = {
     "perishable": "perishable products only",
     "fleet": "scenarios with fleets only",
+    "desk": "nodes with an order desk only",
     "customer_desk": "desks serving event-path customers only",
     "daily_path": "daily-path scenarios only",
 }
@@ -31,12 +32,6 @@ _NEEDS = {
 
 def _unit(kpi: Kpi) -> str:
     return "0-1" if kpi.unit == "share" else kpi.unit
-
-
-def _definition(kpi: Kpi) -> str:
-    if kpi.computed:
-        return kpi.definition
-    return f"{kpi.definition} **Not computed yet**: the records lack {kpi.missing_record}."
 
 
 def _scopes(kpi: Kpi) -> str:
@@ -52,7 +47,7 @@ def kpi_table(kpis: Iterable[Kpi]) -> str:
     head = ["metric", "definition", "unit", "better", "scopes", *(["accrues"] * accrual)]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for kpi in rows:
-        cells = [f"`{kpi.name}`", _definition(kpi), _unit(kpi), _BETTER[kpi.direction]]
+        cells = [f"`{kpi.name}`", kpi.definition, _unit(kpi), _BETTER[kpi.direction]]
         cells += [_scopes(kpi), *([kpi.accrues] * accrual)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -151,8 +151,8 @@ REPLENISHMENT: tuple[Kpi, ...] = (
     ),
     Kpi(
         "purchased_units",
-        "Units on replenishment lines to external suppliers placed in the window and fully "
-        "shipped by the supplier by the end of the run.",
+        "Units external suppliers shipped to the scope's positions in the window, complete "
+        "lines or not.",
         "units",
         "neutral",
         POSITION,
@@ -166,6 +166,8 @@ REPLENISHMENT: tuple[Kpi, ...] = (
         "neutral",
         POSITION,
         "replenishment",
+        accrues="when the supplier ships (time d + 1 for a shipment of day d), counted if "
+        "day d is in the window",
     ),
 )
 
@@ -193,15 +195,14 @@ DESKS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "desk_utilisation",
-        "Server-days spent processing orders at the desk / (servers x kpi_days).",
+        "Server-days the desk spent processing customer orders and replenishment lines "
+        "within the window (a processing under way at the horizon up to it) / (servers x "
+        "kpi_days).",
         "share",
         "neutral",
         NETWORK_NODE,
         "desks",
         label="desk utilisation",
-        needs="customer_desk",
-        missing_record="each desk's busy time in the window: the processing time of every "
-        "order and replenishment line a server took (for example a `service` column in "
-        "Records.customer_orders and a per-node busy-time accumulator for lines)",
+        needs="desk",
     ),
 )

@@ -44,9 +44,10 @@ Section = Literal[
 ]
 """The part of docs/kpis.md whose table lists the KPI."""
 
-Feature = Literal["perishable", "fleet", "customer_desk", "daily_path"]
-"""What a scenario must have for a KPI to get rows: a perishable product, a fleet, an
-order desk serving event-path customers, or only daily-path demand (no ``orders:`` zone)."""
+Feature = Literal["perishable", "fleet", "desk", "customer_desk", "daily_path"]
+"""What a scenario must have for a KPI to get rows: a perishable product, a fleet, an order
+desk, an order desk serving event-path customers, or only daily-path demand (no ``orders:``
+zone)."""
 
 CUSTOMER: tuple[Scope, ...] = ("network", "node", "sku", "channel", "zone")
 """Customer-side KPIs: per demand stream, summed by the stream's outlet, SKU, channel, zone."""
@@ -78,8 +79,6 @@ class Kpi:
         label: Short name for headings and axes (default: the name, spaced).
         needs: What a scenario must have for the KPI to get rows (None: every scenario).
         accrues: For an amount of money, when it is booked (DESIGN: say which, per metric).
-        missing_record: For a KPI defined but not computed yet: the record field the engine
-            would have to keep. None for every KPI the table holds.
     """
 
     name: str
@@ -91,13 +90,7 @@ class Kpi:
     label: str = ""
     needs: Feature | None = None
     accrues: str = ""
-    missing_record: str | None = None
 
     def __post_init__(self) -> None:
         if not self.label:
             object.__setattr__(self, "label", self.name.replace("_", " "))
-
-    @property
-    def computed(self) -> bool:
-        """Whether runs compute it (a KPI waiting for an engine record is not)."""
-        return self.missing_record is None
