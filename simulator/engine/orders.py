@@ -23,7 +23,6 @@ from simulator.engine.customers import Customers
 from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.replenishment import Replenishment
 from simulator.engine.stock import StockLedger
-from simulator.engine.tally import Tally
 from simulator.network.demand import multipliers
 from simulator.scenario.customers import CustomerDemand
 from simulator.scenario.distributions import Constant
@@ -59,12 +58,13 @@ class OrderStreams:
         self.kpi_from = ctx.scenario.warmup - EPS
         self.waiting = customers.backorders.at_position
         self.demand_received = customers.demand_received
-        self.per_order = replenishment.per_order.tolist()
-        self.idle_above = replenishment.idle_above.tolist()
+        self.per_order = replenishment.per_order
+        self.idle_above = replenishment.idle_above
         self.owed = ledger.owed
         self.on_hand = ledger.on_hand
+        self.open_order, self.in_transit = ledger.open_order, ledger.in_transit
         self.log = ctx.records.customer_orders.append_row
-        self.tally = Tally(ctx.records, ctx.n_days)
+        self.tally = replenishment.tally
 
     def start(self) -> None:
         """One customer process per event-path stream."""
@@ -172,12 +172,13 @@ class OrderStreams:
             self._hand_over(s, served, wait, full, kpi)
         elif self.remember_sales:
             self.customers.interventions.note_served_one(s, served)
-        # Review only if the position may order: its inventory position is at least what it
-        # holds less what it owes, so above the policy's idle level it cannot.
-        if self.per_order[pos] and (
-            in_stock - served - waiting - float(self.owed[pos]) <= self.idle_above[pos]
-        ):
-            self.replenishment.review_one(pos)
+        # Review only if the position may order: above the policy's idle level it cannot.
+        if self.per_order[pos]:
+            position = (
+                in_stock - served + (self.open_order.item(pos) + self.in_transit.item(pos))
+            ) - (self.owed.item(pos) + waiting)
+            if position <= self.idle_above[pos]:
+                self.replenishment.decide_one(pos, position)
 
     def _work_share(self, pos: int) -> float:
         """Share of its work the position's node can do now (1 without disruptions)."""

@@ -21,8 +21,8 @@ _STREAM = (
     "stream_on_time",
     "stream_orders_otif",
 )
-_NODE = ("node_demand", "node_asked", "node_filled")
-_POSITION = ("total_issued", "pos_shipped", "pos_sold")
+_NODE = ("node_demand", "node_asked", "node_filled", "node_orders")
+_POSITION = ("total_issued", "pos_shipped", "pos_sold", "total_received", "pos_order_lines")
 
 
 class Tally:
@@ -34,17 +34,19 @@ class Tally:
         self._stream = {name: [0.0] * records.n_streams for name in _STREAM}
         self._node = {name: [0.0] * records.n_nodes for name in _NODE}
         self._pos = {name: [0.0] * records.n_positions for name in _POSITION}
-        self._touched = False
+        self.touched = False
         # Bound list objects of the hot path.
         self._asked, self._filled, self._lost, self._demand, self._orders, self._full = (
             self._stream[name] for name in _STREAM[:6]
         )
         self._on_time = self._stream["stream_on_time"]
         self._otif = self._stream["stream_orders_otif"]
-        self._node_demand, self._node_asked, self._node_filled = (
+        self.node_demand, self._node_asked, self._node_filled, self.node_orders = (
             self._node[name] for name in _NODE
         )
-        self._issued, self._shipped, self._sold = (self._pos[name] for name in _POSITION)
+        self.issued, self.shipped, self._sold, self.received, self.order_lines = (
+            self._pos[name] for name in _POSITION
+        )
 
     def order(
         self,
@@ -62,12 +64,12 @@ class Tally:
         """One customer order of stream ``s`` at position ``pos`` of ``node``; ``sold``: the
         units served are to be counted as issued here; ``on_time``: served at once in a store.
         """
-        self._touched = True
-        self._node_demand[node] += size
+        self.touched = True
+        self.node_demand[node] += size
         self._node_asked[node] += size
         self._node_filled[node] += served
         if sold:
-            self._issued[pos] += served
+            self.issued[pos] += served
         if kpi:
             self._asked[s] += size
             self._filled[s] += served
@@ -76,7 +78,7 @@ class Tally:
             self._orders[s] += 1.0
             self._full[s] += full
             if sold:
-                self._shipped[pos] += served
+                self.shipped[pos] += served
                 self._sold[pos] += served
             if on_time:
                 self._on_time[s] += served
@@ -84,7 +86,7 @@ class Tally:
 
     def flush(self, day: int) -> None:
         """Add the counts to the records; day-indexed counts to ``day``."""
-        if not self._touched:
+        if not self.touched:
             return
         rec = self.records
         day = min(max(day, 0), self.n_days - 1)
@@ -93,4 +95,4 @@ class Tally:
                 array = getattr(rec, name)
                 (array if target is None else array[target])[:] += np.asarray(counts)
                 counts[:] = [0.0] * len(counts)
-        self._touched = False
+        self.touched = False
