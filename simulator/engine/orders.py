@@ -12,7 +12,8 @@ the customer arrived, so the warm-up cuts demand and service at the same instant
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import heapq
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ from simulator.scenario.customers import CustomerDemand
 from simulator.scenario.distributions import Constant
 
 _BLOCK = 512
+_FIRST_BLOCK = 16
 
 
 class OrderStreams:
@@ -67,14 +69,51 @@ class OrderStreams:
         self.tally = replenishment.tally
 
     def start(self) -> None:
-        """One customer process per event-path stream."""
-        for s in self.ctx.net.demand.event:
-            # Not through ctx.start: the stream watches for its own failure, which saves a
+        """The customers of every event-path stream: one SimPy process."""
+        if len(self.ctx.net.demand.event):
+            # Not through ctx.start: the process watches for its own failure, which saves a
             # generator hand-off per order.
-            self.ctx.env.process(self._arrivals(int(s)))
+            self.ctx.env.process(self._arrivals())
 
-    def _arrivals(self, s: int) -> Generator[simpy.Event, Any, None]:
-        """Poisson customer orders of stream ``s`` (thinned for a time-varying mean)."""
+    def _arrivals(self) -> Generator[simpy.Event, Any, None]:
+        """Poisson customer orders of every event-path stream, merged in time order.
+
+        Each stream keeps its own random streams, so its orders are those it would give
+        alone. An order due before the next scheduled event of the run is served at once, the
+        clock set to its time: nothing else can happen in between, so that is what a SimPy
+        event of its own would give, without the event. Otherwise the process waits for it.
+        """
+        ctx = self.ctx
+        env = ctx.env
+        try:  # here rather than through ctx.start: no generator hand-off per order
+            streams = {}
+            for s in ctx.net.demand.event.tolist():
+                stream = self._stream(s)
+                if stream is not None:
+                    streams[s] = stream
+            due = [(stream.gaps.next(), s) for s, stream in streams.items()]
+            heapq.heapify(due)
+            timeout, peek, serve, replace = env.timeout, env.peek, self.serve, heapq.heapreplace
+            while True:
+                now, s = due[0]
+                if now >= peek():  # something else is due first (or at the same instant)
+                    yield timeout(now - env.now)
+                _set_clock(env, now)
+                stream = streams[s]
+                replace(due, (now + stream.gaps.next(), s))
+                if stream.varying and stream.thinned(now):
+                    continue
+                size = stream.size()
+                if stream.desk:
+                    what = f"order desk of {ctx.node_name(stream.node)}"
+                    ctx.start(self._at_desk(stream.node, s, size, now), what)
+                else:
+                    serve(s, size, now, 0.0)
+        except Exception as error:
+            raise ctx.failure("customers of the order streams", error) from error
+
+    def _stream(self, s: int) -> _Stream | None:
+        """Stream ``s``'s random draws and rate; ``None`` if it never orders."""
         ctx = self.ctx
         dem, topo = ctx.net.demand, ctx.net.topology
         zone = dem.zones[dem.stream_zone[s]]
@@ -92,30 +131,21 @@ class OrderStreams:
             peak, varying = float(profile.max()), not np.allclose(profile, 1.0)
         rate = zone.orders.rate * dem.stream_weight[s] * peak
         if rate <= 0:
-            return  # a SKU weighted 0, or a zone switched off all horizon: no orders
-        gaps = _Block(lambda: ctx.draws.rng(name).exponential(1.0 / rate, _BLOCK))
+            return None  # a SKU weighted 0, or a zone switched off all horizon: no orders
+        draws = ctx.draws
         size_dist = zone.orders.size
-        fixed_size = size_dist.value if isinstance(size_dist, Constant) else None
-        sizes = _Block(lambda: size_dist.sample(ctx.draws.rng(name + "/size"), _BLOCK))
-        thin = _Block(lambda: ctx.draws.rng(name + "/thinning").random(_BLOCK))
-        env = ctx.env
         node = self.stream_node[s]
-        desk = node in self.fulfilment.desks
-        timeout, serve = env.timeout, self.serve
-        try:  # here rather than through ctx.start: no generator hand-off per order
-            while True:
-                yield timeout(gaps.next())
-                now = env.now
-                if varying and thin.next() * peak > self._multiplier(zone, sku, s, now):
-                    continue
-                size = sizes.next() if fixed_size is None else fixed_size
-                if desk:
-                    what = f"order desk of {ctx.node_name(node)}"
-                    ctx.start(self._at_desk(node, s, size, now), what)
-                else:
-                    serve(s, size, now, 0.0)
-        except Exception as error:
-            raise ctx.failure(f"customers of stream {s}", error) from error
+        return _Stream(
+            gaps=_Block(lambda n: draws.rng(name).exponential(1.0 / rate, n)),
+            sizes=_Block(lambda n: size_dist.sample(draws.rng(name + "/size"), n)),
+            fixed_size=size_dist.value if isinstance(size_dist, Constant) else None,
+            varying=varying,
+            accept=_Block(lambda n: draws.rng(name + "/thinning").random(n)),
+            peak=peak,
+            level=lambda now: self._multiplier(zone, sku, s, now),
+            node=node,
+            desk=node in self.fulfilment.desks,
+        )
 
     def _multiplier(self, zone: CustomerDemand, sku: str, s: int, now: float) -> float:
         m = float(multipliers(zone, sku, np.array([now]))[0])
@@ -137,9 +167,9 @@ class OrderStreams:
     def serve(self, s: int, size: float, arrived: float, wait: float) -> None:
         """Serve one customer order of stream ``s`` that arrived at ``arrived``."""
         pos = self.stream_pos[s]
-        on_hand = self.on_hand
-        waiting = float(self.waiting[pos])
-        in_stock = float(on_hand[pos])
+        on_hand, tally = self.on_hand, self.tally
+        waiting = self.waiting.item(pos)
+        in_stock = on_hand.item(pos)
         served = 0.0
         if waiting <= EPS:  # FIFO behind waiting customers
             served = size if size < in_stock else in_stock
@@ -149,6 +179,7 @@ class OrderStreams:
         sold = served > 0 and self.plain_stock
         if sold:
             on_hand[pos] = in_stock - served
+            tally.total_issued[pos] += served
         elif served > 0:
             self.ledger.sell_one(pos, served, kpi)
         lost = 0.0
@@ -162,16 +193,30 @@ class OrderStreams:
                 waiting += short
         self.demand_received[pos] += size
         full = served >= size - EPS
-        in_store = not self.delivers
-        self.tally.order(
-            s, pos, self.stream_node[s], size, served, lost, full, kpi, sold, in_store and wait == 0
-        )
+        tally.touched = True
+        node = self.stream_node[s]
+        tally.node_demand[node] += size
+        tally.node_asked[node] += size
+        tally.node_filled[node] += served
         if kpi:
+            tally.stream_asked[s] += size
+            tally.stream_filled_now[s] += served
+            tally.stream_lost[s] += lost
+            tally.stream_demand[s] += size
+            tally.stream_orders[s] += 1.0
+            tally.stream_orders_full[s] += full
+            if sold:
+                tally.pos_shipped[pos] += served
+                tally.pos_sold[pos] += served
             self.log(arrived, s, size, served, wait)
-        if not in_store:
+        if self.delivers:
             self._hand_over(s, served, wait, full, kpi)
-        elif self.remember_sales:
-            self.customers.interventions.note_served_one(s, served)
+        else:
+            if kpi and wait == 0:  # served at once in a store: on time
+                tally.stream_on_time[s] += served
+                tally.stream_orders_otif[s] += full
+            if self.remember_sales:
+                self.customers.interventions.note_served_one(s, served)
         # Review only if the position may order: above the policy's idle level it cannot.
         if self.per_order[pos]:
             position = (
@@ -200,15 +245,68 @@ class OrderStreams:
 
 
 class _Block:
-    """Values of a random stream drawn a block at a time, handed out one by one."""
+    """Values of a random stream drawn a block at a time, handed out one by one.
 
-    __slots__ = ("_draw", "_values")
+    Blocks start small and double up to ``_BLOCK`` values, so a stream that orders a few
+    times costs a few draws; the values do not depend on the block sizes (each is drawn in
+    turn from the stream's generator).
+    """
 
-    def __init__(self, draw: Any) -> None:
+    __slots__ = ("_draw", "_size", "_values")
+
+    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
         self._draw = draw
+        self._size = _FIRST_BLOCK
         self._values: list[float] = []
 
     def next(self) -> float:
         if not self._values:
-            self._values = self._draw().tolist()[::-1]
+            self._values = self._draw(self._size).tolist()[::-1]
+            self._size = min(2 * self._size, _BLOCK)
         return self._values.pop()
+
+
+class _Stream:
+    """One event-path stream's draws: gaps between orders, sizes, thinning."""
+
+    __slots__ = (
+        "accept",
+        "desk",
+        "fixed_size",
+        "gaps",
+        "level",
+        "node",
+        "peak",
+        "sizes",
+        "varying",
+    )
+
+    def __init__(
+        self,
+        gaps: _Block,
+        sizes: _Block,
+        fixed_size: float | None,
+        varying: bool,
+        accept: _Block,
+        peak: float,
+        level: Callable[[float], float],
+        node: int,
+        desk: bool,
+    ) -> None:
+        self.gaps, self.sizes, self.fixed_size = gaps, sizes, fixed_size
+        self.varying, self.accept, self.peak, self.level = varying, accept, peak, level
+        self.node, self.desk = node, desk
+
+    def thinned(self, now: float) -> bool:
+        """Whether the order at ``now`` is thinned away (a time-varying mean below its peak)."""
+        return self.accept.next() * self.peak > self.level(now)
+
+    def size(self) -> float:
+        return self.sizes.next() if self.fixed_size is None else self.fixed_size
+
+
+def _set_clock(env: simpy.Environment, now: float) -> None:
+    """Set the clock to ``now``, the time of the order being served: no earlier than the last
+    event processed and before the next one due (or, after waiting for it, the exact sum of
+    the stream's gaps rather than SimPy's sum of the wait with the clock)."""
+    env._now = now

@@ -115,11 +115,10 @@ class Replenishment:
         its order. A policy with ``order_one`` decides in plain Python; any other decides for
         its whole group, with only ``pos`` due."""
         one = self._one[pos]
+        quantities, idx = None, None
         if one is not None:
             order_one, i = one
             quantity = order_one(i, position)
-            idx = np.array([pos])
-            quantities = np.array([quantity])
         else:
             group = self.groups[self.group_of[pos]]
             due = np.zeros(len(group.positions), dtype=bool)
@@ -135,6 +134,8 @@ class Replenishment:
         ):
             self._review_source(single.source[pos])
             return
+        if quantities is None or idx is None:
+            quantities, idx = np.array([quantity]), np.array([pos])
         self.place(self._order_sizes(quantities, idx), idx)
 
     def _review_source(self, src: int) -> None:

@@ -77,6 +77,9 @@ class SingleLine:
         self.lane_unit_cost = topo.lane_cost_per_unit.tolist()
         self.kpi_from = ctx.scenario.warmup - EPS
         self.log_shipment = ctx.records.shipments.append_row
+        # Each lane's transit time: the lane's stream of draws, as the array path draws it.
+        self.lead_time = list(topo.lane_lead_time)
+        self.lead_stream = [f"leadtime/{lane}" for lane in topo.lane_ids]
 
     def place(self, pos: int, qty: float, demand_received: np.ndarray) -> bool:
         """Place and ship what the source can give now; False (nothing done) if other lines
@@ -97,7 +100,7 @@ class SingleLine:
         self.open_order[pos] += qty
         tally.node_orders[self.pos_node[pos]] += qty
         if kpi:
-            tally.order_lines[pos] += 1.0
+            tally.pos_order_lines[pos] += 1.0
         grant = qty
         if src >= 0:
             demand_received[src] += qty
@@ -122,12 +125,12 @@ class SingleLine:
         ctx, tally = self.ctx, self.tally
         if src >= 0:
             self.on_hand[src] -= qty
-            tally.issued[src] += qty
+            tally.total_issued[src] += qty
             if kpi:
-                tally.shipped[src] += qty
+                tally.pos_shipped[src] += qty
         self.open_order[pos] -= qty
         self.in_transit[pos] += qty
-        lead = ctx.draws.lead_time(lane)
+        lead = ctx.draws.draw(self.lead_time[lane], self.lead_stream[lane])
         arrival = now + lead
         cost = self.lane_cost[lane] + qty * self.lane_unit_cost[lane]
         self.log_shipment(now, day, lane, self.lane_destination[lane], qty, cost, arrival)
@@ -138,6 +141,6 @@ class SingleLine:
     def _receive(self, pos: int, qty: float) -> None:
         self.on_hand[pos] += qty
         self.in_transit[pos] -= qty
-        self.tally.received[pos] += qty
+        self.tally.total_received[pos] += qty
         self.tally.touched = True
         self.shipping.received_at(np.array([pos]))
