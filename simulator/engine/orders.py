@@ -87,8 +87,8 @@ class OrderStreams:
         env = ctx.env
         try:  # here rather than through ctx.start: no generator hand-off per order
             streams = {}
-            for s in ctx.net.demand.event.tolist():
-                stream = self._stream(s)
+            for s, made in self._generators().items():
+                stream = self._stream(s, made)
                 if stream is not None:
                     streams[s] = stream
             due = [(stream.gaps.next(), s) for s, stream in streams.items()]
@@ -112,14 +112,33 @@ class OrderStreams:
         except Exception as error:
             raise ctx.failure("customers of the order streams", error) from error
 
-    def _stream(self, s: int) -> _Stream | None:
-        """Stream ``s``'s random draws and rate; ``None`` if it never orders."""
+    def _name(self, s: int) -> str:
+        """The name of stream ``s``'s random stream of orders."""
+        dem = self.ctx.net.demand
+        zone, sku = dem.zones[dem.stream_zone[s]], self.ctx.net.topology.sku_ids[dem.stream_sku[s]]
+        return f"orders/{zone.id}/{sku}"
+
+    def _generators(self) -> dict[int, dict[str, np.random.Generator]]:
+        """Per event-path stream, its generators of gaps and sizes by name, made together."""
+        dem = self.ctx.net.demand
+        names = {s: [self._name(s)] for s in dem.event.tolist()}
+        for s, own in names.items():
+            orders = dem.zones[dem.stream_zone[s]].orders
+            assert orders is not None
+            if not isinstance(orders.size, Constant):
+                own.append(own[0] + "/size")
+        made = iter(self.ctx.draws.streams.streams([n for own in names.values() for n in own]))
+        return {s: {name: next(made) for name in own} for s, own in names.items()}
+
+    def _stream(self, s: int, made: dict[str, np.random.Generator]) -> _Stream | None:
+        """Stream ``s``'s random draws (``made``: its generators by name) and rate; ``None``
+        if it never orders."""
         ctx = self.ctx
         dem, topo = ctx.net.demand, ctx.net.topology
         zone = dem.zones[dem.stream_zone[s]]
         sku = topo.sku_ids[dem.stream_sku[s]]
         assert zone.orders is not None
-        name = f"orders/{zone.id}/{sku}"
+        name = self._name(s)
         peak, varying = 1.0, False
         if zone.seasonality or zone.trend or zone.promotions or ctx.disruptions is not None:
             horizon_days = np.arange(ctx.n_days + 1, dtype=float)
@@ -135,9 +154,10 @@ class OrderStreams:
         draws = ctx.draws
         size_dist = zone.orders.size
         node = self.stream_node[s]
+        gaps, sizes = made[name], made.get(name + "/size")
         return _Stream(
-            gaps=_Block(lambda n: draws.rng(name).exponential(1.0 / rate, n)),
-            sizes=_Block(lambda n: size_dist.sample(draws.rng(name + "/size"), n)),
+            gaps=_Block(lambda n: gaps.exponential(1.0 / rate, n)),
+            sizes=_Block(lambda n: size_dist.sample(sizes, n)),
             fixed_size=size_dist.value if isinstance(size_dist, Constant) else None,
             varying=varying,
             accept=_Block(lambda n: draws.rng(name + "/thinning").random(n)),

@@ -74,8 +74,9 @@ class Replenishment:
                     self.per_order[pos] = continuous[i]
                     self.idle_above[pos] = levels[i]
                     self._one[pos] = None if order_one is None else (order_one, i)
-            self.single = SingleLine(ctx, ledger, fulfilment, self.tally)
-            self.simple = simple_positions(ctx, ledger, fulfilment).tolist()
+            simple = simple_positions(ctx, ledger, fulfilment)
+            self.single = SingleLine(ctx, ledger, fulfilment, self.tally, simple)
+            self.simple = simple.tolist()
         self._backlog = customers.backorders.at_position
 
     # ----------------------------------------------------------------- reviews

@@ -21,6 +21,7 @@ from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.stock import StockLedger
 from simulator.engine.tally import Tally
 from simulator.network.topology import NO_SOURCE, UNLIMITED
+from simulator.scenario.distributions import Constant
 
 
 def simple_positions(ctx: RunContext, ledger: StockLedger, fulfilment: Fulfilment) -> np.ndarray:
@@ -58,8 +59,14 @@ class SingleLine:
     """
 
     def __init__(
-        self, ctx: RunContext, ledger: StockLedger, fulfilment: Fulfilment, tally: Tally
+        self,
+        ctx: RunContext,
+        ledger: StockLedger,
+        fulfilment: Fulfilment,
+        tally: Tally,
+        simple: np.ndarray,
     ) -> None:
+        """``simple``: the positions whose lines take this path (a mask)."""
         topo = ctx.net.topology
         self.ctx = ctx
         self.tally = tally
@@ -80,6 +87,10 @@ class SingleLine:
         # Each lane's transit time: the lane's stream of draws, as the array path draws it.
         self.lead_time = list(topo.lane_lead_time)
         self.lead_stream = [f"leadtime/{lane}" for lane in topo.lane_ids]
+        # The transit-time draws of simple positions' lanes, made together.
+        lanes = dict.fromkeys(np.asarray(self.lane)[simple].tolist())
+        drawn = [lane for lane in lanes if not isinstance(self.lead_time[lane], Constant)]
+        ctx.draws.prepare([self.lead_stream[lane] for lane in drawn])
 
     def place(self, pos: int, qty: float, demand_received: np.ndarray) -> bool:
         """Place and ship what the source can give now; False (nothing done) if other lines
