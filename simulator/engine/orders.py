@@ -101,7 +101,7 @@ class OrderStreams:
                 _set_clock(env, now)
                 stream = streams[s]
                 replace(due, (now + stream.gaps.next(), s))
-                if stream.varying and stream.thinned(now):
+                if stream.thinning is not None and stream.thinned(now):
                     continue
                 size = stream.size()
                 if stream.desk:
@@ -151,18 +151,19 @@ class OrderStreams:
         rate = zone.orders.rate * dem.stream_weight[s] * peak
         if rate <= 0:
             return None  # a SKU weighted 0, or a zone switched off all horizon: no orders
-        draws = ctx.draws
         size_dist = zone.orders.size
         node = self.stream_node[s]
-        gaps, sizes = made[name], made.get(name + "/size")
+        thinning = None
+        if varying:  # a time-varying mean: orders at the peak rate, kept with probability m/peak
+            accept = _Block(ctx.draws.rng(name + "/thinning").random)
+            thinning = (accept, peak, lambda now: self._multiplier(zone, sku, s, now))
         return _Stream(
-            gaps=_Block(lambda n: gaps.exponential(1.0 / rate, n)),
-            sizes=_Block(lambda n: size_dist.sample(sizes, n)),
+            gaps=_Block(made[name].exponential, 1.0 / rate),
+            sizes=None
+            if name + "/size" not in made
+            else _Block(size_dist.sample, made[name + "/size"]),
             fixed_size=size_dist.value if isinstance(size_dist, Constant) else None,
-            varying=varying,
-            accept=_Block(lambda n: draws.rng(name + "/thinning").random(n)),
-            peak=peak,
-            level=lambda now: self._multiplier(zone, sku, s, now),
+            thinning=thinning,
             node=node,
             desk=node in self.fulfilment.desks,
         )
@@ -267,62 +268,57 @@ class OrderStreams:
 class _Block:
     """Values of a random stream drawn a block at a time, handed out one by one.
 
-    Blocks start small and double up to ``_BLOCK`` values, so a stream that orders a few
-    times costs a few draws; the values do not depend on the block sizes (each is drawn in
-    turn from the stream's generator).
+    ``draw(*args, n)`` draws ``n`` values. Blocks start small and double up to ``_BLOCK``
+    values, so a stream that orders a few times costs a few draws; the values do not depend
+    on the block sizes (each is drawn in turn from the stream's generator).
     """
 
-    __slots__ = ("_draw", "_size", "_values")
+    __slots__ = ("_args", "_draw", "_size", "_values")
 
-    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
+    def __init__(self, draw: Callable[..., np.ndarray], *args: Any) -> None:
         self._draw = draw
+        self._args = args
         self._size = _FIRST_BLOCK
         self._values: list[float] = []
 
     def next(self) -> float:
         if not self._values:
-            self._values = self._draw(self._size).tolist()[::-1]
+            self._values = self._draw(*self._args, self._size).tolist()[::-1]
             self._size = min(2 * self._size, _BLOCK)
         return self._values.pop()
+
+
+_Thinning = tuple[_Block, float, Callable[[float], float]]  # draws, peak, mean multiplier at t
 
 
 class _Stream:
     """One event-path stream's draws: gaps between orders, sizes, thinning."""
 
-    __slots__ = (
-        "accept",
-        "desk",
-        "fixed_size",
-        "gaps",
-        "level",
-        "node",
-        "peak",
-        "sizes",
-        "varying",
-    )
+    __slots__ = ("desk", "fixed_size", "gaps", "node", "sizes", "thinning")
 
     def __init__(
         self,
         gaps: _Block,
-        sizes: _Block,
+        sizes: _Block | None,
         fixed_size: float | None,
-        varying: bool,
-        accept: _Block,
-        peak: float,
-        level: Callable[[float], float],
+        thinning: _Thinning | None,
         node: int,
         desk: bool,
     ) -> None:
         self.gaps, self.sizes, self.fixed_size = gaps, sizes, fixed_size
-        self.varying, self.accept, self.peak, self.level = varying, accept, peak, level
-        self.node, self.desk = node, desk
+        self.thinning, self.node, self.desk = thinning, node, desk
 
     def thinned(self, now: float) -> bool:
         """Whether the order at ``now`` is thinned away (a time-varying mean below its peak)."""
-        return self.accept.next() * self.peak > self.level(now)
+        assert self.thinning is not None
+        accept, peak, level = self.thinning
+        return accept.next() * peak > level(now)
 
     def size(self) -> float:
-        return self.sizes.next() if self.fixed_size is None else self.fixed_size
+        if self.sizes is None:
+            assert self.fixed_size is not None
+            return self.fixed_size
+        return self.sizes.next()
 
 
 def _set_clock(env: simpy.Environment, now: float) -> None:
