@@ -86,7 +86,7 @@ class SingleLine:
         self.log_shipment = ctx.records.shipments.append_row
         # Each lane's transit time: the lane's stream of draws, as the array path draws it.
         self.lead_time = list(topo.lane_lead_time)
-        self.lead_stream = [f"leadtime/{lane}" for lane in topo.lane_ids]
+        self.lead_stream = ctx.draws.lane_streams
         # The transit-time draws of simple positions' lanes, made together.
         lanes = dict.fromkeys(np.asarray(self.lane)[simple].tolist())
         drawn = [lane for lane in lanes if not isinstance(self.lead_time[lane], Constant)]
