@@ -7,10 +7,15 @@ arrays once, so ``observe`` and ``order`` are pure array math. IP is the invento
 
 A policy may declare ``idle_above`` (an array): it orders nothing while a position's IP is
 above that level. The engine then skips the call on the per-order path until IP falls to it.
+A policy that decides each position from its own IP alone may also offer
+``order_one(i, ip)``, the order of its ``i``-th position at inventory position ``ip`` (a due
+review), with exactly the arithmetic of ``order``: the per-order path then decides one position
+in plain Python instead of through arrays.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol, Self
 
@@ -192,6 +197,7 @@ class OrderUpToPolicy(_OrderPointPolicy):
     def __init__(self, S: np.ndarray) -> None:
         self._S = S
         self.idle_above = S - 1e-9  # orders nothing while IP >= S
+        self._up_to = S.tolist()
 
     @classmethod
     def from_params(cls, params: Sequence[BaseStockParams | RSParams]) -> Self:
@@ -203,6 +209,11 @@ class OrderUpToPolicy(_OrderPointPolicy):
         gap = self._S - view.inventory_position
         return np.where(view.due & (gap > 0.0), gap, 0.0)
 
+    def order_one(self, i: int, ip: float) -> float:
+        """Order of position ``i`` at inventory position ``ip``."""
+        gap = self._up_to[i] - ip
+        return gap if gap > 0.0 else 0.0
+
 
 class SSPolicy(_OrderPointPolicy):
     """(s, S): when IP <= s, order S - IP."""
@@ -211,6 +222,7 @@ class SSPolicy(_OrderPointPolicy):
         self._s = s
         self._S = S
         self.idle_above = s
+        self._levels = list(zip(s.tolist(), S.tolist(), strict=True))
 
     @classmethod
     def from_params(cls, params: Sequence[SSParams]) -> Self:
@@ -222,6 +234,11 @@ class SSPolicy(_OrderPointPolicy):
         ip = view.inventory_position
         return np.where(view.due & (ip <= self._s), self._S - ip, 0.0)
 
+    def order_one(self, i: int, ip: float) -> float:
+        """Order of position ``i`` at inventory position ``ip``."""
+        s, S = self._levels[i]
+        return S - ip if ip <= s else 0.0
+
 
 class RQPolicy(_OrderPointPolicy):
     """(r, Q): when IP <= r, order the smallest multiple n*Q with IP + n*Q > r."""
@@ -230,6 +247,7 @@ class RQPolicy(_OrderPointPolicy):
         self._r = r
         self._Q = Q
         self.idle_above = r
+        self._levels = list(zip(r.tolist(), Q.tolist(), strict=True))
 
     @classmethod
     def from_params(cls, params: Sequence[RQParams]) -> Self:
@@ -242,6 +260,11 @@ class RQPolicy(_OrderPointPolicy):
         lots = np.floor((self._r - ip) / self._Q) + 1.0
         return np.where(view.due & (ip <= self._r), lots * self._Q, 0.0)
 
+    def order_one(self, i: int, ip: float) -> float:
+        """Order of position ``i`` at inventory position ``ip``."""
+        r, Q = self._levels[i]
+        return (math.floor((r - ip) / Q) + 1.0) * Q if ip <= r else 0.0
+
 
 class MinMaxPolicy(_OrderPointPolicy):
     """Min-max: when IP < min (strict, unlike sS), order max - IP."""
@@ -250,6 +273,7 @@ class MinMaxPolicy(_OrderPointPolicy):
         self._low = low
         self._high = high
         self.idle_above = low - 1e-9  # orders nothing while IP >= min
+        self._levels = list(zip(low.tolist(), high.tolist(), strict=True))
 
     @classmethod
     def from_params(cls, params: Sequence[MinMaxParams]) -> Self:
@@ -260,6 +284,11 @@ class MinMaxPolicy(_OrderPointPolicy):
         """Order up to max where due and IP < min."""
         ip = view.inventory_position
         return np.where(view.due & (ip < self._low), self._high - ip, 0.0)
+
+    def order_one(self, i: int, ip: float) -> float:
+        """Order of position ``i`` at inventory position ``ip``."""
+        low, high = self._levels[i]
+        return high - ip if ip < low else 0.0
 
 
 class TQPolicy(_OrderPointPolicy):

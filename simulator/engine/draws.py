@@ -7,6 +7,8 @@ another's draws and variants compared on one seed face the same randomness.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from simulator.network import Network
@@ -28,6 +30,7 @@ class Draws:
         self.lane_constant = np.asarray(
             [d.value if isinstance(d, Constant) else np.nan for d in topo.lane_lead_time]
         )
+        self.lane_streams = [f"leadtime/{lane}" for lane in topo.lane_ids]  # by lane index
 
     def rng(self, name: str) -> np.random.Generator:
         """The generator of stream ``name`` (created once per run)."""
@@ -35,6 +38,11 @@ class Draws:
         if rng is None:
             rng = self._rngs[name] = self.streams.stream(name)
         return rng
+
+    def prepare(self, names: Sequence[str]) -> None:
+        """Make the generators of streams ``names`` now, together (cheaper than one by one)."""
+        missing = [name for name in dict.fromkeys(names) if name not in self._rngs]
+        self._rngs.update(zip(missing, self.streams.streams(missing), strict=True))
 
     def draw(self, dist: AnyDistribution, name: str) -> float:
         """Next value of ``dist`` on stream ``name``."""
@@ -51,15 +59,15 @@ class Draws:
     def lead_times(self, keys: np.ndarray) -> np.ndarray:
         """Transit times by shipment key; constant lanes need no draw, random ones do."""
         lead = np.where(keys >= 0, self.lane_constant[np.maximum(keys, 0)], np.nan)
-        for i in np.flatnonzero(np.isnan(lead)):
-            lead[i] = self.lead_time(int(keys[i]))
+        drawn = np.flatnonzero(np.isnan(lead))
+        lead[drawn] = [self.lead_time(key) for key in keys[drawn].tolist()]
         return lead
 
     def lead_time(self, key: int) -> float:
         """Transit time of a lane shipment (``key >= 0``) or production batch (``-1 - node``)."""
         topo = self.net.topology
         if key >= 0:
-            return self.draw(topo.lane_lead_time[key], f"leadtime/{topo.lane_ids[key]}")
+            return self.draw(topo.lane_lead_time[key], self.lane_streams[key])
         node = -1 - key
         dist = topo.production_lead_time[node]
         assert dist is not None

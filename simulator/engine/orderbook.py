@@ -4,6 +4,8 @@ A line is one SKU ordered by one position from its source. Lines stay in placeme
 granting scarce stock "in book order" is first-come-first-served without sorting by time.
 The columns live in arrays with spare room at the end (doubled when full), so adding a line
 does not copy the book; closed lines are compacted away in one pass at the end of each day.
+A line shipped in full the moment it is placed (the per-order path's usual case) never opens:
+it is kept as a plain row with the closed lines, and leaves with them, in line order.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ _COLUMNS: dict[str, type] = {
     "last_arrival": np.float64,
     "undelivered": np.float64,  # shipped onto a fleet's vehicles, not yet delivered
 }
+_CLOSED = ("position", "lane", "quantity", "placed", "day", "last_arrival")
+_SHIPPED = ("line_id", *_CLOSED)
 
 
 class OrderBook:
@@ -48,6 +52,8 @@ class OrderBook:
         }
         self._n = 0
         self._next_id = 0
+        # Lines shipped in full when placed: flat rows of _SHIPPED, never in the columns.
+        self._shipped: list[float] = []
         self._expose()
 
     def _expose(self) -> None:
@@ -98,6 +104,33 @@ class OrderBook:
         self._expose()
         return ids
 
+    def add_one(
+        self, position: int, quantity: float, source: int, lane: int, time: float, day: int
+    ) -> int:
+        """Append one line, ready now; returns its row."""
+        row = self._n
+        if row == len(self._store["line_id"]):
+            for name, column in self._store.items():
+                grown = np.zeros(2 * row, column.dtype)
+                grown[:row] = column
+                self._store[name] = grown
+        values = (self._next_id, position, source, lane, quantity, quantity, time, day, time)
+        for column, value in zip(self._store.values(), values, strict=False):
+            column[row] = value
+        self._store["last_arrival"][row] = -math.inf
+        self._store["undelivered"][row] = 0.0
+        self._next_id += 1
+        self._n = row + 1
+        self._expose()
+        return row
+
+    def shipped_at_once(
+        self, position: int, quantity: float, lane: int, time: float, day: int, arrival: float
+    ) -> None:
+        """A line placed and shipped in full at once (ready, no desk): closed already."""
+        self._shipped += (self._next_id, position, lane, quantity, time, day, arrival)
+        self._next_id += 1
+
     def rows_of(self, ids: np.ndarray) -> np.ndarray:
         """Current row of each (still open) line id."""
         return np.searchsorted(self.line_id, ids)
@@ -106,13 +139,21 @@ class OrderBook:
         """Remove lines fully shipped and delivered; return their position, lane, quantity,
         placed, day and last_arrival."""
         closed = (self.open <= 1e-9) & (self.undelivered <= 1e-9)
-        names = ("position", "lane", "quantity", "placed", "day", "last_arrival")
-        if not closed.any():
-            return {name: np.zeros(0) for name in names}
-        out = {name: getattr(self, name)[closed] for name in names}
-        keep = np.flatnonzero(~closed)
-        for column in self._store.values():
-            column[: len(keep)] = column[keep]
-        self._n = len(keep)
-        self._expose()
+        out = {name: getattr(self, name)[closed] for name in _SHIPPED}
+        if closed.any():
+            keep = np.flatnonzero(~closed)
+            for column in self._store.values():
+                column[: len(keep)] = column[keep]
+            self._n = len(keep)
+            self._expose()
+        if self._shipped:
+            rows = np.asarray(self._shipped).reshape(-1, len(_SHIPPED))
+            self._shipped = []
+            ids = np.concatenate([out["line_id"], rows[:, 0].astype(np.int64)])
+            order = np.argsort(ids, kind="stable")
+            out = {
+                name: np.concatenate([out[name], rows[:, k].astype(out[name].dtype)])[order]
+                for k, name in enumerate(_SHIPPED)
+            }
+        del out["line_id"]
         return out

@@ -12,7 +12,8 @@ the customer arrived, so the warm-up cuts demand and service at the same instant
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import heapq
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
@@ -23,12 +24,12 @@ from simulator.engine.customers import Customers
 from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.replenishment import Replenishment
 from simulator.engine.stock import StockLedger
-from simulator.engine.tally import Tally
 from simulator.network.demand import multipliers
 from simulator.scenario.customers import CustomerDemand
 from simulator.scenario.distributions import Constant
 
 _BLOCK = 512
+_FIRST_BLOCK = 16
 
 
 class OrderStreams:
@@ -59,28 +60,85 @@ class OrderStreams:
         self.kpi_from = ctx.scenario.warmup - EPS
         self.waiting = customers.backorders.at_position
         self.demand_received = customers.demand_received
-        self.per_order = replenishment.per_order.tolist()
-        self.idle_above = replenishment.idle_above.tolist()
+        self.per_order = replenishment.per_order
+        self.idle_above = replenishment.idle_above
         self.owed = ledger.owed
         self.on_hand = ledger.on_hand
+        self.open_order, self.in_transit = ledger.open_order, ledger.in_transit
         self.log = ctx.records.customer_orders.append_row
-        self.tally = Tally(ctx.records, ctx.n_days)
+        self.tally = replenishment.tally
 
     def start(self) -> None:
-        """One customer process per event-path stream."""
-        for s in self.ctx.net.demand.event:
-            # Not through ctx.start: the stream watches for its own failure, which saves a
+        """The customers of every event-path stream: one SimPy process."""
+        if len(self.ctx.net.demand.event):
+            # Not through ctx.start: the process watches for its own failure, which saves a
             # generator hand-off per order.
-            self.ctx.env.process(self._arrivals(int(s)))
+            self.ctx.env.process(self._arrivals())
 
-    def _arrivals(self, s: int) -> Generator[simpy.Event, Any, None]:
-        """Poisson customer orders of stream ``s`` (thinned for a time-varying mean)."""
+    def _arrivals(self) -> Generator[simpy.Event, Any, None]:
+        """Poisson customer orders of every event-path stream, merged in time order.
+
+        Each stream keeps its own random streams, so its orders are those it would give
+        alone. An order due before the next scheduled event of the run is served at once, the
+        clock set to its time: nothing else can happen in between, so that is what a SimPy
+        event of its own would give, without the event. Otherwise the process waits for it.
+        """
+        ctx = self.ctx
+        env = ctx.env
+        try:  # here rather than through ctx.start: no generator hand-off per order
+            streams = {}
+            for s, made in self._generators().items():
+                stream = self._stream(s, made)
+                if stream is not None:
+                    streams[s] = stream
+            due = [(stream.gaps.next(), s) for s, stream in streams.items()]
+            heapq.heapify(due)
+            timeout, peek, serve, replace = env.timeout, env.peek, self.serve, heapq.heapreplace
+            while True:
+                now, s = due[0]
+                if now >= peek():  # something else is due first (or at the same instant)
+                    yield timeout(now - env.now)
+                _set_clock(env, now)
+                stream = streams[s]
+                replace(due, (now + stream.gaps.next(), s))
+                if stream.thinning is not None and stream.thinned(now):
+                    continue
+                size = stream.size()
+                if stream.desk:
+                    what = f"order desk of {ctx.node_name(stream.node)}"
+                    ctx.start(self._at_desk(stream.node, s, size, now), what)
+                else:
+                    serve(s, size, now, 0.0)
+        except Exception as error:
+            raise ctx.failure("customers of the order streams", error) from error
+
+    def _name(self, s: int) -> str:
+        """The name of stream ``s``'s random stream of orders."""
+        dem = self.ctx.net.demand
+        zone, sku = dem.zones[dem.stream_zone[s]], self.ctx.net.topology.sku_ids[dem.stream_sku[s]]
+        return f"orders/{zone.id}/{sku}"
+
+    def _generators(self) -> dict[int, dict[str, np.random.Generator]]:
+        """Per event-path stream, its generators of gaps and sizes by name, made together."""
+        dem = self.ctx.net.demand
+        names = {s: [self._name(s)] for s in dem.event.tolist()}
+        for s, own in names.items():
+            orders = dem.zones[dem.stream_zone[s]].orders
+            assert orders is not None
+            if not isinstance(orders.size, Constant):
+                own.append(own[0] + "/size")
+        made = iter(self.ctx.draws.streams.streams([n for own in names.values() for n in own]))
+        return {s: {name: next(made) for name in own} for s, own in names.items()}
+
+    def _stream(self, s: int, made: dict[str, np.random.Generator]) -> _Stream | None:
+        """Stream ``s``'s random draws (``made``: its generators by name) and rate; ``None``
+        if it never orders."""
         ctx = self.ctx
         dem, topo = ctx.net.demand, ctx.net.topology
         zone = dem.zones[dem.stream_zone[s]]
         sku = topo.sku_ids[dem.stream_sku[s]]
         assert zone.orders is not None
-        name = f"orders/{zone.id}/{sku}"
+        name = self._name(s)
         peak, varying = 1.0, False
         if zone.seasonality or zone.trend or zone.promotions or ctx.disruptions is not None:
             horizon_days = np.arange(ctx.n_days + 1, dtype=float)
@@ -92,30 +150,23 @@ class OrderStreams:
             peak, varying = float(profile.max()), not np.allclose(profile, 1.0)
         rate = zone.orders.rate * dem.stream_weight[s] * peak
         if rate <= 0:
-            return  # a SKU weighted 0, or a zone switched off all horizon: no orders
-        gaps = _Block(lambda: ctx.draws.rng(name).exponential(1.0 / rate, _BLOCK))
+            return None  # a SKU weighted 0, or a zone switched off all horizon: no orders
         size_dist = zone.orders.size
-        fixed_size = size_dist.value if isinstance(size_dist, Constant) else None
-        sizes = _Block(lambda: size_dist.sample(ctx.draws.rng(name + "/size"), _BLOCK))
-        thin = _Block(lambda: ctx.draws.rng(name + "/thinning").random(_BLOCK))
-        env = ctx.env
         node = self.stream_node[s]
-        desk = node in self.fulfilment.desks
-        timeout, serve = env.timeout, self.serve
-        try:  # here rather than through ctx.start: no generator hand-off per order
-            while True:
-                yield timeout(gaps.next())
-                now = env.now
-                if varying and thin.next() * peak > self._multiplier(zone, sku, s, now):
-                    continue
-                size = sizes.next() if fixed_size is None else fixed_size
-                if desk:
-                    what = f"order desk of {ctx.node_name(node)}"
-                    ctx.start(self._at_desk(node, s, size, now), what)
-                else:
-                    serve(s, size, now, 0.0)
-        except Exception as error:
-            raise ctx.failure(f"customers of stream {s}", error) from error
+        thinning = None
+        if varying:  # a time-varying mean: orders at the peak rate, kept with probability m/peak
+            accept = _Block(ctx.draws.rng(name + "/thinning").random)
+            thinning = (accept, peak, lambda now: self._multiplier(zone, sku, s, now))
+        return _Stream(
+            gaps=_Block(made[name].exponential, 1.0 / rate),
+            sizes=None
+            if name + "/size" not in made
+            else _Block(size_dist.sample, made[name + "/size"]),
+            fixed_size=size_dist.value if isinstance(size_dist, Constant) else None,
+            thinning=thinning,
+            node=node,
+            desk=node in self.fulfilment.desks,
+        )
 
     def _multiplier(self, zone: CustomerDemand, sku: str, s: int, now: float) -> float:
         m = float(multipliers(zone, sku, np.array([now]))[0])
@@ -138,9 +189,9 @@ class OrderStreams:
     def serve(self, s: int, size: float, arrived: float, wait: float) -> None:
         """Serve one customer order of stream ``s`` that arrived at ``arrived``."""
         pos = self.stream_pos[s]
-        on_hand = self.on_hand
-        waiting = float(self.waiting[pos])
-        in_stock = float(on_hand[pos])
+        on_hand, tally = self.on_hand, self.tally
+        waiting = self.waiting.item(pos)
+        in_stock = on_hand.item(pos)
         served = 0.0
         if waiting <= EPS:  # FIFO behind waiting customers
             served = size if size < in_stock else in_stock
@@ -150,6 +201,7 @@ class OrderStreams:
         sold = served > 0 and self.plain_stock
         if sold:
             on_hand[pos] = in_stock - served
+            tally.total_issued[pos] += served
         elif served > 0:
             self.ledger.sell_one(pos, served, kpi)
         lost = 0.0
@@ -163,22 +215,37 @@ class OrderStreams:
                 waiting += short
         self.demand_received[pos] += size
         full = served >= size - EPS
-        in_store = not self.delivers
-        self.tally.order(
-            s, pos, self.stream_node[s], size, served, lost, full, kpi, sold, in_store and wait == 0
-        )
+        tally.touched = True
+        node = self.stream_node[s]
+        tally.node_demand[node] += size
+        tally.node_asked[node] += size
+        tally.node_filled[node] += served
         if kpi:
+            tally.stream_asked[s] += size
+            tally.stream_filled_now[s] += served
+            tally.stream_lost[s] += lost
+            tally.stream_demand[s] += size
+            tally.stream_orders[s] += 1.0
+            tally.stream_orders_full[s] += full
+            if sold:
+                tally.pos_shipped[pos] += served
+                tally.pos_sold[pos] += served
             self.log(arrived, s, size, served, wait)
-        if not in_store:
+        if self.delivers:
             self._hand_over(s, served, wait, full, kpi)
-        elif self.remember_sales:
-            self.customers.interventions.note_served_one(s, served)
-        # Review only if the position may order: its inventory position is at least what it
-        # holds less what it owes, so above the policy's idle level it cannot.
-        if self.per_order[pos] and (
-            in_stock - served - waiting - float(self.owed[pos]) <= self.idle_above[pos]
-        ):
-            self.replenishment.review_one(pos)
+        else:
+            if kpi and wait == 0:  # served at once in a store: on time
+                tally.stream_on_time[s] += served
+                tally.stream_orders_otif[s] += full
+            if self.remember_sales:
+                self.customers.interventions.note_served_one(s, served)
+        # Review only if the position may order: above the policy's idle level it cannot.
+        if self.per_order[pos]:
+            position = (
+                in_stock - served + (self.open_order.item(pos) + self.in_transit.item(pos))
+            ) - (self.owed.item(pos) + waiting)
+            if position <= self.idle_above[pos]:
+                self.replenishment.decide_one(pos, position)
 
     def _work_share(self, pos: int) -> float:
         """Share of its work the position's node can do now (1 without disruptions)."""
@@ -200,15 +267,63 @@ class OrderStreams:
 
 
 class _Block:
-    """Values of a random stream drawn a block at a time, handed out one by one."""
+    """Values of a random stream drawn a block at a time, handed out one by one.
 
-    __slots__ = ("_draw", "_values")
+    ``draw(*args, n)`` draws ``n`` values. Blocks start small and double up to ``_BLOCK``
+    values, so a stream that orders a few times costs a few draws; the values do not depend
+    on the block sizes (each is drawn in turn from the stream's generator).
+    """
 
-    def __init__(self, draw: Any) -> None:
+    __slots__ = ("_args", "_draw", "_size", "_values")
+
+    def __init__(self, draw: Callable[..., np.ndarray], *args: Any) -> None:
         self._draw = draw
+        self._args = args
+        self._size = _FIRST_BLOCK
         self._values: list[float] = []
 
     def next(self) -> float:
         if not self._values:
-            self._values = self._draw().tolist()[::-1]
+            self._values = self._draw(*self._args, self._size).tolist()[::-1]
+            self._size = min(2 * self._size, _BLOCK)
         return self._values.pop()
+
+
+_Thinning = tuple[_Block, float, Callable[[float], float]]  # draws, peak, mean multiplier at t
+
+
+class _Stream:
+    """One event-path stream's draws: gaps between orders, sizes, thinning."""
+
+    __slots__ = ("desk", "fixed_size", "gaps", "node", "sizes", "thinning")
+
+    def __init__(
+        self,
+        gaps: _Block,
+        sizes: _Block | None,
+        fixed_size: float | None,
+        thinning: _Thinning | None,
+        node: int,
+        desk: bool,
+    ) -> None:
+        self.gaps, self.sizes, self.fixed_size = gaps, sizes, fixed_size
+        self.thinning, self.node, self.desk = thinning, node, desk
+
+    def thinned(self, now: float) -> bool:
+        """Whether the order at ``now`` is thinned away (a time-varying mean below its peak)."""
+        assert self.thinning is not None
+        accept, peak, level = self.thinning
+        return accept.next() * peak > level(now)
+
+    def size(self) -> float:
+        if self.sizes is None:
+            assert self.fixed_size is not None
+            return self.fixed_size
+        return self.sizes.next()
+
+
+def _set_clock(env: simpy.Environment, now: float) -> None:
+    """Set the clock to ``now``, the time of the order being served: no earlier than the last
+    event processed and before the next one due (or, after waiting for it, the exact sum of
+    the stream's gaps rather than SimPy's sum of the wait with the clock)."""
+    env._now = now

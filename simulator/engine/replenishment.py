@@ -9,12 +9,11 @@ ships them.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from collections.abc import Callable
 
 import numpy as np
 
 from policies.manual import ManualPolicy
-from policies.registry import REPLENISHMENT
 from policies.view import InventoryView
 from simulator.engine.context import EPS, RunContext
 from simulator.engine.customers import Customers
@@ -22,10 +21,9 @@ from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.policy_groups import PolicyGroup, build_policy_groups
 from simulator.engine.single_line import SingleLine, simple_positions
 from simulator.engine.stock import StockLedger
+from simulator.engine.tally import Tally
 from simulator.network.sourcing import PRIMARY, SPLIT
 from simulator.network.topology import UNLIMITED
-
-_ONE = np.ones(1, dtype=bool)
 
 
 class Replenishment:
@@ -55,19 +53,31 @@ class Replenishment:
             self.group_of[group.positions] = g
             self.index_in_group[group.positions] = np.arange(len(group.positions))
         # Positions reviewed at every customer order of the event path (review-instant
-        # placement and continuous review), and the level above which they order nothing.
-        self._alone: dict[int, PolicyGroup] = {}
+        # placement and continuous review), the level above which they order nothing, and
+        # who decides for one of them alone: (policy.order_one, index) where the policy
+        # offers it, else None (its group decides, only that position due).
+        self.tally = Tally(ctx.records, ctx.n_days)  # the per-order path's counts
         self.single: SingleLine | None = None  # the scalar path of simple positions' lines
-        self.simple = np.zeros(topo.n_positions, dtype=bool)
-        self.per_order = np.zeros(topo.n_positions, dtype=bool)
-        self.idle_above = np.full(topo.n_positions, -math.inf)
+        self.simple = [False] * topo.n_positions
+        self.per_order = [False] * topo.n_positions
+        self.idle_above = [-math.inf] * topo.n_positions
+        self._one: list[tuple[Callable[[int, float], float], int] | None] = [None] * len(
+            self.simple
+        )
         if at_review:
             for group in self.groups:
-                self.per_order[group.positions] = group.continuous
                 level = getattr(group.policy, "idle_above", None)
-                self.idle_above[group.positions] = math.inf if level is None else level
-            self.single = SingleLine(ctx, ledger, fulfilment)
-            self.simple = simple_positions(ctx, ledger, fulfilment)
+                order_one = getattr(group.policy, "order_one", None)
+                continuous = group.continuous.tolist()
+                levels = [math.inf] * len(continuous) if level is None else level.tolist()
+                for i, pos in enumerate(group.positions.tolist()):
+                    self.per_order[pos] = continuous[i]
+                    self.idle_above[pos] = levels[i]
+                    self._one[pos] = None if order_one is None else (order_one, i)
+            simple = simple_positions(ctx, ledger, fulfilment)
+            self.single = SingleLine(ctx, ledger, fulfilment, self.tally, simple)
+            self.simple = simple.tolist()
+        self._backlog = customers.backorders.at_position
 
     # ----------------------------------------------------------------- reviews
 
@@ -93,50 +103,46 @@ class Replenishment:
         self.place(self._order_sizes(orders[idx], idx), idx)
 
     def review_one(self, pos: int) -> None:
-        """Event path: review one position after a customer order, if it may order now."""
+        """Event path: review one position (after a line was placed on it), if it may order."""
         ledger = self.ledger
         position = (
-            ledger.on_hand[pos]
-            + ledger.open_order[pos]
-            + ledger.in_transit[pos]
-            - ledger.owed[pos]
-            - self.customers.backorders.at_position[pos]
-        )
-        if position > self.idle_above[pos]:
-            return
-        group, due = self._reviewer(pos)
-        backlog = self.customers.backorders.at_position
-        quantities = self._decide(group, due, self.ctx.now, backlog)
-        if self.single is not None and self.simple[pos]:
-            quantity = float(quantities[due][0])
-            if quantity <= EPS or self.single.place(pos, quantity, self.demand_received):
-                self._review_sources(np.array([self.single.source[pos]]))
-                return
-        self.place(self._order_sizes(quantities, group.positions), group.positions)
+            ledger.on_hand.item(pos) + (ledger.open_order.item(pos) + ledger.in_transit.item(pos))
+        ) - (ledger.owed.item(pos) + self._backlog.item(pos))
+        if position <= self.idle_above[pos]:
+            self.decide_one(pos, position)
 
-    def _reviewer(self, pos: int) -> tuple[PolicyGroup, np.ndarray]:
-        """Who decides for ``pos`` alone, and the due mask. A policy that declares
-        ``idle_above`` decides each position from its own state only, so a copy holding just
-        this position's parameters (built once) decides the same at a cost that does not grow
-        with its group; any other policy decides for its whole group, only ``pos`` due."""
-        alone = self._alone.get(pos)
-        if alone is not None:
-            return alone, _ONE
-        group = self.groups[self.group_of[pos]]
-        if getattr(group.policy, "idle_above", None) is None:
+    def decide_one(self, pos: int, position: float) -> None:
+        """Event path: decide for ``pos`` alone at inventory position ``position`` and place
+        its order. A policy with ``order_one`` decides in plain Python; any other decides for
+        its whole group, with only ``pos`` due."""
+        one = self._one[pos]
+        quantities, idx = None, None
+        if one is not None:
+            order_one, i = one
+            quantity = order_one(i, position)
+        else:
+            group = self.groups[self.group_of[pos]]
             due = np.zeros(len(group.positions), dtype=bool)
             due[self.index_in_group[pos]] = True
-            return group, due
-        params = self.ctx.net.topology.pos_policy[pos]
-        policy = REPLENISHMENT.get(params.type).from_params([params])  # type: ignore[attr-defined]
-        alone = self._alone[pos] = replace(group, positions=np.array([pos]), policy=policy)
-        return alone, _ONE
+            quantities = self._decide(group, due, self.ctx.now, self._backlog)
+            quantity = float(quantities[self.index_in_group[pos]])
+            idx = group.positions
+        single = self.single
+        if (
+            single is not None
+            and self.simple[pos]
+            and (quantity <= EPS or single.place(pos, quantity, self.demand_received))
+        ):
+            self._review_source(single.source[pos])
+            return
+        if quantities is None or idx is None:
+            quantities, idx = np.array([quantity]), np.array([pos])
+        self.place(self._order_sizes(quantities, idx), idx)
 
-    def _review_sources(self, sources: np.ndarray) -> None:
+    def _review_source(self, src: int) -> None:
         """Review-instant placement: a source with continuous review reviews at each line."""
-        for src in sources[sources >= 0].tolist():
-            if self.per_order[src]:
-                self.review_one(src)
+        if src >= 0 and self.per_order[src]:
+            self.review_one(src)
 
     def _decide(
         self, group: PolicyGroup, due: np.ndarray, now: float, customer_backlog: np.ndarray
@@ -240,7 +246,8 @@ class Replenishment:
                 fulfilment.to_desk(int(supplier), lines)
         if self.at_review:  # lines ship the moment they are placed
             fulfilment.fill(self.book.rows_of(ids[~desk]))
-            self._review_sources(np.unique(src[stock]))
+            for source in np.unique(src[stock]).tolist():
+                self._review_source(source)
 
     def _choose_suppliers(
         self, pos: np.ndarray, qty: np.ndarray

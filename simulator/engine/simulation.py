@@ -220,7 +220,9 @@ class Simulation:
 
     def result(self) -> Result:
         """The results of what has been simulated so far."""
-        self.orders.tally.flush(math.floor(self.env.now))
+        # What the tally holds belongs to the day before the instant reached (a pause on
+        # instant t comes before the close of day t - 1), or to the day under way.
+        self.orders.tally.flush(math.ceil(self.env.now) - 1)
         return Result(
             scenario=self.scenario,
             seed=self.seed,

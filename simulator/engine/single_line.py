@@ -5,9 +5,9 @@ the array machinery of :mod:`~simulator.engine.replenishment`, :mod:`~simulator.
 and :mod:`~simulator.engine.shipping` spends most of its time in numpy's per-call overhead for
 that single line. This module does the same bookkeeping with scalars, for the lines where
 nothing else can intervene: one supplier, no lot sizing, storage limit, capacity, desk, fleet,
-lots, tracing or disruption, and no earlier line waiting at the same source. Any other line takes
-the array path. ``tests/engine/test_single_line.py`` runs scenarios both ways and checks that the
-records are identical.
+lots, tracing or disruption, and no earlier line waiting at the same source while it has
+stock. Any other line takes the array path. ``tests/engine/test_single_line.py`` runs scenarios
+both ways and checks that the records are identical.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from simulator.engine.clock import Phase, at_phase
 from simulator.engine.context import EPS, RunContext
 from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.stock import StockLedger
+from simulator.engine.tally import Tally
 from simulator.network.topology import NO_SOURCE, UNLIMITED
+from simulator.scenario.distributions import Constant
 
 
 def simple_positions(ctx: RunContext, ledger: StockLedger, fulfilment: Fulfilment) -> np.ndarray:
@@ -50,14 +52,28 @@ def simple_positions(ctx: RunContext, ledger: StockLedger, fulfilment: Fulfilmen
 
 
 class SingleLine:
-    """Places, ships and receives one line of a simple position with scalar arithmetic."""
+    """Places, ships and receives one line of a simple position with scalar arithmetic.
 
-    def __init__(self, ctx: RunContext, ledger: StockLedger, fulfilment: Fulfilment) -> None:
+    Counts go to the run's :class:`~simulator.engine.tally.Tally`; a line shipped in full at
+    once never opens in the order book (see :meth:`OrderBook.shipped_at_once`).
+    """
+
+    def __init__(
+        self,
+        ctx: RunContext,
+        ledger: StockLedger,
+        fulfilment: Fulfilment,
+        tally: Tally,
+        simple: np.ndarray,
+    ) -> None:
+        """``simple``: the positions whose lines take this path (a mask)."""
         topo = ctx.net.topology
         self.ctx = ctx
-        self.ledger = ledger
-        self.fulfilment = fulfilment
+        self.tally = tally
         self.book = fulfilment.book
+        self.shipping = fulfilment.shipping
+        self.on_hand, self.owed = ledger.on_hand, ledger.owed
+        self.open_order, self.in_transit = ledger.open_order, ledger.in_transit
         self.source = topo.pos_sources[:, 0].tolist()
         self.lane = topo.pos_lanes[:, 0].tolist()
         self.pos_node = topo.pos_node.tolist()
@@ -66,59 +82,78 @@ class SingleLine:
             topo.lane_cost_per_shipment + topo.lane_distance * topo.lane_cost_per_km
         ).tolist()
         self.lane_unit_cost = topo.lane_cost_per_unit.tolist()
-        self.shipping = fulfilment.shipping
+        self.kpi_from = ctx.scenario.warmup - EPS
+        self.log_shipment = ctx.records.shipments.append_row
+        # Each lane's transit time: the lane's stream of draws, as the array path draws it.
+        self.lead_time = list(topo.lane_lead_time)
+        self.lead_stream = ctx.draws.lane_streams
+        # The transit-time draws of simple positions' lanes, made together.
+        lanes = dict.fromkeys(np.asarray(self.lane)[simple].tolist())
+        drawn = [lane for lane in lanes if not isinstance(self.lead_time[lane], Constant)]
+        ctx.draws.prepare([self.lead_stream[lane] for lane in drawn])
 
     def place(self, pos: int, qty: float, demand_received: np.ndarray) -> bool:
-        """Place and ship what the source can give now; False (nothing done) if another line
-        already waits at the source, so the array path keeps first come, first served."""
-        ctx, ledger, rec = self.ctx, self.ledger, self.ctx.records
-        src, lane = self.source[pos], self.lane[pos]
-        if src >= 0 and ledger.owed[src] > EPS:
-            return False
-        day, now = ctx.today, ctx.env.now
-        ledger.open_order[pos] += qty
-        rec.node_orders[day, self.pos_node[pos]] += qty
-        if ctx.kpi(ctx.now):
-            rec.pos_order_lines[pos] += 1.0
+        """Place and ship what the source can give now; False (nothing done) if other lines
+        wait at the source while it has stock, so the array path keeps first come, first
+        served. Without stock at the source the line just joins the queue."""
+        src = self.source[pos]
+        in_stock = 0.0
+        if src >= 0:
+            in_stock = float(self.on_hand[src])
+            if in_stock <= EPS:
+                in_stock = 0.0  # nothing to ship
+            elif self.owed[src] > EPS:
+                return False
+        ctx, tally = self.ctx, self.tally
+        tally.touched = True
+        now, day = ctx.env.now, ctx.today
+        kpi = ctx.now >= self.kpi_from
+        self.open_order[pos] += qty
+        tally.node_orders[self.pos_node[pos]] += qty
+        if kpi:
+            tally.pos_order_lines[pos] += 1.0
         grant = qty
         if src >= 0:
             demand_received[src] += qty
-            rec.node_demand[day, self.pos_node[src]] += qty
-            grant = min(qty, float(ledger.on_hand[src]))
-            ledger.owed[src] += qty - grant
-        row = len(self.book)
-        self.book.add(
-            np.array([pos]), np.array([qty]), np.array([src]), np.array([lane]), now, day, now
-        )
+            tally.node_demand[self.pos_node[src]] += qty
+            grant = qty if qty <= in_stock else in_stock
+            self.owed[src] += qty - grant
+        lane = self.lane[pos]
+        if grant >= qty:  # shipped in full: the line closes at once
+            arrival = self._ship(pos, src, lane, qty, now, day, kpi)
+            self.book.shipped_at_once(pos, qty, lane, now, day, arrival)
+            return True
+        row = self.book.add_one(pos, qty, src, lane, now, day)
         if grant > EPS:
-            self._ship(row, pos, src, lane, grant)
+            self.book.open[row] -= grant
+            self.book.last_arrival[row] = self._ship(pos, src, lane, grant, now, day, kpi)
         return True
 
-    def _ship(self, row: int, pos: int, src: int, lane: int, qty: float) -> None:
-        ctx, ledger, rec = self.ctx, self.ledger, self.ctx.records
-        now = ctx.env.now
+    def _ship(
+        self, pos: int, src: int, lane: int, qty: float, now: float, day: int, kpi: bool
+    ) -> float:
+        """Send ``qty`` of the line on its lane; returns its arrival time."""
+        ctx, tally = self.ctx, self.tally
         if src >= 0:
-            ledger.on_hand[src] -= qty
-            rec.total_issued[src] += qty
-            if ctx.kpi(ctx.now):
-                rec.pos_shipped[src] += qty
-        elif ctx.kpi(ctx.now):  # bought from an external supplier (the only other source here)
-            rec.pos_purchased[pos] += qty
-        self.book.open[row] -= qty
-        ledger.open_order[pos] -= qty
-        ledger.in_transit[pos] += qty
-        lead = ctx.draws.lead_time(lane)
+            self.on_hand[src] -= qty
+            tally.total_issued[src] += qty
+            if kpi:
+                tally.pos_shipped[src] += qty
+        elif kpi:  # bought from an external supplier (the only other source here)
+            tally.pos_purchased[pos] += qty
+        self.open_order[pos] -= qty
+        self.in_transit[pos] += qty
+        lead = ctx.draws.draw(self.lead_time[lane], self.lead_stream[lane])
         arrival = now + lead
         cost = self.lane_cost[lane] + qty * self.lane_unit_cost[lane]
-        destination = self.lane_destination[lane]
-        rec.shipments.append_row(now, ctx.today, lane, destination, qty, cost, arrival)
-        self.book.last_arrival[row] = arrival
+        self.log_shipment(now, day, lane, self.lane_destination[lane], qty, cost, arrival)
         event = at_phase(ctx.env, lead, Phase.ARRIVE)
         event.callbacks.append(lambda _event: self._receive(pos, qty))
+        return arrival
 
     def _receive(self, pos: int, qty: float) -> None:
-        ledger = self.ledger
-        ledger.on_hand[pos] += qty
-        ledger.in_transit[pos] -= qty
-        self.ctx.records.total_received[pos] += qty
+        self.on_hand[pos] += qty
+        self.in_transit[pos] -= qty
+        self.tally.total_received[pos] += qty
+        self.tally.touched = True
         self.shipping.received_at(np.array([pos]))

@@ -1,8 +1,9 @@
 """Counts of the per-order path kept in plain Python lists, added to the records in bulk.
 
 Adding one number to a numpy array costs far more than to a list element, and an order
-touches a dozen counters; so the per-order path counts here, and :meth:`Tally.flush` adds the
-counts to the records at each day's end (day-indexed ones) and before results are read.
+touches a dozen counters; so the per-order path counts here, in lists named after the records
+they end up in, and :meth:`Tally.flush` adds the counts to the records at each day's end
+(day-indexed ones) and before results are read. Whoever counts sets :attr:`Tally.touched`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,15 @@ _STREAM = (
     "stream_on_time",
     "stream_orders_otif",
 )
-_NODE = ("node_demand", "node_asked", "node_filled")
-_POSITION = ("total_issued", "pos_shipped", "pos_sold")
+_NODE = ("node_demand", "node_asked", "node_filled", "node_orders")
+_POSITION = (
+    "total_issued",
+    "pos_shipped",
+    "pos_sold",
+    "total_received",
+    "pos_order_lines",
+    "pos_purchased",
+)
 
 
 class Tally:
@@ -31,66 +39,34 @@ class Tally:
     def __init__(self, records: Records, n_days: int) -> None:
         self.records = records
         self.n_days = n_days
-        self._stream = {name: [0.0] * records.n_streams for name in _STREAM}
-        self._node = {name: [0.0] * records.n_nodes for name in _NODE}
-        self._pos = {name: [0.0] * records.n_positions for name in _POSITION}
-        self._touched = False
-        # Bound list objects of the hot path.
-        self._asked, self._filled, self._lost, self._demand, self._orders, self._full = (
-            self._stream[name] for name in _STREAM[:6]
+        self.touched = False
+        sizes = {_STREAM: records.n_streams, _NODE: records.n_nodes, _POSITION: records.n_positions}
+        self._lists = {name: [0.0] * n for names, n in sizes.items() for name in names}
+        lists = self._lists
+        self.stream_asked, self.stream_filled_now = (
+            lists["stream_asked"],
+            lists["stream_filled_now"],
         )
-        self._on_time = self._stream["stream_on_time"]
-        self._otif = self._stream["stream_orders_otif"]
-        self._node_demand, self._node_asked, self._node_filled = (
-            self._node[name] for name in _NODE
-        )
-        self._issued, self._shipped, self._sold = (self._pos[name] for name in _POSITION)
-
-    def order(
-        self,
-        s: int,
-        pos: int,
-        node: int,
-        size: float,
-        served: float,
-        lost: float,
-        full: bool,
-        kpi: bool,
-        sold: bool,
-        on_time: bool,
-    ) -> None:
-        """One customer order of stream ``s`` at position ``pos`` of ``node``; ``sold``: the
-        units served are to be counted as issued here; ``on_time``: served at once in a store.
-        """
-        self._touched = True
-        self._node_demand[node] += size
-        self._node_asked[node] += size
-        self._node_filled[node] += served
-        if sold:
-            self._issued[pos] += served
-        if kpi:
-            self._asked[s] += size
-            self._filled[s] += served
-            self._lost[s] += lost
-            self._demand[s] += size
-            self._orders[s] += 1.0
-            self._full[s] += full
-            if sold:
-                self._shipped[pos] += served
-                self._sold[pos] += served
-            if on_time:
-                self._on_time[s] += served
-                self._otif[s] += full
+        self.stream_lost, self.stream_demand = lists["stream_lost"], lists["stream_demand"]
+        self.stream_orders = lists["stream_orders"]
+        self.stream_orders_full = lists["stream_orders_full"]
+        self.stream_on_time = lists["stream_on_time"]
+        self.stream_orders_otif = lists["stream_orders_otif"]
+        self.node_demand, self.node_asked = lists["node_demand"], lists["node_asked"]
+        self.node_filled, self.node_orders = lists["node_filled"], lists["node_orders"]
+        self.total_issued, self.pos_shipped = lists["total_issued"], lists["pos_shipped"]
+        self.pos_sold, self.total_received = lists["pos_sold"], lists["total_received"]
+        self.pos_order_lines = lists["pos_order_lines"]
+        self.pos_purchased = lists["pos_purchased"]
 
     def flush(self, day: int) -> None:
         """Add the counts to the records; day-indexed counts to ``day``."""
-        if not self._touched:
+        if not self.touched:
             return
         rec = self.records
         day = min(max(day, 0), self.n_days - 1)
-        for groups, target in ((self._stream, None), (self._pos, None), (self._node, day)):
-            for name, counts in groups.items():
-                array = getattr(rec, name)
-                (array if target is None else array[target])[:] += np.asarray(counts)
-                counts[:] = [0.0] * len(counts)
-        self._touched = False
+        for name, counts in self._lists.items():
+            array = getattr(rec, name)
+            (array[day] if name in _NODE else array)[:] += np.asarray(counts)
+            counts[:] = [0.0] * len(counts)
+        self.touched = False

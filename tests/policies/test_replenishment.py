@@ -203,6 +203,25 @@ def test_order_point_invariants(case: tuple[float, float, float]) -> None:
         assert rq == 0.0
 
 
+@given(_order_point_case())
+def test_order_one_is_the_array_decision(case: tuple[float, float, float]) -> None:
+    """The per-order path's scalar decision gives exactly the array result, position by
+    position (the second position's parameters differ, so the index is honoured)."""
+    low, step, ip = case
+    view = _view([ip, ip])
+    policies = [
+        SSPolicy.from_params([SSParams(s=low, S=low + step), SSParams(s=low / 2, S=low + 1)]),
+        RQPolicy.from_params([RQParams(r=low, Q=step), RQParams(r=low / 2, Q=step / 2)]),
+        MinMaxPolicy.from_params(
+            [MinMaxParams(min=low, max=low + step), MinMaxParams(min=low / 2, max=low + 1)]
+        ),
+        OrderUpToPolicy.from_params([BaseStockParams(S=low), BaseStockParams(S=low / 2)]),
+    ]
+    for policy in policies:
+        orders = policy.order(view)
+        assert [policy.order_one(i, ip) for i in range(2)] == orders.tolist()
+
+
 @pytest.mark.parametrize(
     ("model", "fields", "message"),
     [
