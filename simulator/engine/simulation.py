@@ -86,6 +86,7 @@ class Simulation:
             tuple(node_class.get(n) for n in topo.node_ids), self.fulfilment
         )
         self.shipping.on_receipt = self._received
+        self.shipping.send_initial()
         self.interventions = self.customers.interventions
         self.ledger.spoil()  # initial stock whose shelf life is shorter than a day
         self._started = False

@@ -111,11 +111,13 @@ def test_a_bad_parameter_in_a_scenario_names_its_line(tmp_path: Path) -> None:
 
 
 def test_first_week_of_the_beer_game_by_hand() -> None:
-    """Week 1 of the shipped game: the retailer sells 4 of its 12 cases, the wholesaler ships
-    the retailer's order from its 12; both see empty supply lines."""
+    """Week 1 of the shipped game: every stage receives the first 4 cases of its initial
+    pipeline; the retailer sells 4 and keeps 12, the wholesaler ships the retailer's order from
+    its 12 + 4; both see three weeks of the pipeline, 12 cases, in their supply lines."""
     result = run(load_scenario(BEER_GAME), days=1)
     orders = result.records.node_orders[0]
-    retailer = 4 + 0.26 * (17 - 8)  # L = 4; S = 12 - 4; SL = 0
+    supply_line = 0.34 * 12
+    retailer = 4 + 0.26 * (17 - 12 - supply_line)  # L = 4; S = 12 + 4 - 4
     expected = 4 + 0.36 * (retailer - 4)  # the wholesaler's L after seeing that order
-    wholesaler = expected + 0.26 * (17 - (12 - retailer))
+    wholesaler = expected + 0.26 * (17 - (12 + 4 - retailer) - supply_line)
     assert orders[:2] == pytest.approx([retailer, wholesaler])

@@ -94,13 +94,16 @@ def test_a_game_ends_after_its_weeks() -> None:
 def test_each_stage_sees_its_own_stock_and_incoming_order() -> None:
     board = Board(load_base("beer_game"), 6, 1)
     views = board.views()
-    # Week 1: the retailer served 4 cases from its 12; nobody upstream has an order yet.
-    assert (views["retailer"].on_hand, views["retailer"].incoming_order) == (8, 4)
-    assert all(views[r].on_hand == 12 and views[r].incoming_order == 0 for r in ROLES[1:])
+    # Week 1: every stage received the first 4 cases of its initial pipeline; the retailer
+    # served 4 cases; nobody upstream has an order yet.
+    assert (views["retailer"].on_hand, views["retailer"].incoming_order) == (12, 4)
+    assert all(views[r].on_hand == 16 and views[r].incoming_order == 0 for r in ROLES[1:])
+    assert [views[r].pipeline for r in ROLES] == [12, 12, 12, 8]
     board.play(dict.fromkeys(ROLES, 5.0))
     views = board.views()
     assert views["wholesaler"].incoming_order == 5  # the retailer's order of week 1
-    assert views["retailer"].pipeline == 5 and views["factory"].pipeline == 5
-    # The wholesaler shipped that order from its 12 at the close of week 1.
-    assert views["wholesaler"].on_hand == 12 - 5
-    assert views["retailer"].on_hand == 8 - 4
+    # Two weeks of the initial pipeline left (one at the factory), and the order of week 1.
+    assert views["retailer"].pipeline == 8 + 5 and views["factory"].pipeline == 4 + 5
+    # The wholesaler shipped that order from its 16 at the close of week 1, then received 4.
+    assert views["wholesaler"].on_hand == 16 - 5 + 4
+    assert views["retailer"].on_hand == 12 + 4 - 4
