@@ -59,6 +59,7 @@ class OrderStreams:
         self.kpi_from = ctx.scenario.warmup - EPS
         self.waiting = customers.backorders.at_position
         self.demand_received = customers.demand_received
+        self.asked = customers.asked
         self.per_order = replenishment.per_order.tolist()
         self.idle_above = replenishment.idle_above.tolist()
         self.owed = ledger.owed
@@ -161,6 +162,7 @@ class OrderStreams:
                 self.customers.backorders.add_one(s, short)
                 waiting += short
         self.demand_received[pos] += size
+        self.asked[pos] += size
         full = served >= size - EPS
         in_store = not self.delivers
         self.tally.order(
