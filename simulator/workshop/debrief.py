@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from simulator.workshop.board import ROLES, Board
+from simulator.workshop.optimum import game_minimum
 from simulator.workshop.predictions import Question
 from simulator.workshop.rooms import BOT, Game
 
@@ -105,9 +106,31 @@ def bots_only(game: Game) -> Game:
     return twin
 
 
+FORESIGHT = "foresight"
+"""Who decided in the game played with the least cost with foresight."""
+
+
+def with_foresight(game: Game) -> Game:
+    """The same game (variant, seed, weeks played so far) played with the orders that give the
+    least team cost with perfect foresight of its customers' demand (a linear programme,
+    :func:`~simulator.workshop.optimum.game_minimum`): the floor no team can go below."""
+    twin = Game(f"{game.code}-foresight", f"{game.name} (least cost with foresight)",
+                game.variant, game.weeks, game.seed)  # fmt: skip
+    if not game.deciders:
+        return twin
+    played = weekly(game)
+    demand = played.loc[played["role"] == ROLES[0], "customer_demand"].to_numpy()
+    _, orders = game_minimum(game.board.base, demand)
+    for week in range(len(demand)):
+        twin.pending = {role: max(float(orders[k, week]), 0.0) for k, role in enumerate(ROLES)}
+        twin.play_week(dict.fromkeys(ROLES, FORESIGHT), 0.0)
+    return twin
+
+
 def ranked_teams(games: list[Game]) -> pd.DataFrame:
-    """The leaderboard of the teams and, beside each, its game played by bots only."""
-    weeks = [weekly(g) for game in games for g in (game, bots_only(game))]
+    """The leaderboard of the teams and, beside each, its game played by bots only and with
+    the least cost with foresight."""
+    weeks = [weekly(g) for game in games for g in (game, bots_only(game), with_foresight(game))]
     return leaderboard(pd.concat(weeks, ignore_index=True))
 
 

@@ -17,10 +17,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from simulator import load_study
+from simulator import load_scenario, load_study
 from simulator.cli import app
 from simulator.experiment import SerialExecutor, StudyResult
 from simulator.experiment.stats import summarize
+from simulator.workshop.optimum import game_minimum
 
 TEACHING = Path(__file__).resolve().parents[2] / "scenarios" / "teaching"
 TOOLS: dict[str, Any] = runpy.run_path(str(TEACHING / "bullwhip.py"))
@@ -136,13 +137,6 @@ def test_shipped_base_stock_levels_are_the_newsvendor_levels() -> None:
     assert [scenario.node(stage).inventory.policy.S for stage in STAGES] == levels  # type: ignore[union-attr]
 
 
-def test_minimum_cost_of_a_one_stage_hand_case() -> None:
-    """Nothing arrives in period 0, so 2 are owed (cost 2); ordering 4 then 2 clears it all."""
-    cost, orders = TOOLS["minimum_cost"](np.array([2.0, 2.0, 2.0]), [0], 0.0, 0.5, 1.0)
-    assert cost == pytest.approx(2.0)
-    assert orders[0, :2] == pytest.approx([4.0, 2.0])
-
-
 def test_no_policy_beats_the_minimum_on_the_step_game(tmp_path: Path) -> None:
     result = _study(
         tmp_path,
@@ -153,7 +147,7 @@ def test_no_policy_beats_the_minimum_on_the_step_game(tmp_path: Path) -> None:
     )
     team = _summary(result, "cost").xs("team", level="id")["mean"]
     step = np.where(np.arange(36) < 4, 4.0, 8.0)
-    best, _ = TOOLS["minimum_cost"](step, [3, 3, 3, 2], 12.0, 0.5, 1.0)
+    best, _ = game_minimum(load_scenario(TEACHING / "beer_game.yaml"), step)
     assert (team >= best - 1e-6).all()
     assert team.min() > best  # neither bots nor fixed levels foresee the step
 
