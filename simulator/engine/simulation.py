@@ -222,6 +222,7 @@ class Simulation:
     def result(self) -> Result:
         """The results of what has been simulated so far."""
         self.orders.tally.flush(math.floor(self.env.now))
+        plan = self.ctx.disruptions
         return Result(
             scenario=self.scenario,
             seed=self.seed,
@@ -230,6 +231,7 @@ class Simulation:
             final_on_hand=self.ledger.on_hand.copy(),
             final_in_transit=self.ledger.in_transit.copy(),
             wall_time=self._wall,
+            disruption_windows=tuple((w.start, w.end) for w in plan.windows) if plan else (),
         )
 
     def state(self) -> pd.DataFrame:
