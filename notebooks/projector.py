@@ -17,12 +17,12 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from simulator import Result, Study, with_overrides
+from simulator.report.style import DISRUPTION, PROJECTOR
 
 # The notebooks run from notebooks/ (Jupyter, nbmake) or from the repository root.
 ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "scenarios").is_dir())
 SCENARIOS = ROOT / "scenarios"
 
-DISRUPTION_COLOR = "tab:red"
 LINE_STYLES: list[dict[str, object]] = [
     {"linewidth": 5, "alpha": 0.45},
     {"linestyle": "--"},
@@ -31,24 +31,19 @@ LINE_STYLES: list[dict[str, object]] = [
 
 
 def use_projector_style() -> None:
-    """Large type, thick lines and a light grid: legible from the back of a room."""
+    """The library's projector style (large type, thick lines, a light grid) for pyplot too:
+    legible from the back of a room."""
     plt.rcParams.update(
-        {
+        PROJECTOR
+        | {
             "figure.figsize": (11, 5),
             "figure.dpi": 80,
             "figure.constrained_layout.use": True,
             "font.size": 15,
             "axes.titlesize": 17,
             "axes.labelsize": 15,
-            "xtick.labelsize": 13,
-            "ytick.labelsize": 13,
             "legend.fontsize": 13,
             "lines.linewidth": 2.4,
-            "lines.markersize": 8,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
         }
     )
 
@@ -120,7 +115,7 @@ def per_echelon(
 def shade(ax: Axes, windows: Iterable[tuple[float, float]], label: str = "disruption") -> None:
     """Shade each ``(start, end)`` window; only the first carries a legend label."""
     for i, (start, end) in enumerate(windows):
-        ax.axvspan(start, end, color=DISRUPTION_COLOR, alpha=0.15, label=label if i == 0 else None)
+        ax.axvspan(start, end, label=label if i == 0 else None, **DISRUPTION)
 
 
 def interval(samples: Sequence[float] | np.ndarray, confidence: float = 0.95) -> pd.Series:

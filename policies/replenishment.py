@@ -35,7 +35,12 @@ class ReplenishmentPolicy(Protocol):
         ...
 
     def observe(self, demand: np.ndarray) -> None:
-        """Record the demand of each position in the period just ended (daily, before order)."""
+        """Record the demand of each position in the period just ended (daily, before order).
+
+        The demand is what the position was asked for (by customers and downstream nodes), or,
+        where the position's params say ``forecast_from: customers`` (information sharing),
+        what end customers asked for its SKU across the whole network.
+        """
         ...
 
     def order(self, view: InventoryView) -> np.ndarray:

@@ -42,6 +42,9 @@ class StermanParams(ReviewParams):
     """S': desired effective stock plus β times the desired supply line (units)."""
     expected_demand: float | None = Field(default=None, ge=0)
     """Expected demand before any observation; None starts from the first demand seen."""
+    forecast_from: Literal["orders", "customers"] = "orders"
+    """What the expected demand smooths: the orders the stage receives, or (information
+    sharing) the end customers' demand for the SKU, which the engine then hands to observe."""
 
 
 class StermanPolicy:

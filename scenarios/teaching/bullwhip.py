@@ -15,8 +15,8 @@ And the benchmarks to read them against:
   ``1 + 2L/p + 2L²/p²``, met exactly without safety stock);
 - :func:`newsvendor_levels`: base-stock levels at the fractile b / (b + h) of the demand over
   each stage's lead time plus one review period;
-- :func:`minimum_cost`: the least cost a team with perfect foresight can reach on a
-  deterministic demand (a linear programme).
+- :func:`simulator.workshop.optimum.game_minimum`: the least cost a team with perfect
+  foresight can reach on a deterministic demand (a linear programme).
 
 Run the study and print every figure (from the project root)::
 
@@ -31,13 +31,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 from scipy.stats import randint
 
-from simulator import Scenario, load_study, make_executor
+from simulator import Scenario, load_scenario, load_study, make_executor
 from simulator.experiment import StudyResult
 from simulator.experiment.stats import summarize
 from simulator.network.topology import compile_topology
+from simulator.workshop.optimum import game_minimum
 
 STUDY = Path(__file__).with_name("bullwhip.yaml")
 GAME = Path(__file__).with_name("beer_game.yaml")
@@ -126,53 +126,6 @@ def newsvendor_levels(covers: list[int], low: int, high: int, h: float, b: float
     return levels
 
 
-def minimum_cost(
-    demand: np.ndarray, leads: list[int], initial: float, h: float, b: float
-) -> tuple[float, np.ndarray]:
-    """Least team cost with perfect foresight of a deterministic demand, by linear programming.
-
-    Stage k (retailer first) receives at the start of period t what its supplier shipped at the
-    end of period ``t - leads[k] - 1`` (the factory: what it asked to brew then), ships within
-    what it has, and owes the rest; its supplier sees its order the period it is placed, as in
-    the engine. Variables per stage and period: order, shipment, end stock, end backlog.
-
-    Returns:
-        The minimum of the sum over stages and periods of ``h * stock + b * backlog``, and the
-        optimal orders (stages x periods).
-    """
-    n, weeks = len(leads), len(demand)
-    block = n * weeks
-    idx = {name: i * block for i, name in enumerate(("order", "ship", "stock", "backlog"))}
-
-    def var(name: str, k: int, t: int) -> int:
-        return idx[name] + k * weeks + t
-
-    rows, rhs = [], []
-    for k in range(n):
-        for t in range(weeks):
-            stock = np.zeros(4 * block)
-            owed = np.zeros(4 * block)
-            stock[var("stock", k, t)], owed[var("backlog", k, t)] = 1.0, 1.0
-            stock[var("ship", k, t)], owed[var("ship", k, t)] = 1.0, 1.0
-            if t:
-                stock[var("stock", k, t - 1)], owed[var("backlog", k, t - 1)] = -1.0, -1.0
-            arrives = t - leads[k] - 1
-            if arrives >= 0:
-                source = "ship" if k + 1 < n else "order"
-                stock[var(source, min(k + 1, n - 1), arrives)] -= 1.0
-            if k:
-                owed[var("order", k - 1, t)] = -1.0
-            rows += [stock, owed]
-            rhs += [initial if t == 0 else 0.0, demand[t] if k == 0 else 0.0]
-    cost = np.zeros(4 * block)
-    cost[idx["stock"] : idx["stock"] + block] = h
-    cost[idx["backlog"] : idx["backlog"] + block] = b
-    solved = linprog(cost, A_eq=np.array(rows), b_eq=np.array(rhs), method="highs")
-    if not solved.success:
-        raise RuntimeError(f"the linear programme failed: {solved.message}")
-    return float(solved.fun), solved.x[: idx["ship"]].reshape(n, weeks)
-
-
 def main() -> None:
     """Run the bullwhip study and print bullwhip and cost by stage, with the benchmarks."""
     study = load_study(STUDY)
@@ -191,7 +144,7 @@ def main() -> None:
     h, b = cost_rates(game)
     print("newsvendor base-stock levels:", newsvendor_levels([4, 4, 4, 3], 0, 8, h, b))
     step = np.where(np.arange(36) < 4, 4.0, 8.0)
-    best, _ = minimum_cost(step, [3, 3, 3, 2], 12.0, h, b)
+    best, _ = game_minimum(load_scenario(GAME), step)
     print(f"step demand, least team cost with foresight over 36 weeks: {best:.2f}")
 
 

@@ -38,6 +38,7 @@ class Customers:
         self.fleets = fleets
         self.demand_received = demand_received  # per position, since its last review
         self.lost_today = np.zeros(topo.n_positions)
+        self.asked = np.zeros(topo.n_positions)  # customers' demand of each position, in all
         promises = [d.promise for d in topo.node_delivery if d is not None]
         self.backorders = CustomerBackorders(
             dem.stream_pos,
@@ -178,6 +179,7 @@ class Customers:
         self.lost_today += np.bincount(dem.stream_pos, weights=lost, minlength=n_pos)
         asked_pos = np.bincount(dem.stream_pos, weights=asked, minlength=n_pos)
         self.demand_received += asked_pos
+        self.asked += asked_pos
         rec.node_demand[day] += np.bincount(topo.pos_node, weights=asked_pos, minlength=n_nodes)
         stream_node = topo.pos_node[dem.stream_pos]
         rec.node_asked[day] += np.bincount(stream_node, weights=asked, minlength=n_nodes)

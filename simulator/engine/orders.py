@@ -60,6 +60,7 @@ class OrderStreams:
         self.kpi_from = ctx.scenario.warmup - EPS
         self.waiting = customers.backorders.at_position
         self.demand_received = customers.demand_received
+        self.asked = customers.asked
         self.per_order = replenishment.per_order
         self.idle_above = replenishment.idle_above
         self.owed = ledger.owed
@@ -214,6 +215,7 @@ class OrderStreams:
                 self.customers.backorders.add_one(s, short)
                 waiting += short
         self.demand_received[pos] += size
+        self.asked[pos] += size
         full = served >= size - EPS
         tally.touched = True
         node = self.stream_node[s]

@@ -46,6 +46,12 @@ class Replenishment:
         self.at_review = at_review  # orders leave at the review instant, lines ship at once
         self.demand_received = customers.demand_received
         self.last_demand = np.zeros(topo.n_positions)  # seen in the period before a review
+        # Positions that forecast from end customers' demand (information sharing), and the
+        # customers' demand for their SKU, network-wide, up to their last review.
+        self.from_customers = np.array(
+            [getattr(p, "forecast_from", "orders") == "customers" for p in topo.pos_policy]
+        )
+        self.customers_seen = np.zeros(topo.n_positions)
         self.groups = build_policy_groups(topo, fulfilment.pos_tier)
         self.group_of = np.empty(topo.n_positions, dtype=np.int64)
         self.index_in_group = np.empty(topo.n_positions, dtype=np.int64)
@@ -92,7 +98,10 @@ class Replenishment:
             if group.tier != tier:
                 continue
             idx = group.positions
-            group.policy.observe(self.demand_received[idx])
+            seen = self.demand_received[idx]
+            if self.from_customers[idx].any():
+                seen = np.where(self.from_customers[idx], self._customer_demand(idx), seen)
+            group.policy.observe(seen)
             self.last_demand[idx] = self.demand_received[idx]
             self.demand_received[idx] = 0.0
             due = group.due(now)
@@ -101,6 +110,15 @@ class Replenishment:
         span = topo.tiers[tier].positions
         idx = np.arange(span.start, span.stop)
         self.place(self._order_sizes(orders[idx], idx), idx)
+
+    def _customer_demand(self, idx: np.ndarray) -> np.ndarray:
+        """End customers' demand for each position's SKU, network-wide, since its last review."""
+        topo = self.ctx.net.topology
+        asked = np.bincount(topo.pos_sku, weights=self.customers.asked, minlength=len(topo.sku_ids))
+        total = asked[topo.pos_sku[idx]]
+        since = total - self.customers_seen[idx]
+        self.customers_seen[idx] = total
+        return since
 
     def review_one(self, pos: int) -> None:
         """Event path: review one position (after a line was placed on it), if it may order."""

@@ -33,6 +33,21 @@ class Shipping:
         # instants have their phases).
         self.on_receipt: Callable[[np.ndarray], None] = lambda _positions: None
 
+    def send_initial(self) -> None:
+        """The scenario's initial pipeline: units already on their way at the start, received
+        at the start of each day they are due (``pos_arriving``, one column a day)."""
+        arriving = self.ctx.net.topology.pos_arriving
+        ledger = self.ledger
+        for day in np.flatnonzero(arriving.any(axis=0)):
+            pos = np.flatnonzero(arriving[:, day])
+            qty = arriving[pos, day]
+            ledger.in_transit[pos] += qty
+            profile = np.zeros((len(pos), ledger.lots.horizon)) if ledger.perishable else None
+            lots = None if ledger.trace is None else ledger.trace.initial_lots(pos, qty)
+            made = np.ones(len(pos), dtype=bool)  # fresh lots, as if made the day they arrive
+            shipment = Shipment(pos, qty, profile, made, taken_at=0.0, made=float(day), lots=lots)
+            self._arrive_at(float(day), shipment)
+
     def send(self, rows: np.ndarray, shipped: Shipment) -> None:
         """Lines on fleet-driven lanes go to their depots; the rest by carrier."""
         if self.fleets:

@@ -86,6 +86,7 @@ class Simulation:
             tuple(node_class.get(n) for n in topo.node_ids), self.fulfilment
         )
         self.shipping.on_receipt = self._received
+        self.shipping.send_initial()
         self.interventions = self.customers.interventions
         self.ledger.spoil()  # initial stock whose shelf life is shorter than a day
         self._started = False
@@ -223,6 +224,7 @@ class Simulation:
         # What the tally holds belongs to the day before the instant reached (a pause on
         # instant t comes before the close of day t - 1), or to the day under way.
         self.orders.tally.flush(math.ceil(self.env.now) - 1)
+        plan = self.ctx.disruptions
         return Result(
             scenario=self.scenario,
             seed=self.seed,
@@ -231,6 +233,7 @@ class Simulation:
             final_on_hand=self.ledger.on_hand.copy(),
             final_in_transit=self.ledger.in_transit.copy(),
             wall_time=self._wall,
+            disruption_windows=tuple((w.start, w.end) for w in plan.windows) if plan else (),
         )
 
     def state(self) -> pd.DataFrame:

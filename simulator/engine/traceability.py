@@ -235,6 +235,15 @@ class Traceability:
             lots[fresh, self._column(_day(now), maker)] = qty[fresh]
         return lots
 
+    def initial_lots(self, pos: np.ndarray, qty: np.ndarray) -> np.ndarray | None:
+        """The lots of the initial pipeline's units: those of the initial stock."""
+        traced = self.book.row[pos] >= 0
+        if not traced.any():
+            return None
+        lots = np.zeros((len(pos), len(self._owner)))
+        lots[traced, _INITIAL] = qty[traced]
+        return lots
+
     def receive(self, shipped: Shipment) -> None:
         """Stock arrives with its lots (before any waste on arrival)."""
         if shipped.lots is not None:

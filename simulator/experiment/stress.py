@@ -134,15 +134,12 @@ def removal_cases(scenario: Scenario, kind: str, start: float, duration: float) 
 
 def _run(task: _Task) -> CaseRun:
     """One replication of one case (picklable, for process and Dask executors)."""
-    sim = Simulation(task.scenario, seed=task.seed)
-    plan = sim.ctx.disruptions
-    windows = plan.windows if plan is not None else []
-    result = sim.run()
+    result = Simulation(task.scenario, seed=task.seed).run()
     return CaseRun(
         case=task.case,
         replication=task.replication,
         series=run_series(result),
-        windows=tuple((w.start, w.end) for w in windows),
+        windows=result.disruption_windows,
         wall_time=result.wall_time,
     )
 

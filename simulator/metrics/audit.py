@@ -51,20 +51,20 @@ def conservation_audit(result: RunOutcome) -> pd.DataFrame:
     on_hand`` over the whole run (``issued`` counts units to customers and to downstream nodes;
     ``wasted``, perishable units that expired there or on the way there; ``removed``, stock
     destroyed or quarantined by disruptions; ``returned``, customer returns put back on the
-    shelf; ``on_hand`` is final), and
-    ``in_transit``, the units shipped to the position that had not arrived at the end.
+    shelf; ``on_hand`` is final), ``arriving``, the scenario's initial pipeline to the position,
+    and ``in_transit``, the units on their way to the position that had not arrived at the end.
 
     The last row (node ``network``, sku ``all``) sums the position columns and checks the
-    lanes: ``transit_imbalance = shipped - received - in_transit``, where ``shipped`` is every
-    unit that left a source (a stocking node, an external supplier or production) during the
-    whole run, warm-up included.
+    lanes: ``transit_imbalance = shipped + arriving - received - in_transit``, where ``shipped``
+    is every unit that left a source (a stocking node, an external supplier or production)
+    during the whole run, warm-up included.
 
     Args:
         result: A finished run.
 
     Returns:
-        Columns ``node, sku, initial, received, issued, wasted, on_hand, imbalance, in_transit,
-        shipped, transit_imbalance``; every imbalance should be 0 up to rounding.
+        Columns ``node, sku, initial, received, issued, wasted, on_hand, imbalance, arriving,
+        in_transit, shipped, transit_imbalance``; every imbalance should be 0 up to rounding.
     """
     rec, topo = result.records, result.network.topology
     columns = {
@@ -85,11 +85,14 @@ def conservation_audit(result: RunOutcome) -> pd.DataFrame:
         - columns["removed"]
         - columns["on_hand"]
     )
+    columns["arriving"] = topo.pos_arriving.sum(axis=1)
     columns["in_transit"] = result.final_in_transit
     totals = {name: float(values.sum()) for name, values in columns.items()}
     shipped = float(rec.shipments.column("units").sum())
     totals["shipped"] = shipped
-    totals["transit_imbalance"] = shipped - totals["received"] - totals["in_transit"]
+    totals["transit_imbalance"] = (
+        shipped + totals["arriving"] - totals["received"] - totals["in_transit"]
+    )
     positions = pd.DataFrame(
         {
             "node": np.asarray(topo.node_ids, dtype=object)[topo.pos_node],

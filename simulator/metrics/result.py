@@ -43,6 +43,8 @@ class Result:
     final_on_hand: np.ndarray
     final_in_transit: np.ndarray
     wall_time: float
+    disruption_windows: tuple[tuple[float, float], ...] = ()
+    """(start, end) day of every disruption occurrence, in order of start."""
     versions: dict[str, str] = field(default_factory=package_versions)
 
     @cached_property

@@ -74,6 +74,7 @@ class Topology:
     pos_shares: np.ndarray  # (P, K) share of a line per candidate (rule split)
     pos_rule: np.ndarray  # sourcing rule code per position (see network.sourcing)
     pos_initial: np.ndarray
+    pos_arriving: np.ndarray  # (P, D) initial pipeline: units received at the start of day d
     pos_order_cost: np.ndarray
     pos_lead_time: np.ndarray  # mean replenishment lead time, days
     pos_policy: tuple[BaseModel, ...]  # replenishment policy parameters of each position
@@ -224,6 +225,7 @@ def compile_topology(
     pos_node: list[int] = []
     pos_sku: list[int] = []
     pos_initial: list[float] = []
+    pos_arriving: list[list[float]] = []
     pos_order_cost: list[float] = []
     pos_policy: list[BaseModel] = []
     pos_case_pack: list[float] = []
@@ -248,6 +250,7 @@ def compile_topology(
             pos_node.append(node_index[node.id])
             pos_sku.append(sku_index[sku])
             pos_initial.append(setting("initial"))
+            pos_arriving.append(setting("arriving"))
             pos_order_cost.append(setting("order_cost"))
             pos_policy.append(setting("policy"))
             pos_case_pack.append(setting("case_pack") or 0.0)
@@ -323,6 +326,7 @@ def compile_topology(
         pos_shares=pos_shares,
         pos_rule=pos_rule,
         pos_initial=np.asarray(pos_initial, dtype=float),
+        pos_arriving=_padded(pos_arriving),
         pos_order_cost=np.asarray(pos_order_cost, dtype=float),
         pos_lead_time=pos_lead,
         pos_policy=tuple(pos_policy),
@@ -362,3 +366,11 @@ def compile_topology(
         lane_co2_per_tonne_km=np.asarray([_co2_factor(lane) for lane in lanes], dtype=float),
         tiers=tuple(tiers),
     )
+
+
+def _padded(rows: list[list[float]]) -> np.ndarray:
+    """Rows of different lengths as one float array, padded with zeros."""
+    out = np.zeros((len(rows), max((len(r) for r in rows), default=0)))
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = row
+    return out

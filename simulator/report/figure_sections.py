@@ -79,7 +79,12 @@ def _bands(series: pd.DataFrame, scenario: Scenario, ctx: Context) -> Section:
     for metric in ("on_hand", "backlog"):
         if (series["metric"] == metric).any():
             figure = plot_echelon_bands(
-                series, metric, colors=ctx.colors, labels=labels, warmup=ctx.warmup
+                series,
+                metric,
+                colors=ctx.colors,
+                labels=labels,
+                warmup=ctx.warmup,
+                period=scenario.period.name,
             )
             parts.append(Part.figure(figure))
         else:
@@ -94,7 +99,11 @@ def _orders(series: pd.DataFrame, scenario: Scenario, ctx: Context) -> Section:
             "orders", title, HOWTO["orders"], parts=[Part.missing("daily orders and demand series")]
         )
     figure = plot_bullwhip(
-        series, colors=ctx.colors, labels=echelon_labels(scenario), warmup=ctx.warmup
+        series,
+        colors=ctx.colors,
+        labels=echelon_labels(scenario),
+        warmup=ctx.warmup,
+        period=scenario.period.name,
     )
     return Section("orders", title, HOWTO["orders"], parts=[Part.figure(figure)])
 

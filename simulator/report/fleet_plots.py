@@ -23,6 +23,7 @@ from simulator.metrics.result import Result
 from simulator.network.fleets import HOURS_PER_DAY, CompiledFleet
 from simulator.records import Records
 from simulator.report.figures import axes_or_new
+from simulator.report.style import styled
 
 ROUTE_DAYS = 3
 """Days the route chart shows by default: the first days of the KPI window."""
@@ -103,6 +104,7 @@ def routes_height(fleets: Sequence[CompiledFleet]) -> float:
     return 1.8 + 0.32 * sum(fleet.n_vehicles for fleet in fleets)
 
 
+@styled
 def plot_lateness(result: Result, ax: Axes | None = None) -> Figure:
     """Histogram of the deliveries' hours late against their due time; on time at or below 0."""
     figure, ax = axes_or_new(ax, (10, LATENESS_HEIGHT))
@@ -130,6 +132,7 @@ def plot_lateness(result: Result, ax: Axes | None = None) -> Figure:
     return figure
 
 
+@styled
 def plot_routes(
     result: Result, window: tuple[int, int] | None = None, ax: Axes | None = None
 ) -> Figure:

@@ -13,6 +13,7 @@ from matplotlib.patches import Circle
 from simulator.network.geography import Geography
 from simulator.network.market import mean_daily, plan_market
 from simulator.report.figures import axes_or_new
+from simulator.report.style import styled
 from simulator.scenario.models import Scenario
 
 _KINDS: dict[str, tuple[str, str]] = {  # node kind -> (marker, colour)
@@ -26,6 +27,7 @@ _KINDS: dict[str, tuple[str, str]] = {  # node kind -> (marker, colour)
 }
 
 
+@styled
 def plot_network_map(
     scenario: Scenario,
     flows: pd.DataFrame,

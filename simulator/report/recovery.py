@@ -10,11 +10,13 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from simulator.metrics.resilience_summary import recovery_band
+from simulator.report.style import DISRUPTION, styled
 
 Windows = Sequence[Sequence[tuple[float, float]]]
 """Per replication, the (start, end) days of a case's disruptions."""
 
 
+@styled
 def plot_recovery(
     curves: Mapping[str, np.ndarray],
     windows: Mapping[str, Windows],
@@ -34,7 +36,7 @@ def plot_recovery(
         warmup: Days before it are not drawn.
     """
     cases = [c for c in curves if c != baseline]
-    figure = Figure(figsize=(9, 2.3 * max(len(cases), 1) + 0.4), layout="constrained")
+    figure = Figure(figsize=(12, 2.6 * max(len(cases), 1) + 1.4), layout="constrained")
     axes = figure.subplots(max(len(cases), 1), 1, sharex=True, squeeze=False)[:, 0]
     base = recovery_band(curves[baseline])
     first = int(np.ceil(warmup))
@@ -44,9 +46,8 @@ def plot_recovery(
         replications = max(len(windows.get(case, [])), 1)
         for occurrences in windows.get(case, []):
             for start, end in occurrences:
-                ax.axvspan(
-                    start, max(end, start + 0.5), color="tab:red", alpha=0.25 / replications, lw=0
-                )
+                shade = DISRUPTION | {"alpha": 0.3 / replications}
+                ax.axvspan(start, max(end, start + 0.5), **shade)
         ax.fill_between(
             days,
             band["low"].to_numpy()[first:],
@@ -72,14 +73,14 @@ def plot_recovery(
             label="baseline, no disruption (median)",
         )
         ax.axhline(target, color="tab:red", lw=0.8, ls=":", label=f"target {target:.0%}")
-        ax.set_title(case, loc="left", fontsize=10)
-        ax.set_ylabel("fill rate")
+        ax.set_title(case, loc="left")
+        ax.set_ylabel("unit fill rate")
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylim(top=1.01)
     handles, _ = axes[0].get_legend_handles_labels()
-    handles.append(Patch(color="tab:red", alpha=0.25, lw=0, label="disruption active"))
+    handles.append(Patch(label="disruption active", **DISRUPTION | {"alpha": 0.3}))
     # Below the panels, where it hides no curve.
-    figure.legend(handles=handles, loc="outside lower center", fontsize=8, ncols=5)
-    axes[-1].set_xlabel("day")
+    figure.legend(handles=handles, loc="outside lower center", ncols=3)
+    axes[-1].set_xlabel("days")
     figure.suptitle("Service through the disruptions (moving window)")
     return figure

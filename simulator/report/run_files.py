@@ -43,8 +43,8 @@ def save_result(result: Result, out_dir: str | Path) -> dict[str, Path]:
     """Write a run's tables, plot and summary into ``out_dir`` (created if needed).
 
     Files: ``kpis.parquet`` and ``kpis.csv`` (tidy KPI table), ``series.parquet`` (end-of-day
-    positions), ``audit.csv`` (conservation of units), ``run.png`` (inventory and orders by
-    echelon; with fleets, delivery lateness and the routes of the first days),
+    positions), ``audit.csv`` (conservation of units), ``run.png`` (per echelon, stock and orders
+    against demand; with fleets, delivery lateness and the routes of the first days),
     ``scenario.yaml`` (the effective scenario: overlays and overrides applied, so
     ``supplysim run scenario.yaml --seed N`` repeats the run) and ``summary.json`` (provenance,
     network KPIs and the list of files).

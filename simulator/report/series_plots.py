@@ -21,6 +21,7 @@ from matplotlib.patches import Patch
 from simulator.network.topology import compile_topology
 from simulator.report.figures import compact_axis
 from simulator.report.study_plots import Colors, variant_colors
+from simulator.report.style import styled
 from simulator.scenario.models import Scenario
 
 
@@ -53,6 +54,7 @@ def bullwhip_ratios(series: pd.DataFrame, warmup: float | None = None) -> pd.Dat
     return ratio.groupby(level=["variant", "id"], sort=False).mean().unstack("id")
 
 
+@styled
 def plot_echelon_bands(
     series: pd.DataFrame,
     metric: str = "on_hand",
@@ -60,6 +62,7 @@ def plot_echelon_bands(
     colors: Colors | None = None,
     labels: Mapping[str, str] | None = None,
     warmup: float | None = None,
+    period: str = "day",
 ) -> Figure:
     """Per echelon, the median over replications and its 10-90% band, day by day, per variant.
 
@@ -68,7 +71,8 @@ def plot_echelon_bands(
         metric: ``on_hand``, ``backlog``, ``pipeline``, ``demand`` or ``orders``.
         colors: Variant colours.
         labels: Echelon id -> subplot title (see :func:`echelon_labels`).
-        warmup: Days to shade as warm-up.
+        warmup: Periods to shade as warm-up.
+        period: The scenario's time unit, for the axis.
     """
     rows = series[series["metric"] == metric]
     if rows.empty:
@@ -87,26 +91,28 @@ def plot_echelon_bands(
         ax.set_title((labels or {}).get(echelon, echelon), loc="left", fontsize="medium")
         compact_axis(ax.yaxis, bins=4)
         ax.set_ylabel("units")
-    axes[-1].set_xlabel("day")
+    axes[-1].set_xlabel(f"{period}s")
     band = Patch(color="0.5", alpha=0.25, label="10-90% of replications")
     _legend(figure, colors, [band], warmup)
     name = metric.replace("_", " ")
-    figure.suptitle(f"End-of-day {name} by echelon: median over replications, 10-90% band")
+    figure.suptitle(f"End-of-{period} {name} by echelon: median and 10-90% of replications")
     return figure
 
 
+@styled
 def plot_bullwhip(
     series: pd.DataFrame,
     *,
     colors: Colors | None = None,
     labels: Mapping[str, str] | None = None,
     warmup: float | None = None,
+    period: str = "day",
 ) -> Figure:
-    """Per echelon, weekly means of orders (solid) and demand (dashed) per variant, after the
-    warm-up, with each variant's bullwhip ratio in the panel's title.
+    """Per echelon, means over replications of orders (solid) and demand (dashed) per variant,
+    after the warm-up, with each variant's bullwhip ratio under the panel's title.
 
-    Daily orders of a periodic review are spikes (an order every few days); their weekly mean
-    over replications shows the level and the swings a planner compares with demand.
+    Daily orders of a periodic review are spikes (an order every few days): where the period is
+    a day, weekly means show the level and the swings a planner compares with demand.
     """
     rows = series[series["metric"].isin(["orders", "demand"])]
     if rows.empty:
@@ -123,41 +129,42 @@ def plot_bullwhip(
             for what, style in (("orders", "-"), ("demand", "--")):
                 if (echelon, variant) in daily[what]:
                     days, values = daily[what][(echelon, variant)]
-                    weeks, means = _weekly(days, np.nanmean(values, axis=0), start)
-                    ax.plot(weeks, means, style, color=colors[variant], linewidth=1.3)
+                    block = 7 if period == "day" else 1
+                    x, means = _blocks(days, np.nanmean(values, axis=0), start, block)
+                    ax.plot(x, means, style, color=colors[variant], linewidth=1.8)
             ratio = ratios.get(variant, {}).get(echelon)
             if ratio is not None:
                 notes.append(f"{variant} {ratio:.2f}" if math.isfinite(ratio) else f"{variant} -")
         title = (labels or {}).get(echelon, echelon)
         ax.set_title(
-            f"{title}; bullwhip (variance of orders / demand): " + ", ".join(notes),
+            f"{title}\nbullwhip (variance of orders / of demand): " + ", ".join(notes),
             loc="left",
             fontsize="medium",
         )
         ax.set_ylim(bottom=0)
         compact_axis(ax.yaxis, bins=4)
-        ax.set_ylabel("units per day")
-    axes[-1].set_xlabel("day")
+        ax.set_ylabel(f"units per {period}")
+    axes[-1].set_xlabel(f"{period}s")
     styles = [
         Line2D([], [], color="0.3", linestyle="-", label="orders placed"),
         Line2D([], [], color="0.3", linestyle="--", label="demand received"),
     ]
     _legend(figure, colors, styles, None)
-    figure.suptitle(
-        "Orders against demand by echelon: weekly means over replications, after the warm-up"
-    )
+    kind = "weekly means" if period == "day" else "means"
+    figure.suptitle(f"Orders against demand by echelon: {kind} over replications")
     return figure
 
 
-def _weekly(days: np.ndarray, values: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
-    """Means of whole weeks from day ``start``, placed at each week's middle."""
+def _blocks(
+    days: np.ndarray, values: np.ndarray, start: int, block: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Means of whole blocks of ``block`` periods from ``start``, placed at each block's middle."""
     keep = days >= start
     days, values = days[keep], values[keep]
-    n = len(days) // 7 * 7
+    n = len(days) // block * block
     if n == 0:
         return days, values
-    weeks = values[:n].reshape(-1, 7).mean(axis=1)
-    return days[:n].reshape(-1, 7).mean(axis=1), weeks
+    return days[:n].reshape(-1, block).mean(axis=1), values[:n].reshape(-1, block).mean(axis=1)
 
 
 def _daily(rows: pd.DataFrame) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
@@ -178,7 +185,7 @@ def _echelons(rows: pd.DataFrame) -> list[str]:
 
 
 def _stack(n: int) -> tuple[Figure, list[Axes]]:
-    figure = Figure(figsize=(10, 2.4 * n + 1.2), layout="constrained")
+    figure = Figure(figsize=(13, 2.8 * n + 1.6), layout="constrained")
     grid = figure.subplots(n, 1, sharex=True, squeeze=False)
     return figure, list(grid.flat)
 
@@ -194,4 +201,4 @@ def _legend(figure: Figure, colors: Colors, extra: Sequence[Artist], warmup: flo
     handles += list(extra)
     if warmup:
         handles.append(Patch(color="0.93", label="warm-up"))
-    figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6))
+    figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))

@@ -27,6 +27,7 @@ from matplotlib.typing import ColorType
 
 from simulator.report.figures import axes_or_new, compact_axis
 from simulator.report.labels import difference_label, metric_label, metric_scale
+from simulator.report.style import styled
 
 Colors = Mapping[str, ColorType]
 
@@ -69,6 +70,7 @@ def network_stats(table: pd.DataFrame, metric: str) -> dict[str, dict[str, float
     }
 
 
+@styled
 def plot_frontier(
     summary: pd.DataFrame,
     service: str = "fill_rate",
@@ -127,6 +129,7 @@ def plot_frontier(
     return figure
 
 
+@styled
 def plot_intervals(
     summary: pd.DataFrame,
     metrics: Sequence[str],
@@ -158,10 +161,11 @@ def plot_intervals(
         ax.set_title(metric.replace("_", " "))
         ax.set_xlabel(metric_label(metric, currency))
     _variant_ticks(axes, variants, baseline)
-    figure.suptitle("Mean and confidence interval per variant (grey band: baseline interval)")
+    figure.suptitle("Mean and confidence interval per variant (grey: the baseline's)")
     return figure
 
 
+@styled
 def plot_paired(
     paired: pd.DataFrame,
     metrics: Sequence[str],
@@ -212,7 +216,7 @@ def plot_paired(
     _variant_ticks(axes, variants, None)
     against = f"baseline {baseline}" if baseline else "the baseline"
     figure.suptitle(
-        f"Paired difference from {against} (filled: interval excludes zero; right: relative)"
+        f"Paired difference from {against}\n(filled: the interval excludes zero; right: relative)"
     )
     return figure
 
@@ -229,7 +233,7 @@ def _panels(n: int, height: float, ncols: int = 3) -> tuple[Figure, list[Axes]]:
         raise ValueError("no metrics to plot")
     ncols = max(1, min(2 if n == 4 else ncols, n))
     nrows = max(1, math.ceil(n / ncols))
-    figure = Figure(figsize=(3.7 * ncols + 1.3, height * nrows + 0.6), layout="constrained")
+    figure = Figure(figsize=(4.8 * ncols + 1.8, height * nrows + 0.9), layout="constrained")
     grid = figure.subplots(nrows, ncols, sharey=True, squeeze=False)
     axes: list[Axes] = list(grid.flat)
     for extra in axes[n:]:

@@ -103,6 +103,7 @@ class StockRule(Section):
 
     policy: PolicyParams | None = None
     initial: NonNegative | None = None
+    arriving: list[NonNegative] | None = None
     order_cost: NonNegative | None = None
     case_pack: Positive | None = None
     min_order: NonNegative | None = None
@@ -113,6 +114,12 @@ class Inventory(Section):
 
     policy: PolicyParams
     initial: NonNegative = Field(0.0, description="Initial on-hand units per SKU.")
+    arriving: list[NonNegative] = Field(
+        default_factory=list,
+        description="The initial pipeline, per SKU: units already on their way at the start, "
+        "the k-th number received at the start of period k (0 first), before that period's "
+        "customers. A steady start has one number per period of the supply lead time plus one.",
+    )
     order_cost: NonNegative = Field(0.0, description="Fixed cost per replenishment order line.")
     case_pack: Positive | None = Field(
         None,

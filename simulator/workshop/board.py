@@ -4,7 +4,9 @@ Every stage of the game scenario orders by hand (``manual``): each week the boar
 number per stage, from a player or from a bot, and gives it to the simulation through
 :meth:`Simulation.order`. A bot is Sterman's rule (:mod:`policies.sterman`) with the
 parameters the base scenario gives that stage, fed the same view a player sees, so a bot can
-take over a stage in any week and a player can take it back.
+take over a stage in any week and a player can take it back. When the facilitator shares
+information, the bots forecast from the end customers' demand instead of their incoming orders,
+as in the information-sharing game (``beer_game_sharing.yaml``).
 
 Week ``w`` (1-based) is day ``w - 1`` of the engine. The board pauses at instant ``w``: the
 week's beer has arrived and the week's customers are served; the orders given then are placed
@@ -73,14 +75,23 @@ class Board:
         self.base = base
         self.sim = Simulation(game_scenario(base), seed=seed, days=weeks + 1)
         params = {n.id: n.inventory.policy for n in base.nodes if n.inventory is not None}
-        self._bots = StermanPolicy.from_params(
-            [_sterman(params.get(role)) for role in ROLES]  # same order as ROLES
-        )
+        stages = [_sterman(params.get(role)) for role in ROLES]  # same order as ROLES
+        # Two bots per stage, so that either can take over in any week: one forecasts from the
+        # stage's incoming orders, one from the end customers' demand (information sharing).
+        self._bots = StermanPolicy.from_params(stages)
+        self._sharing_bots = StermanPolicy.from_params(stages)
+        self._shares = np.array([p.forecast_from == "customers" for p in stages])
+        """Stages whose bot forecasts from the customers' demand whether shared or not."""
         self._node = [self.sim.net.topology.node_ids.index(role) for role in ROLES]
         self.week = 0
         self.orders: list[dict[str, float]] = []
         """The orders given each week, week 1 first."""
         self._advance()
+
+    @property
+    def shared(self) -> bool:
+        """The game's file shares the customers' demand with every stage's bot."""
+        return bool(self._shares[1:].all())
 
     @property
     def finished(self) -> bool:
@@ -105,8 +116,9 @@ class Board:
         """What end customers asked for this week (shown when information is shared)."""
         return float(self.sim.result().records.node_demand[self.week - 1, self._node[0]])
 
-    def bot_orders(self) -> dict[str, float]:
-        """What Sterman's rule orders this week at every stage, from the stages' views."""
+    def bot_orders(self, sharing: bool = False) -> dict[str, float]:
+        """What Sterman's rule orders this week at every stage, from the stages' views; with
+        ``sharing`` (or where the game's file says so) forecasting from the customers' demand."""
         views = [self.views()[role] for role in ROLES]
         n = len(ROLES)
         view = InventoryView(
@@ -117,7 +129,9 @@ class Board:
             due=np.ones(n, dtype=bool),
             lead_time=np.zeros(n),
         )
-        quantities = self._bots.order(view)
+        quantities = np.where(
+            self._shares | sharing, self._sharing_bots.order(view), self._bots.order(view)
+        )
         return {role: float(round(q)) for role, q in zip(ROLES, quantities, strict=True)}
 
     def play(self, orders: dict[str, float]) -> None:
@@ -141,6 +155,7 @@ class Board:
             # The bots learn every week, played or not, so that one can take over any stage.
             views = self.views()
             self._bots.observe(np.array([views[r].incoming_order for r in ROLES]))
+            self._sharing_bots.observe(np.full(len(ROLES), self.customer_demand()))
 
 
 def _sterman(params: object) -> StermanParams:

@@ -1,7 +1,8 @@
 """After the game: what each stage ordered, held and owed, its bullwhip and its cost.
 
-The tables come from the games' simulations; the figures are matplotlib figures sized for a
-projector; :func:`export_zip` bundles every table as CSV and every figure as PNG.
+The tables come from the games' simulations; the figures are matplotlib figures in the
+library's projector style (:mod:`simulator.report.style`); :func:`export_zip` bundles every
+table as CSV and every figure as PNG.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from simulator.report.style import styled
 from simulator.workshop.board import ROLES, Board
+from simulator.workshop.optimum import game_minimum
 from simulator.workshop.predictions import Question
 from simulator.workshop.rooms import BOT, Game
 
-FONT = 15  # readable from the back of a room
 COLORS = dict(zip(ROLES, ("#1f77b4", "#2ca02c", "#ff7f0e", "#d62728"), strict=True))
 
 
@@ -105,9 +107,31 @@ def bots_only(game: Game) -> Game:
     return twin
 
 
+FORESIGHT = "foresight"
+"""Who decided in the game played with the least cost with foresight."""
+
+
+def with_foresight(game: Game) -> Game:
+    """The same game (variant, seed, weeks played so far) played with the orders that give the
+    least team cost with perfect foresight of its customers' demand (a linear programme,
+    :func:`~simulator.workshop.optimum.game_minimum`): the floor no team can go below."""
+    twin = Game(f"{game.code}-foresight", f"{game.name} (least cost with foresight)",
+                game.variant, game.weeks, game.seed)  # fmt: skip
+    if not game.deciders:
+        return twin
+    played = weekly(game)
+    demand = played.loc[played["role"] == ROLES[0], "customer_demand"].to_numpy()
+    _, orders = game_minimum(game.board.base, demand)
+    for week in range(len(demand)):
+        twin.pending = {role: max(float(orders[k, week]), 0.0) for k, role in enumerate(ROLES)}
+        twin.play_week(dict.fromkeys(ROLES, FORESIGHT), 0.0)
+    return twin
+
+
 def ranked_teams(games: list[Game]) -> pd.DataFrame:
-    """The leaderboard of the teams and, beside each, its game played by bots only."""
-    weeks = [weekly(g) for game in games for g in (game, bots_only(game))]
+    """The leaderboard of the teams and, beside each, its game played by bots only and with
+    the least cost with foresight."""
+    weeks = [weekly(g) for game in games for g in (game, bots_only(game), with_foresight(game))]
     return leaderboard(pd.concat(weeks, ignore_index=True))
 
 
@@ -136,6 +160,7 @@ def _figure(rows: int = 1, cols: int = 1, size: tuple[float, float] = (12, 6)) -
     return figure
 
 
+@styled
 def plot_orders(weeks: pd.DataFrame, team: str) -> Figure:
     """A team's orders by stage over the weeks, one panel per stage, with customer demand."""
     mine = weeks[weeks["team"] == team]
@@ -146,18 +171,18 @@ def plot_orders(weeks: pd.DataFrame, team: str) -> Figure:
         stage = mine[mine["role"] == role]
         ax.plot(stage["week"], stage["customer_demand"], color="grey", ls="--", label="customers")
         ax.plot(stage["week"], stage["order"], color=COLORS[role], lw=3, marker="o", label="orders")
-        ax.set_title(role, fontsize=FONT + 2)
+        ax.set_title(role)
         ax.set_ylim(0, top)
-        ax.set_xlabel("week", fontsize=FONT)
-        ax.set_ylabel("cases a week", fontsize=FONT)
+        ax.set_xlabel("week")
+        ax.set_ylabel("cases a week")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.tick_params(labelsize=FONT - 2)
     handles, labels = axes[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=FONT)
-    figure.suptitle(f"{team}: orders by stage", fontsize=FONT + 4)
+    figure.legend(handles, labels, loc="outside lower center", ncols=2)
+    figure.suptitle(f"{team}: orders by stage")
     return figure
 
 
+@styled
 def plot_stock(weeks: pd.DataFrame, team: str) -> Figure:
     """A team's net stock (on hand - backlog) by stage: below zero, the stage owes beer."""
     mine = weeks[weeks["team"] == team]
@@ -168,15 +193,15 @@ def plot_stock(weeks: pd.DataFrame, team: str) -> Figure:
         net = stage["on_hand"] - stage["backlog"]
         ax.plot(stage["week"], net, color=COLORS[role], lw=3, marker="o", label=role)
     ax.axhline(0, color="black", lw=1)
-    ax.set_xlabel("week", fontsize=FONT)
+    ax.set_xlabel("week")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel("cases (on hand - backlog)", fontsize=FONT)
-    ax.tick_params(labelsize=FONT - 2)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=FONT)
-    ax.set_title(f"{team}: stock and backlog by stage", fontsize=FONT + 4)
+    ax.set_ylabel("cases (on hand - backlog)")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.set_title(f"{team}: stock and backlog by stage")
     return figure
 
 
+@styled
 def plot_bullwhip(ratios: pd.DataFrame) -> Figure:
     """Bullwhip ratio by stage, one group of bars per team."""
     figure = _figure(size=(12, 5))
@@ -189,20 +214,20 @@ def plot_bullwhip(ratios: pd.DataFrame) -> Figure:
         ax.bar(x, values["bullwhip"].fillna(0.0), width, label=team)
         for xi, ratio in zip(x, values["bullwhip"], strict=True):
             if np.isnan(ratio):  # customers asked the same every week: no ratio to show
-                ax.text(xi, 0.05, "n/a", ha="center", fontsize=FONT - 2)
-    ax.set_xticks(np.arange(len(ROLES)) + 0.4 - width / 2, ROLES, fontsize=FONT)
+                ax.text(xi, 0.05, "n/a", ha="center")
+    ax.set_xticks(np.arange(len(ROLES)) + 0.4 - width / 2, ROLES)
     ax.axhline(1, color="black", lw=1, ls="--")
-    ax.set_ylabel("variance of orders / variance of demand", fontsize=FONT - 1)
-    ax.tick_params(labelsize=FONT - 2)
+    ax.set_ylabel("variance of orders / variance of demand")
     if teams:
-        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=FONT)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
     title = "Bullwhip by stage"
     if ratios["bullwhip"].isna().any():
         title += " (n/a: customer demand did not vary)"
-    ax.set_title(title, fontsize=FONT + 2)
+    ax.set_title(title)
     return figure
 
 
+@styled
 def plot_predictions(question: Question) -> Figure:
     """Every prediction as a dot, the truth as a line."""
     figure = _figure(size=(12, 1.8 + 0.45 * max(len(question.predictions), 1)))
@@ -212,11 +237,10 @@ def plot_predictions(question: Question) -> Figure:
     ax.scatter(values, range(len(values)), s=120, color="#1f77b4", zorder=3)
     if question.truth is not None:
         ax.axvline(question.truth, color="#d62728", lw=3, label=f"truth: {question.truth:.3g}")
-        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=FONT)
-    ax.set_yticks(range(len(names)), names, fontsize=FONT)
-    ax.set_xlabel(question.unit, fontsize=FONT)
-    ax.tick_params(labelsize=FONT - 2)
-    ax.set_title("Predictions against the truth", fontsize=FONT + 4)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.set_yticks(range(len(names)), names)
+    ax.set_xlabel(question.unit)
+    ax.set_title("Predictions against the truth")
     return figure
 
 

@@ -63,6 +63,7 @@ class Game:
 
     def __post_init__(self) -> None:
         self.board = Board(load_base(self.variant), self.weeks, self.seed)
+        self.sharing = self.sharing or self.board.shared  # players see what the bots see
 
     @property
     def week(self) -> int:
@@ -84,7 +85,7 @@ class Game:
 
     def play_week(self, names: dict[str, str], now: float) -> None:
         """Close the week: bots order for every stage without a player's order."""
-        bots = self.board.bot_orders()
+        bots = self.board.bot_orders(self.sharing)
         orders = {r: self.pending.get(r, bots[r]) for r in ROLES}
         self.deciders.append({r: names[r] if r in self.pending else BOT for r in ROLES})
         self.pending = {}

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from policies import REPLENISHMENT, InventoryView, StermanParams, StermanPolicy
 from simulator import ScenarioError, load_scenario, run
+from tests.engine.scenarios import chain
 
 BEER_GAME = Path(__file__).resolve().parents[2] / "scenarios" / "teaching" / "beer_game.yaml"
 
@@ -111,11 +112,39 @@ def test_a_bad_parameter_in_a_scenario_names_its_line(tmp_path: Path) -> None:
 
 
 def test_first_week_of_the_beer_game_by_hand() -> None:
-    """Week 1 of the shipped game: the retailer sells 4 of its 12 cases, the wholesaler ships
-    the retailer's order from its 12; both see empty supply lines."""
+    """Week 1 of the shipped game: every stage receives the first 4 cases of its initial
+    pipeline; the retailer sells 4 and keeps 12, the wholesaler ships the retailer's order from
+    its 12 + 4; both see three weeks of the pipeline, 12 cases, in their supply lines."""
     result = run(load_scenario(BEER_GAME), days=1)
     orders = result.records.node_orders[0]
-    retailer = 4 + 0.26 * (17 - 8)  # L = 4; S = 12 - 4; SL = 0
+    supply_line = 0.34 * 12
+    retailer = 4 + 0.26 * (17 - 12 - supply_line)  # L = 4; S = 12 + 4 - 4
     expected = 4 + 0.36 * (retailer - 4)  # the wholesaler's L after seeing that order
-    wholesaler = expected + 0.26 * (17 - (12 - retailer))
+    wholesaler = expected + 0.26 * (17 - (12 + 4 - retailer) - supply_line)
     assert orders[:2] == pytest.approx([retailer, wholesaler])
+
+
+def test_sharing_bots_forecast_from_the_customers() -> None:
+    """In the information-sharing game the wholesaler smooths the customers' 4 cases, not the
+    retailer's order of 4.24, into its expected demand; its stock and supply line are those of
+    the game without sharing."""
+    sharing = load_scenario(BEER_GAME.with_name("beer_game_sharing.yaml"))
+    orders = run(sharing, days=1).records.node_orders[0]
+    supply_line = 0.34 * 12
+    retailer = 4 + 0.26 * (17 - 12 - supply_line)
+    wholesaler = 4 + 0.26 * (17 - (12 + 4 - retailer) - supply_line)  # L stays 4
+    assert orders[:2] == pytest.approx([retailer, wholesaler])
+
+
+@pytest.mark.parametrize(("forecast_from", "expected"), [("orders", 0.0), ("customers", 10.0)])
+def test_forecast_from_customers_sees_every_stores_customers(
+    forecast_from: str, expected: float
+) -> None:
+    """A DC whose bot copies the demand it forecasts from (θ = 1, α_S = 0) orders, each day,
+    what it was ordered (nothing: its two stores never order) or what the customers of both
+    stores asked (5 + 5)."""
+    bot = {"type": "sterman", "theta": 1, "alpha_s": 0, "forecast_from": forecast_from}
+    scenario = chain(stores=2, dc={"inventory": {"policy": bot}}, store_policy={"type": "manual"})
+    result = run(scenario)
+    dc = result.network.topology.node_ids.index("dc")
+    assert result.records.node_orders[:, dc] == pytest.approx(expected)

@@ -32,7 +32,7 @@ def fleet_run() -> Result:
 
 
 def _titles(figure: Figure) -> list[str]:
-    return [ax.get_title() for ax in figure.axes]
+    return [ax.get_title() or ax.get_title(loc="left") for ax in figure.axes]
 
 
 def _bars(ax: Axes) -> list[Rectangle]:
@@ -99,16 +99,19 @@ def test_vehicle_rows_number_vehicles_within_their_type(fleet_run: Result) -> No
 
 def test_a_fleet_run_figure_ends_with_lateness_and_routes(fleet_run: Result) -> None:
     titles = _titles(plot_run(fleet_run))
-    assert len(titles) == 4
-    assert titles[2] == LATENESS_TITLE
-    assert titles[3].startswith("Routes by vehicle, days 14 to 16")
+    echelons = 2 * len(fleet_run.network.topology.tiers)  # stock and orders of each
+    assert len(titles) == echelons + 2
+    assert titles[echelons] == LATENESS_TITLE
+    assert titles[echelons + 1].startswith("Routes by vehicle, days 14 to 16")
 
 
 def test_a_run_without_fleets_has_no_fleet_figures() -> None:
     result = run(with_overrides(load_scenario(SCENARIOS / "quickstart.yaml"), {"horizon": 40}))
     titles = _titles(plot_run(result))
-    assert len(titles) == 2
-    assert not any("Deliveries" in t or "Routes" in t for t in titles)
+    # One row per echelon: its stock, and its orders against its demand.
+    names = [f"level {tier.level}" for tier in result.network.topology.tiers]
+    assert [t.split(":")[0] for t in titles] == [name for name in names for _ in range(2)]
+    assert all(t.endswith((": stock", ": orders")) for t in titles)
 
 
 def test_lateness_histogram_agrees_with_the_on_time_kpi(fleet_run: Result) -> None:

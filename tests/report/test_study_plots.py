@@ -260,7 +260,7 @@ def test_echelon_bands(study: Study, metric: str) -> None:
     (legend,) = figure.legends
     texts = [t.get_text() for t in legend.get_texts()]
     assert texts == [*VARIANTS, "10-90% of replications", "warm-up"]
-    assert figure.axes[-1].get_xlabel() == "day"
+    assert figure.axes[-1].get_xlabel() == "days"
 
 
 def test_echelon_bands_rejects_unknown_metric(study: Study) -> None:

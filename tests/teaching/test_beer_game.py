@@ -17,10 +17,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from simulator import load_study
+from simulator import load_scenario, load_study
 from simulator.cli import app
 from simulator.experiment import SerialExecutor, StudyResult
 from simulator.experiment.stats import summarize
+from simulator.workshop.optimum import game_minimum
 
 TEACHING = Path(__file__).resolve().parents[2] / "scenarios" / "teaching"
 TOOLS: dict[str, Any] = runpy.run_path(str(TEACHING / "bullwhip.py"))
@@ -43,23 +44,23 @@ def _summary(result: StudyResult, metric: str, confidence: float = 0.99) -> pd.D
 
 
 @pytest.fixture(scope="module")
-def bots_and_base_stock(tmp_path_factory: pytest.TempPathFactory) -> StudyResult:
+def bullwhip_study(tmp_path_factory: pytest.TempPathFactory) -> StudyResult:
     return _study(tmp_path_factory.mktemp("study"), replications=8, horizon=156)
 
 
-def test_base_stock_passes_demand_on_unchanged(bots_and_base_stock: StudyResult) -> None:
+def test_base_stock_passes_demand_on_unchanged(bullwhip_study: StudyResult) -> None:
     """Ordering up to a fixed level, each stage orders exactly what it was asked for: the
     ratio is 1 at every stage, in every run, up to rounding."""
-    figures = TOOLS["stage_figures"](bots_and_base_stock)
+    figures = TOOLS["stage_figures"](bullwhip_study)
     base = figures[(figures["variant"] == "base-stock") & (figures["metric"] == "bullwhip")]
     assert sorted(base["id"].unique()) == sorted(STAGES)
     np.testing.assert_allclose(base["value"], 1.0, rtol=1e-9)
 
 
-def test_sterman_bots_amplify_upstream(bots_and_base_stock: StudyResult) -> None:
+def test_sterman_bots_amplify_upstream(bullwhip_study: StudyResult) -> None:
     """Each stage's ratio exceeds the one below it: a paired 99% interval over replications
     of the difference lies above zero."""
-    figures = TOOLS["stage_figures"](bots_and_base_stock)
+    figures = TOOLS["stage_figures"](bullwhip_study)
     bots = figures[(figures["variant"] == "sterman-bots") & (figures["metric"] == "bullwhip")]
     wide = bots.pivot(index="replication", columns="id", values="value")[STAGES]
     steps = pd.DataFrame(
@@ -75,8 +76,25 @@ def test_sterman_bots_amplify_upstream(bots_and_base_stock: StudyResult) -> None
     assert (summarize(steps, 0.99)["ci_low"] > 0).all()
 
 
-def test_base_stock_costs_less_than_the_bots(bots_and_base_stock: StudyResult) -> None:
-    cost = _summary(bots_and_base_stock, "cost")
+def test_sharing_customer_demand_tames_the_amplification_upstream(
+    bullwhip_study: StudyResult,
+) -> None:
+    """The factory's ratio over the retailer's (how much the three stages above the retailer
+    amplify) is lower when every stage forecasts from the customers' demand: the paired 99%
+    interval over replications (same customers in both variants) of the difference lies above
+    zero, at every stage above the retailer."""
+    figures = TOOLS["stage_figures"](bullwhip_study)
+    bullwhip = figures[figures["metric"] == "bullwhip"]
+    wide = bullwhip.pivot_table(index=["variant", "replication"], columns="id", values="value")
+    amplification = wide[STAGES[1:]].div(wide["retailer"], axis=0)
+    gain = amplification.loc["sterman-bots"] - amplification.loc["sterman-sharing"]
+    rows = gain.stack().rename("value").reset_index()
+    table = summarize(rows.assign(variant="gain", scope="stage", metric="gain"), 0.99)
+    assert (table["ci_low"] > 0).all(), table
+
+
+def test_base_stock_costs_less_than_the_bots(bullwhip_study: StudyResult) -> None:
+    cost = _summary(bullwhip_study, "cost")
     assert (
         cost.loc[("base-stock", "team"), "ci_high"] < cost.loc[("sterman-bots", "team"), "ci_low"]
     )
@@ -119,13 +137,6 @@ def test_shipped_base_stock_levels_are_the_newsvendor_levels() -> None:
     assert [scenario.node(stage).inventory.policy.S for stage in STAGES] == levels  # type: ignore[union-attr]
 
 
-def test_minimum_cost_of_a_one_stage_hand_case() -> None:
-    """Nothing arrives in period 0, so 2 are owed (cost 2); ordering 4 then 2 clears it all."""
-    cost, orders = TOOLS["minimum_cost"](np.array([2.0, 2.0, 2.0]), [0], 0.0, 0.5, 1.0)
-    assert cost == pytest.approx(2.0)
-    assert orders[0, :2] == pytest.approx([4.0, 2.0])
-
-
 def test_no_policy_beats_the_minimum_on_the_step_game(tmp_path: Path) -> None:
     result = _study(
         tmp_path,
@@ -136,7 +147,7 @@ def test_no_policy_beats_the_minimum_on_the_step_game(tmp_path: Path) -> None:
     )
     team = _summary(result, "cost").xs("team", level="id")["mean"]
     step = np.where(np.arange(36) < 4, 4.0, 8.0)
-    best, _ = TOOLS["minimum_cost"](step, [3, 3, 3, 2], 12.0, 0.5, 1.0)
+    best, _ = game_minimum(load_scenario(TEACHING / "beer_game.yaml"), step)
     assert (team >= best - 1e-6).all()
     assert team.min() > best  # neither bots nor fixed levels foresee the step
 

@@ -125,7 +125,8 @@ def test_a_room_plays_a_short_game(
         join(ann, url, code, "Ann", "retailer")
         join(bob, url, code, "Bob", "factory")
         assert wait_text(ann, "week", "week 1 of 3")
-        assert ann.find_element(*by_id("on-hand")).text == "8"  # 12 less the 4 customers took
+        # 12, plus the 4 arriving from the initial pipeline, less the 4 customers took.
+        assert ann.find_element(*by_id("on-hand")).text == "12"
 
         # Predict, then reveal: both predict the factory's peak order.
         click(host, by_id("ask"))

@@ -94,13 +94,38 @@ def test_a_game_ends_after_its_weeks() -> None:
 def test_each_stage_sees_its_own_stock_and_incoming_order() -> None:
     board = Board(load_base("beer_game"), 6, 1)
     views = board.views()
-    # Week 1: the retailer served 4 cases from its 12; nobody upstream has an order yet.
-    assert (views["retailer"].on_hand, views["retailer"].incoming_order) == (8, 4)
-    assert all(views[r].on_hand == 12 and views[r].incoming_order == 0 for r in ROLES[1:])
+    # Week 1: every stage received the first 4 cases of its initial pipeline; the retailer
+    # served 4 cases; nobody upstream has an order yet.
+    assert (views["retailer"].on_hand, views["retailer"].incoming_order) == (12, 4)
+    assert all(views[r].on_hand == 16 and views[r].incoming_order == 0 for r in ROLES[1:])
+    assert [views[r].pipeline for r in ROLES] == [12, 12, 12, 8]
     board.play(dict.fromkeys(ROLES, 5.0))
     views = board.views()
     assert views["wholesaler"].incoming_order == 5  # the retailer's order of week 1
-    assert views["retailer"].pipeline == 5 and views["factory"].pipeline == 5
-    # The wholesaler shipped that order from its 12 at the close of week 1.
-    assert views["wholesaler"].on_hand == 12 - 5
-    assert views["retailer"].on_hand == 8 - 4
+    # Two weeks of the initial pipeline left (one at the factory), and the order of week 1.
+    assert views["retailer"].pipeline == 8 + 5 and views["factory"].pipeline == 4 + 5
+    # The wholesaler shipped that order from its 16 at the close of week 1, then received 4.
+    assert views["wholesaler"].on_hand == 16 - 5 + 4
+    assert views["retailer"].on_hand == 12 + 4 - 4
+
+
+def test_shared_information_changes_what_the_bots_forecast_from() -> None:
+    """The retailer's incoming orders are the customers' demand, so sharing changes nothing
+    there; upstream, after the step, the customers' 8 and the incoming orders differ, and so
+    do the orders. In the sharing game's file every bot shares, switch or not."""
+    board = Board(load_base("beer_game"), 12, 1)
+    for _ in range(8):
+        board.play(board.bot_orders())
+    plain, shared = board.bot_orders(), board.bot_orders(sharing=True)
+    assert plain["retailer"] == shared["retailer"]
+    assert plain["factory"] != shared["factory"]
+    sharing = Board(load_base("beer_game_sharing"), 12, 1)
+    for _ in range(8):
+        assert sharing.bot_orders() == sharing.bot_orders(sharing=True)
+        sharing.play(sharing.bot_orders())
+
+
+def test_a_sharing_game_shows_the_players_what_its_bots_see() -> None:
+    workshop = Workshop()
+    assert workshop.create_game("A", 0.0, variant="beer_game_sharing").sharing
+    assert not workshop.create_game("B", 0.0, variant="beer_game").sharing
