@@ -67,6 +67,7 @@ class SingleLine:
         ).tolist()
         self.lane_unit_cost = topo.lane_cost_per_unit.tolist()
         self.shipping = fulfilment.shipping
+        self.pos_tonnes = self.shipping.sku_tonnes[topo.pos_sku].tolist()
 
     def place(self, pos: int, qty: float, demand_received: np.ndarray) -> bool:
         """Place and ship what the source can give now; False (nothing done) if another line
@@ -109,7 +110,8 @@ class SingleLine:
         arrival = now + lead
         cost = self.lane_cost[lane] + qty * self.lane_unit_cost[lane]
         destination = self.lane_destination[lane]
-        rec.shipments.append_row(now, ctx.today, lane, destination, qty, cost, arrival)
+        tonnes = qty * self.pos_tonnes[pos]
+        rec.shipments.append_row(now, ctx.today, lane, destination, qty, tonnes, cost, arrival)
         self.book.last_arrival[row] = arrival
         event = at_phase(ctx.env, lead, Phase.ARRIVE)
         event.callbacks.append(lambda _event: self._receive(pos, qty))
