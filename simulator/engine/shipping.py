@@ -16,6 +16,8 @@ from simulator.transport.consignment import Consignment
 from simulator.transport.fleet import FleetRunner
 from simulator.transport.shipment import Shipment
 
+KG_PER_TONNE = 1000.0
+
 
 class Shipping:
     """Sends shipped lines on their way and receives them when they arrive."""
@@ -29,6 +31,7 @@ class Shipping:
         self.lane_fleet = ctx.net.lane_fleet
         self.lane_planned = np.asarray([d.mean for d in ctx.net.topology.lane_lead_time])
         self.sku_cold = np.asarray([p.cold_chain for p in ctx.scenario.products])
+        self.sku_tonnes = np.asarray([p.weight for p in ctx.scenario.products]) / KG_PER_TONNE
         # Called with the positions that received goods off the whole instants (whole
         # instants have their phases).
         self.on_receipt: Callable[[np.ndarray], None] = lambda _positions: None
@@ -69,6 +72,8 @@ class Shipping:
         key = np.where(lane >= 0, lane, -1 - topo.pos_node[shipped.pos])
         keys, member = np.unique(key, return_inverse=True)
         units = np.bincount(member, weights=shipped.qty)
+        tonnes_shipped = shipped.qty * self.sku_tonnes[topo.pos_sku[shipped.pos]]
+        tonnes = np.bincount(member, weights=tonnes_shipped)
         lead = ctx.draws.lead_times(keys)
         depart = shipped.taken_at
         if ctx.disruptions is not None:
@@ -89,6 +94,7 @@ class Shipping:
             lane=keys,
             node=node,
             units=units,
+            tonnes=tonnes,
             cost=cost,
             arrival=depart + lead,
         )
@@ -134,6 +140,7 @@ class Shipping:
                 lane=k,
                 node=topo.lane_destination[k],
                 units=part.qty.sum(),
+                tonnes=part.qty @ self.sku_tonnes[skus],
                 cost=0.0,
                 arrival=np.nan,
             )

@@ -84,6 +84,7 @@ class SingleLine:
         self.lane_unit_cost = topo.lane_cost_per_unit.tolist()
         self.kpi_from = ctx.scenario.warmup - EPS
         self.log_shipment = ctx.records.shipments.append_row
+        self.pos_tonnes = self.shipping.sku_tonnes[topo.pos_sku].tolist()
         # Each lane's transit time: the lane's stream of draws, as the array path draws it.
         self.lead_time = list(topo.lane_lead_time)
         self.lead_stream = ctx.draws.lane_streams
@@ -146,7 +147,8 @@ class SingleLine:
         lead = ctx.draws.draw(self.lead_time[lane], self.lead_stream[lane])
         arrival = now + lead
         cost = self.lane_cost[lane] + qty * self.lane_unit_cost[lane]
-        self.log_shipment(now, day, lane, self.lane_destination[lane], qty, cost, arrival)
+        tonnes = qty * self.pos_tonnes[pos]
+        self.log_shipment(now, day, lane, self.lane_destination[lane], qty, tonnes, cost, arrival)
         event = at_phase(ctx.env, lead, Phase.ARRIVE)
         event.callbacks.append(lambda _event: self._receive(pos, qty))
         return arrival

@@ -7,10 +7,8 @@ lane a fleet drives adds nothing more, so nothing is counted twice. Emissions be
 shipping node: a lane's origin, a fleet's depot. Shipments and routes count in the KPI window
 by the day they leave.
 
-Shipments are recorded per lane and moment with their units, not per SKU, so a shipment's
-weight is its units x the lane's weight per unit: the mean product weight of the order lines
-received by that lane over the run (of the SKUs the lane supplies, before any line closed).
-That is exact on a lane whose SKUs weigh the same, and a close estimate otherwise.
+A shipment's weight is recorded with it when it leaves: each SKU's units x that SKU's weight
+per unit, so tonne-km is exact however the lane's product mix varies over the run.
 """
 
 from __future__ import annotations
@@ -23,8 +21,6 @@ from simulator.metrics.catalogue import EMISSION_SCOPES
 
 if TYPE_CHECKING:
     from simulator.metrics.context import KpiContext
-
-KG_PER_TONNE = 1000.0
 
 
 def add_emission_kpis(ctx: KpiContext) -> None:
@@ -40,8 +36,7 @@ def add_emission_kpis(ctx: KpiContext) -> None:
     lane = shipments["lane"][keep]
     units = shipments["units"][keep]
     carrier = ctx.network.lane_fleet[lane] < 0
-    tonne_km = units * lane_weight(ctx)[lane] / KG_PER_TONNE * topo.lane_distance[lane]
-    tonne_km = np.where(carrier, tonne_km, 0.0)
+    tonne_km = np.where(carrier, shipments["tonnes"][keep] * topo.lane_distance[lane], 0.0)
 
     def per_lane(values: np.ndarray) -> np.ndarray:
         return np.bincount(lane, weights=values, minlength=n_lanes)
@@ -82,24 +77,3 @@ def add_emission_kpis(ctx: KpiContext) -> None:
         ctx.add(scope, "co2_kg", co2, present=present)
         ctx.add(scope, "co2_per_unit", co2, moved, present=present)
         ctx.add(scope, "tonne_km", tkm, present=present)
-
-
-def lane_weight(ctx: KpiContext) -> np.ndarray:
-    """kg per unit shipped on each lane: the product mix of the order lines it delivered."""
-    topo = ctx.topology
-    n_lanes = len(topo.lane_ids)
-    weight = ctx.product("weight")
-    lines = ctx.records.order_lines.as_dict()
-    by_lane = lines["lane"] >= 0
-    line_lane = lines["lane"][by_lane].astype(np.int64)
-    quantity = lines["quantity"][by_lane].astype(np.float64)
-    sku = topo.pos_sku[lines["position"][by_lane]]
-    kg = np.bincount(line_lane, weights=quantity * weight[sku], minlength=n_lanes)
-    received = np.bincount(line_lane, weights=quantity, minlength=n_lanes)
-    # Before any line closed: the plain mean weight of the SKUs the lane supplies.
-    pos, _ = np.nonzero(topo.pos_lanes >= 0)
-    supplied = topo.pos_lanes[topo.pos_lanes >= 0]
-    mean_kg = np.bincount(supplied, weights=weight[topo.pos_sku[pos]], minlength=n_lanes)
-    count = np.bincount(supplied, minlength=n_lanes)
-    fallback = np.divide(mean_kg, count, out=np.zeros(n_lanes), where=count > 0)
-    return np.divide(kg, received, out=fallback, where=received > 0)

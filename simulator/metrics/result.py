@@ -12,11 +12,15 @@ import numpy as np
 import pandas as pd
 
 from simulator.metrics.audit import conservation_audit, position_series
+from simulator.metrics.catalogue import CATALOGUE
 from simulator.metrics.kpis import compute_kpis
 from simulator.metrics.scorecard import scorecard as partner_scorecard
 from simulator.network import Network
 from simulator.records import Records
 from simulator.scenario.models import Scenario
+
+# The KPIs a Result's repr shows, network scope: service, money and emissions at a glance.
+HEADLINE = ("fill_rate", "total_cost", "gross_margin", "co2_kg")
 
 
 def package_versions() -> dict[str, str]:
@@ -46,6 +50,19 @@ class Result:
     disruption_windows: tuple[tuple[float, float], ...] = ()
     """(start, end) day of every disruption occurrence, in order of start."""
     versions: dict[str, str] = field(default_factory=package_versions)
+
+    def __repr__(self) -> str:
+        # Two short lines for notebooks: the field dump (records, network) runs to pages.
+        head = f"Result({self.scenario.name!r}: seed {self.seed}, {self.records.n_days} days)"
+        return f"{head}\n  " + ", ".join(self._headline(metric) for metric in HEADLINE)
+
+    def _headline(self, metric: str) -> str:
+        kpi, value = CATALOGUE[metric], self.kpi(metric)
+        if kpi.unit == "share":
+            return f"{kpi.label} {value:.1%}"
+        unit = self.scenario.currency if kpi.unit == "money" else kpi.unit
+        number = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+        return f"{kpi.label} {number} {unit}"
 
     @cached_property
     def kpis(self) -> pd.DataFrame:

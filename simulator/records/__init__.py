@@ -196,6 +196,7 @@ class Records:
             lane=np.int64,
             node=np.int64,
             units=np.float64,
+            tonnes=np.float64,  # the units' weight: each SKU's weight per unit, in tonnes
             cost=np.float64,
             arrival=np.float64,
         )

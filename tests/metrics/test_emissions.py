@@ -17,9 +17,9 @@ from simulator.scenario import scenario_from_data
 SHIPMENTS = 7  # per lane in the window
 
 
-def _chain(products: list[dict[str, Any]], lanes: list[dict[str, Any]]) -> Result:
+def _chain_data(products: list[dict[str, Any]], lanes: list[dict[str, Any]]) -> dict[str, Any]:
     stock = {"policy": {"type": "base_stock", "S": 20}, "initial": 20}
-    data = {
+    return {
         "name": "emissions",
         "horizon": 10,
         "warmup": 3,
@@ -35,7 +35,10 @@ def _chain(products: list[dict[str, Any]], lanes: list[dict[str, Any]]) -> Resul
         ],
         "demand": [{"id": "town", "node": "shop", "daily": {"dist": "constant", "value": 5}}],
     }
-    return run(scenario_from_data(data))
+
+
+def _chain(products: list[dict[str, Any]], lanes: list[dict[str, Any]]) -> Result:
+    return run(scenario_from_data(_chain_data(products, lanes)))
 
 
 def _kpi(result: Result, scope: str, id_: str, metric: str) -> float:
@@ -87,3 +90,27 @@ def test_weightless_products_emit_nothing() -> None:
     weightless = {**WIDGET, "weight": 0.0}
     result = _chain([weightless], [{"distance": 100}, {"distance": 10}])
     assert _kpi(result, "network", "network", "co2_kg") == 0.0
+
+
+def test_tonne_km_is_exact_per_sku_when_the_mix_changes_over_the_run() -> None:
+    light = {"id": "light", "unit_cost": 1.0, "price": 2.0, "weight": 1.0}
+    heavy = {"id": "heavy", "unit_cost": 1.0, "price": 2.0, "weight": 3.0}
+    data = _chain_data([light, heavy], [{"distance": 1000}, {"distance": 10}])
+    # Nobody buys the heavy SKU during the 3-day warm-up: the lanes carry light units only on
+    # days 0-2, then 5 light and 5 heavy units a day in the window (days 3-9).
+    promotion = {"start": 0, "end": 3, "multiplier": 0.0, "skus": ["heavy"]}
+    data["demand"][0]["promotions"] = [promotion]
+    result = run(scenario_from_data(data))
+    # By hand, per SKU: each window day 5 x 1 kg + 5 x 3 kg = 0.02 t, over 1000 km and 10 km.
+    assert _kpi(result, "lane", "trunk", "tonne_km") == pytest.approx(SHIPMENTS * 0.02 * 1000)
+    assert _kpi(result, "lane", "local", "tonne_km") == pytest.approx(SHIPMENTS * 0.02 * 10)
+    assert _kpi(result, "lane", "trunk", "co2_kg") == pytest.approx(SHIPMENTS * 20 * 0.062)
+    # The shipments themselves carry their tonnes: light-only before the window, mixed in it.
+    shipments = result.records.shipments.as_dict()
+    trunk = shipments["lane"] == result.network.topology.lane_ids.index("trunk")
+    by_day = dict(
+        zip(shipments["day"][trunk].tolist(), shipments["tonnes"][trunk].tolist(), strict=True)
+    )
+    assert by_day == pytest.approx(
+        {0: 0.005, 1: 0.005, 2: 0.005} | dict.fromkeys(range(3, 10), 0.02)
+    )
