@@ -89,13 +89,7 @@ def lane_weight(ctx: KpiContext) -> np.ndarray:
     topo = ctx.topology
     n_lanes = len(topo.lane_ids)
     weight = ctx.product("weight")
-    lines = ctx.records.order_lines.as_dict()
-    by_lane = lines["lane"] >= 0
-    line_lane = lines["lane"][by_lane].astype(np.int64)
-    quantity = lines["quantity"][by_lane].astype(np.float64)
-    sku = topo.pos_sku[lines["position"][by_lane]]
-    kg = np.bincount(line_lane, weights=quantity * weight[sku], minlength=n_lanes)
-    received = np.bincount(line_lane, weights=quantity, minlength=n_lanes)
+    kg, received = ctx.records.lines.lane_kg, ctx.records.lines.lane_units
     # Before any line closed: the plain mean weight of the SKUs the lane supplies.
     pos, _ = np.nonzero(topo.pos_lanes >= 0)
     supplied = topo.pos_lanes[topo.pos_lanes >= 0]

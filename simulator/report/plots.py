@@ -60,11 +60,13 @@ def plot_inventory(result: Result, ax: Axes | None = None) -> Figure:
     """End-of-day on hand and backlog per echelon (units, summed over nodes and SKUs)."""
     figure, ax = axes_or_new(ax)
     rec = result.records
+    stock = rec.stock
+    column = {tier.level: k for k, tier in enumerate(result.network.topology.tiers)}
     _echelon_lines(
         ax,
         result,
-        ("on hand", lambda tier: rec.series_on_hand[:, tier.positions].sum(axis=1)),
-        ("backlog", lambda tier: -rec.series_backlog[:, tier.positions].sum(axis=1)),
+        ("on hand", lambda tier: stock.echelon_on_hand[:, column[tier.level]]),
+        ("backlog", lambda tier: -stock.echelon_backlog[:, column[tier.level]]),
         {"linestyle": ":"},
     )
     if rec.warmup:
