@@ -30,6 +30,11 @@ seconds are both shown (CPU time is the fairer figure on a shared machine). Peak
 Run ``python benchmarks/bench_scale.py``; ``--profile`` prints the cProfile top 25 (cumulative)
 to stderr. The last two lines are ``stream_days_per_s: X`` (streams x days over compile + run
 wall time) and ``peak_rss_mb: Y``.
+
+``--streams N`` sizes the network for N retailer-SKU streams by the number of retailers per DC
+(N / (DCs x SKUs), so 1,000 per DC for a million streams). ``--curve 10000,100000,1000000``
+runs each size in a fresh process (peak memory is per process) and prints one row per size:
+CPU seconds per phase, total CPU and peak RSS.
 """
 
 from __future__ import annotations
@@ -37,10 +42,12 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import math
 import os
 import pstats
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -144,7 +151,7 @@ def scenario_data(
         for r in range(n_retailers)
     ]
     return {
-        "name": "scale-100k",
+        "name": f"scale-{n_retailers * n_skus}",
         "horizon": days,
         "seed": 0,
         "products": [{"id": s, "unit_cost": 1.0, "price": 2.0} for s in skus],
@@ -236,14 +243,60 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skus", type=int, default=50, help="SKUs (default 50)")
     parser.add_argument("--days", type=int, default=365, help="simulated days (default 365)")
     parser.add_argument(
+        "--streams",
+        type=int,
+        default=None,
+        help="retailer-SKU streams: sets --retailers-per-dc to streams / (dcs x skus)",
+    )
+    parser.add_argument(
+        "--curve",
+        default=None,
+        metavar="N,N,...",
+        help="run each number of streams in a fresh process; one row per size",
+    )
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # for --curve
+    parser.add_argument(
         "--profile", action="store_true", help="cProfile top 25 by cumulative time to stderr"
     )
     parser.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.streams is not None:
+        per_dc, left = divmod(args.streams, args.dcs * args.skus)
+        if per_dc < 1 or left:
+            parser.error(f"--streams must be a multiple of dcs x skus = {args.dcs * args.skus}")
+        args.retailers_per_dc = per_dc
+    return args
+
+
+def curve(args: argparse.Namespace) -> None:
+    """One fresh process per size; a row of CPU seconds per phase and peak RSS each."""
+    sizes = [int(n) for n in args.curve.split(",")]
+    phases = ("validate", "compile", "run", "kpis")
+    print(f"scale curve: {args.days} days, {args.dcs} DCs, {args.skus} SKUs, CPU seconds")
+    print(
+        f"  {'streams':>10}" + "".join(f"{p:>10}" for p in phases) + f"{'total':>10}{'peak MB':>10}"
+    )
+    for n in sizes:
+        command = [sys.executable, __file__, "--json", "--streams", str(n)]
+        command += ["--dcs", str(args.dcs), "--skus", str(args.skus), "--days", str(args.days)]
+        if args.no_pin:
+            command.append("--no-pin")
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        row = json.loads(done.stdout.splitlines()[-1])
+        cpu = row["cpu"]
+        print(
+            f"  {n:>10,}"
+            + "".join(f"{cpu.get(p, float('nan')):>10.2f}" for p in phases)
+            + f"{sum(cpu.values()):>10.2f}{row['peak_rss_mb']:>10.0f}",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.curve:
+        curve(args)
+        return
     pinned = "not pinned (--no-pin)" if args.no_pin else pin_one_core()
     profiler = cProfile.Profile() if args.profile else None
     if profiler is not None:
@@ -255,6 +308,9 @@ def main(argv: list[str] | None = None) -> None:
         pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(25)
         print(buffer.getvalue(), file=sys.stderr)
     rss = peak_rss_mb()
+    if args.json:
+        print(json.dumps({"cpu": phases.cpu, "wall": phases.wall, "peak_rss_mb": rss}))
+        return
 
     streams = sim.net.demand.n_streams
     rec = result.records

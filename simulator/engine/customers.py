@@ -82,10 +82,10 @@ class Customers:
         assert ctx.disruptions is not None
         days = np.arange(ctx.n_days)
         factor = ctx.disruptions.timeline.demand_factors(days, ctx.net.demand.daily)
-        if factor is not None:
-            self.daily_demand = (self.daily_demand * factor).astype(self.daily_demand.dtype)
+        if factor is not None:  # scaled counts are fractions: single precision, as drawn ones
+            self.daily_demand = (self.daily_demand * factor).astype(np.float32)
             if self.daily_orders is not None:
-                self.daily_orders = (self.daily_orders * factor).astype(self.daily_orders.dtype)
+                self.daily_orders = (self.daily_orders * factor).astype(np.float32)
 
     # ----------------------------------------------------------------- the day's service
 

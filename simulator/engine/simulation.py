@@ -28,10 +28,11 @@ from simulator.engine.replenishment import Replenishment
 from simulator.engine.shipping import Shipping
 from simulator.engine.state import snapshot
 from simulator.engine.stock import StockLedger
+from simulator.metrics.layout import record_layout
 from simulator.metrics.result import Result
 from simulator.network import Network, compile_network
 from simulator.network.streams import RandomStreams
-from simulator.records import Records
+from simulator.records import Records, keeps_detail
 from simulator.scenario.models import Scenario
 from simulator.transport.consignment import Consignment
 from simulator.transport.fleet import FleetRunner
@@ -45,7 +46,14 @@ class Simulation:
     :meth:`order` gives orders to ``manual`` positions, placed at that close.
     """
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, days: float | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | None = None,
+        days: float | None = None,
+        detail: str | None = None,
+    ):
+        """``detail`` overrides the scenario's ``detail`` (``auto``, ``full``, ``summary``)."""
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.horizon = float(days if days is not None else scenario.horizon)
@@ -54,8 +62,15 @@ class Simulation:
         topo, dem = self.net.topology, self.net.demand
         self.env = simpy.Environment()
         streams = RandomStreams(self.seed)
+        keep = keeps_detail(detail or scenario.detail, topo.n_positions, self.n_days)
         records = Records(
-            self.n_days, scenario.warmup, topo.n_positions, dem.n_streams, len(topo.node_ids)
+            self.n_days,
+            scenario.warmup,
+            topo.n_positions,
+            dem.n_streams,
+            len(topo.node_ids),
+            detail=keep,
+            layout=record_layout(scenario, self.net),
         )
         # Disruptions: every occurrence is drawn now, so conditions are known ahead.
         plan = None
@@ -141,9 +156,8 @@ class Simulation:
         self.orders.tally.flush(day)
         customer_backlog = self.customers.backorders.at_position
         backlog = customer_backlog + ledger.owed
-        rec.series_on_hand[day] = ledger.on_hand
-        rec.series_backlog[day] = backlog
-        rec.series_pipeline[day] = ledger.open_order + ledger.in_transit
+        pipeline = ledger.open_order + ledger.in_transit
+        rec.stock.record(day, ledger.on_hand, backlog, pipeline, rec.cost_factor[day])
         if ctx.kpi(day):
             waiting = self.customers.backorders.per_stream()
             rec.stream_backlog_days += waiting
@@ -156,12 +170,14 @@ class Simulation:
     def _record_closed_lines(self) -> None:
         closed = self.fulfilment.book.pop_closed()
         if len(closed["position"]):
-            self.ctx.records.order_lines.append(
+            rec = self.ctx.records
+            rec.lines.add(
                 position=closed["position"],
                 lane=closed["lane"],
                 day=closed["day"],
                 quantity=closed["quantity"],
                 cycle=closed["last_arrival"] - closed["placed"],
+                in_window=rec.in_window(closed["day"]),
             )
 
     def _received(self, positions: np.ndarray) -> None:

@@ -66,12 +66,13 @@ def _echelon_series(result: Result) -> pd.DataFrame:
     rec, topo = result.records, result.network.topology
     blocks: list[np.ndarray] = []
     ids: list[str] = []
-    for tier in topo.tiers:
+    stock = rec.stock
+    for k, tier in enumerate(topo.tiers):
         nodes = list(tier.nodes)
         blocks += [
-            rec.series_on_hand[:, tier.positions].sum(axis=1, dtype=np.float64),
-            rec.series_backlog[:, tier.positions].sum(axis=1, dtype=np.float64),
-            rec.series_pipeline[:, tier.positions].sum(axis=1, dtype=np.float64),
+            stock.echelon_on_hand[:, k],
+            stock.echelon_backlog[:, k],
+            stock.echelon_pipeline[:, k],
             rec.node_demand[:, nodes].sum(axis=1),
             rec.node_orders[:, nodes].sum(axis=1),
         ]

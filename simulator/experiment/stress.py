@@ -150,7 +150,7 @@ def run_series(result: Result) -> RunSeries:
     return RunSeries(
         asked=_without_residue(rec.node_asked.sum(axis=1)),
         filled=_without_residue(rec.node_filled.sum(axis=1)),
-        backlog=_without_residue(rec.series_backlog.sum(axis=1, dtype=np.float64)),
+        backlog=_without_residue(rec.stock.echelon_backlog.sum(axis=1)),
         lost_sales=result.kpi("lost_sales"),
         cost=result.kpi("total_cost"),
     )

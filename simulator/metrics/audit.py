@@ -1,6 +1,6 @@
-"""The run's daily position series and its conservation-of-units audit.
+"""The run's daily series (per position, or per echelon) and its conservation-of-units audit.
 
-Both cover the whole run, warm-up included: the series are the end-of-day snapshots, the audit
+All cover the whole run, warm-up included: the series are the end-of-day snapshots, the audit
 reads the ``total_*`` accumulators and the final state.
 """
 
@@ -28,6 +28,9 @@ def position_series(result: RunOutcome) -> pd.DataFrame:
         Columns ``day`` (int), ``node`` and ``sku`` (categorical), ``on_hand``, ``backlog``
         (customers' and downstream nodes' backorders) and ``pipeline`` (ordered, not yet
         received), all float32 units; one row per day and position, warm-up days included.
+
+    Raises:
+        DetailNotKept: The run did not keep every position's series (scenario ``detail``).
     """
     rec, topo = result.records, result.network.topology
     n_days = rec.series_on_hand.shape[0]
@@ -40,6 +43,30 @@ def position_series(result: RunOutcome) -> pd.DataFrame:
             "on_hand": rec.series_on_hand.ravel(),
             "backlog": rec.series_backlog.ravel(),
             "pipeline": rec.series_pipeline.ravel(),
+        }
+    )
+
+
+def echelon_series(result: RunOutcome) -> pd.DataFrame:
+    """End-of-day on hand, backlog and pipeline summed per echelon, every day, long format.
+
+    Args:
+        result: A finished run.
+
+    Returns:
+        Columns ``day`` (int), ``echelon`` (``level-N``, categorical), ``on_hand``, ``backlog``
+        and ``pipeline`` (float64 units); one row per day and echelon, warm-up days included.
+    """
+    stock, tiers = result.records.stock, result.network.topology.tiers
+    n_days, n_tiers = stock.echelon_on_hand.shape
+    names = tuple(f"level-{tier.level}" for tier in tiers)
+    return pd.DataFrame(
+        {
+            "day": np.repeat(np.arange(n_days, dtype=np.int32), n_tiers),
+            "echelon": _categorical(np.tile(np.arange(n_tiers), n_days), names),
+            "on_hand": stock.echelon_on_hand.ravel(),
+            "backlog": stock.echelon_backlog.ravel(),
+            "pipeline": stock.echelon_pipeline.ravel(),
         }
     )
 

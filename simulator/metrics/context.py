@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.metrics.catalogue import Scope
+from simulator.metrics.layout import customer_facing
 from simulator.metrics.run import RunOutcome
 from simulator.network.demand import CHANNELS
 from simulator.network.topology import sell_price
@@ -67,9 +68,7 @@ class KpiContext:
                 "echelon": self.node_tier,
             },
         }
-        # Positions some customers ask of: a first choice with reach, or a substitute.
-        asks = np.abs(dem.stream_reach) > 0
-        self.customer_facing = np.bincount(dem.stream_pos[asks], minlength=topo.n_positions) > 0
+        self.customer_facing = customer_facing(topo, dem)
         self._rows: list[tuple[str, np.ndarray, str, np.ndarray]] = []
 
     def keys(self, entity: Entity, scope: Scope) -> np.ndarray:
@@ -114,10 +113,10 @@ class KpiContext:
         """A numeric product attribute (``price``, ``unit_cost``, ...) per SKU index."""
         return np.asarray([getattr(p, field) for p in self.scenario.products], dtype=np.float64)
 
-    @cached_property
+    @property
     def on_hand_days(self) -> np.ndarray:
         """Unit-days of end-of-day stock per position over the KPI window (float64 sums)."""
-        return self.records.series_on_hand[self.start :].sum(axis=0, dtype=np.float64)
+        return self.records.stock.on_hand_days
 
     def add(
         self,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulator.disruptions.conditions import GOODS, TRANSPORT
+from simulator.disruptions.conditions import TRANSPORT
 from simulator.metrics.catalogue import POSITION, Scope
 
 if TYPE_CHECKING:
@@ -40,11 +40,11 @@ def add_cost_kpis(ctx: KpiContext) -> None:
     """
     rec, topo = ctx.records, ctx.topology
     daily_rate = ctx.product("unit_cost") * ctx.product("holding_rate") / DAYS_PER_YEAR
-    goods, fuel = rec.cost_factor[:, GOODS], rec.cost_factor[:, TRANSPORT]
-    holding = ctx.on_hand_days * daily_rate[topo.pos_sku]
-    if (goods != 1.0).any():  # an economic shift revalues the goods on its days
-        valued = rec.series_on_hand[ctx.start :] * goods[ctx.start :, None]
-        holding = valued.sum(axis=0, dtype=np.float64) * daily_rate[topo.pos_sku]
+    fuel = rec.cost_factor[:, TRANSPORT]
+    # An economic shift revalues the goods on its days.
+    valued = rec.stock.on_hand_valued
+    held = ctx.on_hand_days if valued is None else valued
+    holding = held * daily_rate[topo.pos_sku]
     ordering = rec.pos_order_lines * topo.pos_order_cost
     sku = ctx.demand.stream_sku
     shortage = (

@@ -1,7 +1,7 @@
 """Inventory KPIs: stock levels and their value, service per position, bullwhip.
 
-Position KPIs read the end-of-day series (window rows only) and the ``pos_*`` accumulators;
-the bullwhip ratio reads the daily orders and demand of each node.
+Position KPIs read the end-of-day snapshots' sums (``Records.stock``) and the ``pos_*``
+accumulators; the bullwhip ratio reads the daily orders and demand of each node.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _inventory(ctx: KpiContext) -> None:
 def _stock_held(ctx: KpiContext) -> None:
     """Stock at the horizon, and on hand averaged over time where the day's timing allows."""
     rec = ctx.records
-    at_end = rec.series_on_hand[-1].astype(np.float64)
+    at_end = rec.stock.on_hand_end.astype(np.float64)
     value = at_end * ctx.product("unit_cost")[ctx.topology.pos_sku]
     # On the daily path a day's stock changes only at its start (arrivals, sales) and its
     # end (shipments downstream), so between them it is the end-of-day stock plus what left
@@ -75,8 +75,7 @@ def _stock_held(ctx: KpiContext) -> None:
 
 
 def _position_service(ctx: KpiContext) -> None:
-    window = ctx.records.series_on_hand[ctx.start :]
-    ready_days = np.count_nonzero(window > _EPS, axis=0)
+    ready_days = ctx.records.stock.ready_days
     every = np.ones(ctx.topology.n_positions, dtype=bool)
     for scope in POSITION:
         members = ctx.customer_facing if scope in CUSTOMER_AVERAGED else every

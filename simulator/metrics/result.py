@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.metrics.audit import conservation_audit, position_series
+from simulator.metrics.audit import conservation_audit, echelon_series, position_series
 from simulator.metrics.catalogue import CATALOGUE
 from simulator.metrics.kpis import compute_kpis
 from simulator.metrics.scorecard import scorecard as partner_scorecard
@@ -85,8 +85,13 @@ class Result:
         return partner_scorecard(self)
 
     def series(self) -> pd.DataFrame:
-        """End-of-day on hand, backlog and pipeline per node and SKU (long format)."""
+        """End-of-day on hand, backlog and pipeline per node and SKU (long format); only
+        where the run kept its detail (scenario ``detail``), else ``DetailNotKept``."""
         return position_series(self)
+
+    def echelon_series(self) -> pd.DataFrame:
+        """End-of-day on hand, backlog and pipeline per echelon (long format), every run."""
+        return echelon_series(self)
 
     def audit(self) -> pd.DataFrame:
         """Conservation of units per node and SKU: initial + received = issued + on hand."""

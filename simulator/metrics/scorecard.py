@@ -2,7 +2,7 @@
 
 Figures the KPI table already holds (trade revenue and margin, customers' fill rate, inventory
 turns) are read from its ``node`` scope. The rest come from the run's records over the same KPI
-window: units issued, end-of-day on hand, completed replenishment lines and daily orders. The
+window: units issued, end-of-day backorders, completed replenishment lines and daily orders. The
 columns are declared in the KPI catalogue (``simulator.metrics.catalogue.SCORECARD``).
 """
 
@@ -92,39 +92,21 @@ def _replenishment(
     ctx: KpiContext,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per node: units on time in full, units ordered, lines on time, completed lines, and,
-    per supplying node, units it delivered on time in full."""
+    per supplying node, units it delivered on time in full.
+
+    A line is on time when its cycle (the time to its last unit, so it is also complete) is at
+    most its nominal lead time (:func:`simulator.metrics.layout.nominal_lead_times`)."""
     rec = ctx.records
-    lines = rec.order_lines
-    in_window = rec.in_window(lines.column("day"))
-    position = lines.column("position")[in_window]
-    lane = lines.column("lane")[in_window].astype(np.int64)
-    nominal = _nominal_lead_time(ctx, position, lane)
-    # cycle is the time to the line's last unit, so an on-time line is also complete.
-    on_time = lines.column("cycle")[in_window] <= nominal + _EPS
-    quantity = lines.column("quantity")[in_window].astype(np.float64)
-    keys = ctx.keys("position", "node")[position]
+    lines = rec.lines
     ordered = rec.node_orders[ctx.start :].sum(axis=0)
-    supplier = np.where(lane >= 0, ctx.topology.lane_origin[np.maximum(lane, 0)], -1)
+    supplier = ctx.topology.lane_origin
     return (
-        ctx.total("node", keys, quantity * on_time),
+        ctx.sum("position", "node", lines.on_time_units),
         ordered,
-        ctx.total("node", keys, on_time),
-        ctx.total("node", keys, 1.0),
-        ctx.total("node", supplier, quantity * on_time),
+        ctx.sum("position", "node", lines.on_time_lines),
+        ctx.sum("position", "node", lines.lines),
+        ctx.total("node", supplier, lines.lane_on_time_units),
     )
-
-
-def _nominal_lead_time(ctx: KpiContext, position: np.ndarray, lane: np.ndarray) -> np.ndarray:
-    """Per line, the longest cycle time that counts as on time: its lane's mean lead time."""
-    topo = ctx.topology
-    lane_mean = np.asarray([lead.mean for lead in topo.lane_lead_time] + [np.nan])
-    # Production lines (lane -1) are held to the plant's production lead time.
-    nominal = np.where(lane >= 0, lane_mean[lane], topo.pos_lead_time[position])
-    if len(ctx.demand.event) == 0:
-        # Daily path: a line that ships at once on a lane with lead time L arrives after
-        # ceil(L) days (docs/kpis.md), so that is the shortest cycle time.
-        nominal = np.ceil(nominal - _EPS)
-    return nominal
 
 
 def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -138,11 +120,6 @@ def _stockout_days(ctx: KpiContext, partners: np.ndarray) -> np.ndarray:
     lost that day. NaN for a node without customers."""
     rec = ctx.records
     window = slice(ctx.start, None)
-    days = np.full(len(partners), np.nan)
-    for k, node in enumerate(partners):
-        span = ctx.topology.node_positions[node]
-        facing = ctx.customer_facing[span]
-        if facing.any():
-            backlog = (rec.series_backlog[window, span][:, facing] > _EPS).any(axis=1)
-            days[k] = np.count_nonzero(backlog | (rec.node_lost[window, node] > _EPS))
-    return days
+    short = rec.stock.node_short[window, partners] | (rec.node_lost[window, partners] > _EPS)
+    facing = ctx.sum("position", "node", ctx.customer_facing)[partners] > 0
+    return np.where(facing, np.count_nonzero(short, axis=0), np.nan)

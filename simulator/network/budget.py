@@ -8,10 +8,11 @@ estimates memory and events from the scenario alone and refuses such a scenario 
 :class:`ScenarioError` naming the field and the estimate, or returns warnings.
 
 Where the engine uses float32 (so where quantities must stay in range): the daily position
-series (``Records.series_on_hand``, ``series_backlog``, ``series_pipeline``), the pre-drawn
-daily demand (``network.demand.draw_daily_demand``) and the order-line log's ``quantity`` and
-``cycle`` columns. float32 counts whole units exactly up to 2**24 and overflows to inf past
-3.4e38; a quantity that large is refused, one past 2**24 gets a warning.
+series (``Records.series_on_hand``, ``series_backlog``, ``series_pipeline``, and the sums made
+from them), the pre-drawn daily demand (``network.demand.draw_daily_demand``, unless its counts
+fit a smaller integer type) and the order lines' ``quantity`` and ``cycle``. float32 counts
+whole units exactly up to 2**24 and overflows to inf past 3.4e38; a quantity that large is
+refused, one past 2**24 gets a warning.
 """
 
 from __future__ import annotations
@@ -41,6 +42,18 @@ QUANTITY_FIELDS = frozenset(
      "min_order", "warmup_level", "mean", "value", "high", "mode", "rate"}
 )  # fmt: skip
 """Fields that hold units (or a law of units); distributions are checked wherever they are."""
+
+
+AUTO_DETAIL_CELLS = 20_000_000
+"""Position-days up to which ``detail: auto`` keeps every position's series (240 MB)."""
+
+
+def keeps_detail(detail: str, n_positions: int, n_days: int) -> bool:
+    """Whether a run with scenario setting ``detail`` keeps every position's daily series and
+    every completed order line (else sums of them; see :mod:`simulator.records`)."""
+    if detail == "auto":
+        return n_positions * n_days <= AUTO_DETAIL_CELLS
+    return detail == "full"
 
 
 @dataclass(frozen=True)
@@ -78,9 +91,13 @@ def estimate(scenario: Scenario) -> Estimate:
     daily_streams = sum(
         len(scenario.zone_skus(z)) for z in zones if not isinstance(z, DemandZone) or z.daily
     )
-    # Per day: three float32 position series and the order-line log (~32 bytes a line, at most
-    # a line per position), six float64 node series, pre-drawn demand and order counts.
-    per_day = positions * (3 * 4 + 32) + len(scenario.nodes) * 6 * 8 + daily_streams * 2 * 4
+    # Per day: with the detail kept, three float32 position series and the order-line log
+    # (~32 bytes a line, at most a line per position); seven node series, pre-drawn demand and
+    # order counts (float32 at most). Without the detail, what is kept per position does not
+    # grow with the horizon and is left out.
+    detail = keeps_detail(scenario.detail, positions, days)
+    per_day = positions * (3 * 4 + 32 if detail else 0)
+    per_day += len(scenario.nodes) * 7 * 8 + daily_streams * 2 * 4
     sources: list[tuple[DocPath, float]] = [(("horizon",), days * len(scenario.nodes))]
     for i, zone in enumerate(scenario.demand):
         if zone.orders is not None:

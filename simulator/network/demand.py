@@ -260,10 +260,16 @@ def multipliers(zone: CustomerDemand, sku_id: str, days: np.ndarray) -> np.ndarr
     return m
 
 
-def scaled_draws(dist: AnyDistribution, rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
-    """One draw per entry of ``scale``, with the mean multiplied by it."""
+def scaled_draws(
+    dist: AnyDistribution, rng: np.random.Generator, scale: np.ndarray, constant: bool = False
+) -> np.ndarray:
+    """One draw per entry of ``scale``, with the mean multiplied by it. ``constant``: every
+    entry of ``scale`` is the same (the draws are the same; one mean is quicker to draw)."""
     if isinstance(dist, Poisson):
-        return rng.poisson(dist.mu * scale).astype(np.float64)
+        lam = dist.mu * scale
+        if constant and len(lam):
+            return rng.poisson(lam[0], len(lam)).astype(np.float64)
+        return rng.poisson(lam).astype(np.float64)
     if isinstance(dist, NegBinomial):
         p = dist.mu / dist.sd**2
         n = dist.mu * p / (1 - p)
@@ -281,27 +287,33 @@ def draw_daily_demand(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Customer demand per (day, daily stream): shape ``(n_days, len(demand.daily))``.
 
+    Each stream draws its whole horizon from its own generator, so its numbers do not depend
+    on any other stream. The arrays take the narrowest type that holds every value exactly
+    (see :class:`CompactColumns`): a million Poisson streams of a year take 365 MB as uint8.
+
     Returns:
         Units, and the number of customer orders behind them where some zone has an order
         size (the daily law then counts orders); ``None`` when every zone's law counts units.
     """
     days = np.arange(n_days, dtype=float)
-    # Single precision halves the largest buffer of a big run; counts stay exact to 2**24.
-    out = np.empty((n_days, len(demand.daily)), dtype=np.float32)
+    n_daily = len(demand.daily)
+    out = CompactColumns(n_days, n_daily)
     compound = any(demand.zone_order_size[z] is not None for z in demand.stream_zone[demand.daily])
-    orders = np.empty_like(out) if compound else None
+    orders = CompactColumns(n_days, n_daily) if compound else None
     base = scenario.source.parent if scenario.source else None
     traces: dict[int, dict[str, np.ndarray]] = {}
-    profiles: dict[tuple[int, str | None], np.ndarray] = {}
-    for column, s in enumerate(demand.daily):
+    profiles: dict[tuple[int, str | None], tuple[np.ndarray, bool]] = {}
+    for s in demand.daily:
         z = int(demand.stream_zone[s])
         zone = demand.zones[z]
         sku = topology.sku_ids[demand.stream_sku[s]]
         # The multiplier depends on the SKU only through SKU-specific promotions.
         key = (z, sku if any(p.skus for p in zone.promotions) else None)
         if key not in profiles:
-            profiles[key] = multipliers(zone, sku, days)
-        scale = profiles[key] * demand.stream_weight[s]
+            profile = multipliers(zone, sku, days)
+            profiles[key] = profile, bool(len(profile) and (profile == profile[0]).all())
+        profile, constant = profiles[key]
+        scale = profile * demand.stream_weight[s]
         model = zone.daily  # type: ignore[attr-defined]
         if isinstance(model, Trace):
             if z not in traces:
@@ -309,15 +321,57 @@ def draw_daily_demand(
                 traces[z] = read_trace(model, base, skus)
             values = np.resize(traces[z][sku], n_days) * scale
         else:
-            values = scaled_draws(model, streams.stream(f"demand/{zone.id}/{sku}"), scale)
+            rng = streams.stream(f"demand/{zone.id}/{sku}")
+            values = scaled_draws(model, rng, scale, constant)
         size = demand.zone_order_size[z]
         if orders is not None:
-            orders[:, column] = values
+            orders.put(values)
         if size is not None:
             rng = streams.stream(f"order-size/{zone.id}/{sku}")
             values = order_units(np.rint(values).astype(np.int64), size, rng)
-        out[:, column] = values
-    return out, orders
+        out.put(values)
+    return out.array(), None if orders is None else orders.array()
+
+
+class CompactColumns:
+    """A (rows, columns) array filled column by column, in the narrowest of uint8, uint16 and
+    float32 that holds every value put so far: unsigned integers exactly, anything else as
+    float32 (counts stay exact to 2**24). Columns wait in a float64 block and are checked and
+    copied a block at a time."""
+
+    _TYPES = (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
+    _BLOCK = 4096  # columns
+
+    def __init__(self, n_rows: int, n_columns: int) -> None:
+        self._out = np.zeros((n_rows, n_columns), dtype=self._TYPES[0])
+        self._block = np.zeros((n_rows, min(self._BLOCK, n_columns)))
+        self._first = 0  # column of the block's first column
+        self._filled = 0  # columns in the block
+
+    def put(self, values: np.ndarray) -> None:
+        """Set the next column."""
+        if self._filled == self._block.shape[1]:
+            self._flush()
+        self._block[:, self._filled] = values
+        self._filled += 1
+
+    def _flush(self) -> None:
+        block = self._block[:, : self._filled]
+        kind = self._TYPES.index(self._out.dtype)
+        if kind < 2 and block.size:
+            exact = bool((block >= 0).all() and (block == np.floor(block)).all())
+            top = float(block.max())
+            need = 2 if not exact else 0 if top <= 255 else 1 if top <= 65535 else 2
+            if need > kind:
+                self._out = self._out.astype(self._TYPES[need])
+        self._out[:, self._first : self._first + self._filled] = block
+        self._first += self._filled
+        self._filled = 0
+
+    def array(self) -> np.ndarray:
+        """The filled array (every column put)."""
+        self._flush()
+        return self._out
 
 
 def order_units(counts: np.ndarray, size: AnyDistribution, rng: np.random.Generator) -> np.ndarray:

@@ -4,7 +4,11 @@ Nothing here knows SimPy or pandas. The engine appends numpy arrays (never per-e
 strings); :mod:`simulator.metrics` reads the finished :class:`Records`.
 
 Conventions (see docs/kpis.md):
-- ``series_*`` are end-of-day snapshots per position, shape (days, positions), float32.
+- ``stock`` keeps the end-of-day snapshots: totals per echelon and day, sums per position over
+  the KPI window; ``series_*``, every position's snapshot, shape (days, positions), float32, are
+  there only when the run keeps its detail (:attr:`Records.detail`).
+- ``lines`` sums the completed replenishment lines; ``order_lines``, the log of every line, is
+  there only when the run keeps its detail.
 - ``stream_*`` and ``pos_*`` accumulators count only days at or after the warm-up.
 - ``total_*`` accumulators count the whole run; they feed the conservation audit.
 - Event buffers carry ``day``, the day whose work produced the row; a row belongs to the KPI
@@ -17,58 +21,33 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.network.budget import AUTO_DETAIL_CELLS, keeps_detail
+from simulator.records.buffers import ColumnBuffer
+from simulator.records.daily import DailyStock, PositionSeries
+from simulator.records.lines import LinePlan, LineTotals
 
-class ColumnBuffer:
-    """Append-only typed columns: chunks are kept as appended and joined once, when read.
 
-    Joining once (and dropping the chunks) avoids the repeated copies of a growing array, which
-    matters for logs of millions of rows.
-    """
+class DetailNotKept(LookupError):
+    """A per-position series or the order-line log asked of a run that did not keep them."""
 
-    def __init__(self, **dtypes: type | np.dtype) -> None:
-        self._dtypes = {name: np.dtype(dt) for name, dt in dtypes.items()}
-        self._chunks: dict[str, list[np.ndarray]] = {name: [] for name in dtypes}
-        # Rows appended one by one, flattened into one plain list of numbers: cheaper to grow
-        # than arrays, and numbers in a list cost the garbage collector nothing.
-        self._rows: list[float] = []
-        self._size = 0
 
-    def append_row(self, *values: float) -> None:
-        """Append one row, values in column order (for per-event logs; numbers only)."""
-        self._rows.extend(values)
+@dataclass(frozen=True)
+class Layout:
+    """How the network groups positions for the records: each echelon's position slice, each
+    position's node, the positions customers buy from, and how closed lines are classified."""
 
-    def append(self, **columns: np.ndarray | float) -> None:
-        """Append equal-length arrays (scalars are broadcast to the arrays' length)."""
-        n = max((np.size(v) for v in columns.values()), default=0)
-        if n == 0:
-            return
-        self._flush_rows()
-        for name, dtype in self._dtypes.items():
-            self._chunks[name].append(np.broadcast_to(np.asarray(columns[name], dtype), n).copy())
-        self._size += n
+    tiers: tuple[slice, ...]
+    facing: np.ndarray
+    lines: LinePlan
 
-    def __len__(self) -> int:
-        return self._size + len(self._rows) // len(self._dtypes)
-
-    def _flush_rows(self) -> None:
-        """Turn the rows appended one by one into one chunk per column, keeping the order."""
-        if self._rows:
-            rows = np.asarray(self._rows).reshape(-1, len(self._dtypes))
-            for k, (col, dtype) in enumerate(self._dtypes.items()):
-                self._chunks[col].append(rows[:, k].astype(dtype))
-            self._size += len(rows)
-            self._rows = []
-
-    def column(self, name: str) -> np.ndarray:
-        self._flush_rows()
-        chunks = self._chunks[name]
-        if len(chunks) != 1:
-            joined = np.concatenate(chunks) if chunks else np.empty(0, self._dtypes[name])
-            self._chunks[name] = chunks = [joined]
-        return chunks[0]
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return {name: self.column(name) for name in self._dtypes}
+    @staticmethod
+    def flat(n_positions: int, n_nodes: int) -> Layout:
+        """One echelon of every position, all at node 0, none facing customers, no lanes."""
+        return Layout(
+            (slice(0, n_positions),),
+            np.zeros(n_positions, dtype=bool),
+            LinePlan.empty(n_positions, n_nodes),
+        )
 
 
 @dataclass
@@ -80,10 +59,12 @@ class Records:
     n_positions: int
     n_streams: int
     n_nodes: int
+    detail: bool = True
+    """Keep every position's daily series and every completed line (else sums only)."""
+    layout: Layout | None = None  # default: Layout.flat
 
-    series_on_hand: np.ndarray = field(init=False)
-    series_backlog: np.ndarray = field(init=False)  # customers' and downstream nodes' backorders
-    series_pipeline: np.ndarray = field(init=False)  # ordered, not yet received
+    stock: DailyStock = field(init=False)  # end-of-day snapshots, summed
+    lines: LineTotals = field(init=False)  # completed replenishment lines, summed
     node_demand: np.ndarray = field(init=False)  # (days, nodes) units demanded of each node
     node_orders: np.ndarray = field(init=False)  # (days, nodes) units each node ordered
     node_lost: np.ndarray = field(init=False)  # (days, nodes) customer sales each node lost
@@ -125,7 +106,6 @@ class Records:
     total_removed: np.ndarray = field(init=False)  # destroyed or quarantined in stock
     total_returned: np.ndarray = field(init=False)  # customer returns put back into stock
 
-    order_lines: ColumnBuffer = field(init=False)  # completed replenishment lines (compact)
     shipments: ColumnBuffer = field(init=False)  # every shipment, warm-up included
     customer_orders: ColumnBuffer = field(init=False)  # event path only
     routes: ColumnBuffer = field(init=False)  # every route a fleet drove, warm-up included
@@ -137,9 +117,11 @@ class Records:
 
     def __post_init__(self) -> None:
         d, p, s, n = self.n_days, self.n_positions, self.n_streams, self.n_nodes
-        self.series_on_hand = np.zeros((d, p), dtype=np.float32)
-        self.series_backlog = np.zeros((d, p), dtype=np.float32)
-        self.series_pipeline = np.zeros((d, p), dtype=np.float32)
+        layout = self.layout or Layout.flat(p, n)
+        start = d - self.kpi_days
+        pos_node = layout.lines.pos_node
+        self.stock = DailyStock(d, start, layout.tiers, pos_node, layout.facing, n, self.detail)
+        self.lines = LineTotals(layout.lines, self.detail)
         self.node_demand = np.zeros((d, n))
         self.node_orders = np.zeros((d, n))
         self.node_lost = np.zeros((d, n))
@@ -183,13 +165,6 @@ class Records:
             "total_returned",
         ):
             setattr(self, name, np.zeros(p))
-        self.order_lines = ColumnBuffer(
-            position=np.int32,
-            lane=np.int32,  # the lane it came by; -1 for production
-            day=np.int32,
-            quantity=np.float32,
-            cycle=np.float32,  # days from placing the line to receiving its last unit
-        )
         self.shipments = ColumnBuffer(
             time=np.float64,
             day=np.int64,
@@ -254,3 +229,48 @@ class Records:
     def kpi_days(self) -> int:
         """Number of whole days in the KPI window (after the warm-up)."""
         return self.n_days - int(np.ceil(self.warmup))
+
+    # ----------------------------------------------------------------- kept with the detail
+
+    def _positions(self) -> PositionSeries:
+        if self.stock.positions is None:
+            raise DetailNotKept(
+                "every position's daily series is kept only with `detail: full` "
+                "(this run summed them per echelon)"
+            )
+        return self.stock.positions
+
+    @property
+    def series_on_hand(self) -> np.ndarray:
+        """End-of-day on hand per (day, position), float32 (kept with the detail only)."""
+        return self._positions().on_hand
+
+    @property
+    def series_backlog(self) -> np.ndarray:
+        """End-of-day backlog (customers' and downstream nodes' backorders) per (day, position)."""
+        return self._positions().backlog
+
+    @property
+    def series_pipeline(self) -> np.ndarray:
+        """End-of-day pipeline (ordered, not yet received) per (day, position)."""
+        return self._positions().pipeline
+
+    @property
+    def order_lines(self) -> ColumnBuffer:
+        """Every completed replenishment line: position, lane, day, quantity, cycle."""
+        if self.lines.log is None:
+            raise DetailNotKept(
+                "the log of every order line is kept only with `detail: full` "
+                "(this run summed the lines per position, lane and node)"
+            )
+        return self.lines.log
+
+
+__all__ = [
+    "AUTO_DETAIL_CELLS",
+    "ColumnBuffer",
+    "DetailNotKept",
+    "Layout",
+    "Records",
+    "keeps_detail",
+]

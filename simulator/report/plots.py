@@ -52,12 +52,17 @@ _ORDERS = "tab:purple"
 _DEMAND: dict[str, Any] = {"color": "0.35", "linestyle": "--", "linewidth": 1.6}
 
 
+def _column(result: Result, tier: Tier) -> int:
+    """The echelon's column in the records' per-echelon daily series."""
+    return result.network.topology.tiers.index(tier)
+
+
 def _on_hand(result: Result, tier: Tier) -> np.ndarray:
-    return result.records.series_on_hand[:, tier.positions].sum(axis=1)
+    return result.records.stock.echelon_on_hand[:, _column(result, tier)]
 
 
 def _backlog(result: Result, tier: Tier) -> np.ndarray:
-    return result.records.series_backlog[:, tier.positions].sum(axis=1)
+    return result.records.stock.echelon_backlog[:, _column(result, tier)]
 
 
 def _orders(result: Result, tier: Tier) -> np.ndarray:

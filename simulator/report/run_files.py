@@ -39,12 +39,20 @@ def _png(result: Result) -> bytes:
     return buffer.getvalue()
 
 
+def _series(result: Result) -> dict[str, bytes]:
+    if result.records.stock.positions is None:
+        return {"echelon_series.parquet": _parquet(result.echelon_series())}
+    return {"series.parquet": _parquet(result.series())}
+
+
 def save_result(result: Result, out_dir: str | Path) -> dict[str, Path]:
     """Write a run's tables, plot and summary into ``out_dir`` (created if needed).
 
     Files: ``kpis.parquet`` and ``kpis.csv`` (tidy KPI table), ``series.parquet`` (end-of-day
-    positions), ``audit.csv`` (conservation of units), ``run.png`` (per echelon, stock and orders
-    against demand; with fleets, delivery lateness and the routes of the first days),
+    positions; where the run did not keep them, scenario ``detail``, ``echelon_series.parquet``
+    instead: the same per echelon), ``audit.csv`` (conservation of units), ``run.png`` (per
+    echelon, stock and orders against demand; with fleets, delivery lateness and the routes of
+    the first days),
     ``scenario.yaml`` (the effective scenario: overlays and overrides applied, so
     ``supplysim run scenario.yaml --seed N`` repeats the run) and ``summary.json`` (provenance,
     network KPIs and the list of files).
@@ -61,7 +69,7 @@ def save_result(result: Result, out_dir: str | Path) -> dict[str, Path]:
     contents: dict[str, bytes] = {
         "kpis.parquet": _parquet(result.kpis),
         "kpis.csv": result.kpis.to_csv(index=False).encode("utf-8"),
-        "series.parquet": _parquet(result.series()),
+        **_series(result),
         "audit.csv": result.audit().to_csv(index=False).encode("utf-8"),
         "run.png": _png(result),
         "scenario.yaml": yaml.safe_dump(result.scenario.to_dict(), sort_keys=False).encode("utf-8"),

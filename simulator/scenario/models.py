@@ -313,6 +313,18 @@ class Scenario(Section):
         exclude_if=lambda period: period == Period(),
     )
     seed: int = Field(0, ge=0)
+    detail: Literal["auto", "full", "summary"] = Field(
+        "auto",
+        description="What a run keeps besides its sums: `full` keeps every position's "
+        "end-of-day series and every completed order line (`series.parquet`, "
+        "`Records.series_*`, `Records.order_lines`); `summary` keeps the series per echelon "
+        "and the lines as sums and per-node cycle-time counts; `auto` is `full` up to 20 "
+        "million position-days (positions x horizon) and `summary` above. KPIs are the same "
+        "either way.",
+        # Left out of the written form when it is the default, so the content hash of a
+        # scenario that does not set it stays what it was.
+        exclude_if=lambda detail: detail == "auto",
+    )
     templates: dict[str, Any] = Field(
         default_factory=dict,
         description="Free-form YAML blocks to define anchors (&name) once and reuse them (*name); "

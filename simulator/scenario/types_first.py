@@ -77,15 +77,24 @@ def _remove(document: Any, path: DocPath) -> None:
 def boolean_numbers(model: type[BaseModel], data: Any) -> list[DocPath]:
     """Paths where ``data`` gives a boolean for a field of ``model`` that takes only numbers."""
     found: list[DocPath] = []
+    booleans: list[DocPath] = [()] if isinstance(data, bool) else []
+    # Paths are built for containers and booleans only: a big network has millions of numbers.
     stack: list[tuple[DocPath, Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
-        if isinstance(value, bool):
-            kinds = types_at(model, path)
-            if kinds and all(kind in (int, float) for kind in kinds):
-                found.append(path)
-        elif isinstance(value, dict):
-            stack += [((*path, k), v) for k, v in value.items() if isinstance(k, str | int)]
+        if isinstance(value, dict):
+            items: Any = ((k, v) for k, v in value.items() if isinstance(k, str | int))
         elif isinstance(value, list):
-            stack += [((*path, i), v) for i, v in enumerate(value)]
+            items = enumerate(value)
+        else:
+            continue
+        for key, item in items:
+            if isinstance(item, bool):
+                booleans.append((*path, key))
+            elif isinstance(item, dict | list):
+                stack.append(((*path, key), item))
+    for path in booleans:
+        kinds = types_at(model, path)
+        if kinds and all(kind in (int, float) for kind in kinds):
+            found.append(path)
     return sorted(found, key=str)

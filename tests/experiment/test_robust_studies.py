@@ -147,8 +147,8 @@ def residue_result() -> Result:
     """A finished run whose books carry float residue just below zero."""
     scenario = load_scenario(SCENARIOS / "quickstart.yaml")
     result = run(with_overrides(scenario, {"horizon": 60}), seed=1)
-    result.records.series_backlog[:, :] = -1e-12
-    result.records.series_on_hand[3, :] = -1e-12
+    result.records.stock.echelon_backlog[:, :] = -1e-12
+    result.records.stock.on_hand_end[:] = -1e-12
     result.records.node_filled[5, :] = np.where(result.records.node_filled[5, :] == 0, -1e-13, 1)
     return result
 
@@ -164,6 +164,6 @@ def test_float_residue_below_zero_crashes_no_kpi_and_no_stress_series() -> None:
 
 def test_a_real_shortfall_is_not_taken_for_residue() -> None:
     result = residue_result()
-    result.records.series_backlog[:, 0] = -5.0
+    result.records.stock.echelon_backlog[:, 0] = -5.0
     with pytest.raises(ValueError, match="non-negative"):
         run_series(result)

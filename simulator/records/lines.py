@@ -1,0 +1,108 @@
+"""Completed replenishment lines, summed as they close instead of kept one by one.
+
+A year of a million demand streams closes about a hundred million order lines; the KPIs need
+only sums of them per position and per lane, and the distribution of cycle times per node. The
+full log (:attr:`LineTotals.log`) is kept only when the run keeps its detail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.records.buffers import ColumnBuffer
+from simulator.records.quantiles import GroupedQuantiles
+
+ON_TIME_EPS = 1e-9
+"""Tolerance of the on-time test: a line is on time when its cycle <= nominal + this."""
+
+
+@dataclass(frozen=True)
+class LinePlan:
+    """What classifies a closed line: per position its node and the kg of a unit, per lane
+    whether its origin is an outside supplier, and the longest on-time cycle (the nominal lead
+    time) per lane and, for production lines, per position."""
+
+    pos_node: np.ndarray
+    pos_kg: np.ndarray
+    lane_bought: np.ndarray
+    lane_nominal: np.ndarray
+    pos_nominal: np.ndarray
+    n_nodes: int
+
+    @staticmethod
+    def empty(n_positions: int, n_nodes: int) -> LinePlan:
+        """No lanes, every position at node 0 (for records made outside a run)."""
+        zeros = np.zeros(n_positions)
+        none = np.zeros(0)
+        return LinePlan(
+            np.zeros(n_positions, dtype=np.int64), zeros, none.astype(bool), none, zeros, n_nodes
+        )
+
+
+class LineTotals:
+    """Sums over completed replenishment lines: in the KPI window per position (lines, cycle
+    days, units bought from outside suppliers, lines and units on time), per lane (units on
+    time in the window; units and kg over the whole run) and cycle-time counts per node."""
+
+    def __init__(self, plan: LinePlan, keep_log: bool) -> None:
+        n_pos, n_lanes = len(plan.pos_node), len(plan.lane_bought)
+        self.plan = plan
+        self.lines = np.zeros(n_pos)
+        self.cycle_days = np.zeros(n_pos)
+        self.bought = np.zeros(n_pos)
+        self.on_time_lines = np.zeros(n_pos)
+        self.on_time_units = np.zeros(n_pos)
+        self.lane_on_time_units = np.zeros(n_lanes)
+        self.lane_units = np.zeros(n_lanes)  # whole run, warm-up included
+        self.lane_kg = np.zeros(n_lanes)  # whole run, warm-up included
+        self.cycles = GroupedQuantiles(plan.n_nodes)
+        self.log: ColumnBuffer | None = _line_log() if keep_log else None
+
+    def add(
+        self,
+        position: np.ndarray,
+        lane: np.ndarray,
+        day: np.ndarray,
+        quantity: np.ndarray,
+        cycle: np.ndarray,
+        in_window: np.ndarray,
+    ) -> None:
+        """Count lines that closed: each with its position, lane (-1: production), the day it
+        was placed, its quantity and its cycle time (from placing to its last unit)."""
+        plan = self.plan
+        q = np.asarray(quantity, dtype=np.float32).astype(np.float64)
+        c32 = np.asarray(cycle, dtype=np.float32)
+        pos = np.asarray(position, dtype=np.int64)
+        lane = np.asarray(lane, dtype=np.int64)
+        if self.log is not None:
+            self.log.append(position=pos, lane=lane, day=day, quantity=q, cycle=c32)
+        by_lane = lane >= 0
+        np.add.at(self.lane_units, lane[by_lane], q[by_lane])
+        np.add.at(self.lane_kg, lane[by_lane], q[by_lane] * plan.pos_kg[pos[by_lane]])
+        w = np.asarray(in_window, dtype=bool)
+        pos, lane, q, c32, by_lane = pos[w], lane[w], q[w], c32[w], by_lane[w]
+        c = c32.astype(np.float64)
+        safe = np.maximum(lane, 0)
+        nominal = np.where(by_lane, plan.lane_nominal[safe] if len(safe) else 0.0, 0.0)
+        nominal = np.where(by_lane, nominal, plan.pos_nominal[pos])
+        on_time = c <= nominal + ON_TIME_EPS
+        bought = by_lane & (plan.lane_bought[safe] if len(safe) else by_lane)
+        np.add.at(self.lines, pos, 1.0)
+        np.add.at(self.cycle_days, pos, c)
+        np.add.at(self.bought, pos, np.where(bought, q, 0.0))
+        np.add.at(self.on_time_lines, pos, on_time)
+        np.add.at(self.on_time_units, pos, q * on_time)
+        np.add.at(self.lane_on_time_units, lane[by_lane], (q * on_time)[by_lane])
+        self.cycles.add(plan.pos_node[pos], c32)
+
+
+def _line_log() -> ColumnBuffer:
+    return ColumnBuffer(
+        position=np.int32,
+        lane=np.int32,  # the lane it came by; -1 for production
+        day=np.int32,
+        quantity=np.float32,
+        cycle=np.float32,  # days from placing the line to receiving its last unit
+    )
