@@ -29,19 +29,29 @@ def quickstart() -> Scenario:
 
 
 def assert_same_records(a: Records, b: Records) -> None:
-    """Every accumulator, series and record buffer is exactly equal."""
+    """Every accumulator, series, sum and record buffer is exactly equal."""
     for f in dataclasses.fields(Records):
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if isinstance(x, ColumnBuffer):
-            assert len(x) == len(y), f.name
-            for column, values in x.as_dict().items():
-                np.testing.assert_array_equal(
-                    values, y.column(column), err_msg=f"{f.name}.{column}"
-                )
-        elif isinstance(x, np.ndarray):
-            np.testing.assert_array_equal(x, y, err_msg=f.name)
-        else:
-            assert x == y, f.name
+        assert_same(getattr(a, f.name), getattr(b, f.name), f.name)
+
+
+def assert_same(x: Any, y: Any, name: str) -> None:
+    """``x`` and ``y`` hold equal values: arrays, buffers, and the parts of the records' sums."""
+    if isinstance(x, ColumnBuffer):
+        assert len(x) == len(y), name
+        for column, values in x.as_dict().items():
+            np.testing.assert_array_equal(values, y.column(column), err_msg=f"{name}.{column}")
+    elif isinstance(x, np.ndarray):
+        np.testing.assert_array_equal(x, y, err_msg=name)
+    elif isinstance(x, list | tuple):
+        assert len(x) == len(y), name
+        for k, (u, v) in enumerate(zip(x, y, strict=True)):
+            assert_same(u, v, f"{name}[{k}]")
+    elif hasattr(x, "__dict__") and type(x).__module__.startswith("simulator.records"):
+        assert type(x) is type(y), name
+        for key, value in vars(x).items():
+            assert_same(value, vars(y)[key], f"{name}.{key}")
+    else:
+        assert x == y, name
 
 
 def assert_same_results(a: Result, b: Result) -> None:
