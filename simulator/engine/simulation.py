@@ -70,7 +70,7 @@ class Simulation:
             dem.n_streams,
             len(topo.node_ids),
             detail=keep,
-            layout=record_layout(scenario, self.net),
+            layout=record_layout(self.net),
         )
         # Disruptions: every occurrence is drawn now, so conditions are known ahead.
         plan = None

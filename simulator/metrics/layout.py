@@ -15,7 +15,6 @@ from simulator.network.demand import DemandStreams
 from simulator.network.topology import Topology
 from simulator.records import Layout
 from simulator.records.lines import ON_TIME_EPS, LinePlan
-from simulator.scenario.models import Scenario
 
 
 def customer_facing(topology: Topology, demand: DemandStreams) -> np.ndarray:
@@ -38,16 +37,12 @@ def nominal_lead_times(topology: Topology, daily_path: bool) -> tuple[np.ndarray
     return lane, pos
 
 
-def record_layout(scenario: Scenario, net: Network) -> Layout:
-    """The records' layout of ``scenario`` compiled into ``net``."""
+def record_layout(net: Network) -> Layout:
+    """The records' layout of the scenario compiled into ``net``."""
     topo, dem = net.topology, net.demand
     lane_nominal, pos_nominal = nominal_lead_times(topo, len(dem.event) == 0)
-    outside = np.asarray([kind == "supplier" for kind in topo.node_kind], dtype=bool)
-    weight = np.asarray([p.weight for p in scenario.products], dtype=np.float64)
     plan = LinePlan(
         pos_node=topo.pos_node,
-        pos_kg=weight[topo.pos_sku],
-        lane_bought=outside[topo.lane_origin],
         lane_nominal=lane_nominal,
         pos_nominal=pos_nominal,
         n_nodes=len(topo.node_ids),

@@ -20,13 +20,10 @@ ON_TIME_EPS = 1e-9
 
 @dataclass(frozen=True)
 class LinePlan:
-    """What classifies a closed line: per position its node and the kg of a unit, per lane
-    whether its origin is an outside supplier, and the longest on-time cycle (the nominal lead
-    time) per lane and, for production lines, per position."""
+    """What classifies a closed line: per position its node, and the longest on-time cycle (the
+    nominal lead time) per lane and, for production lines, per position."""
 
     pos_node: np.ndarray
-    pos_kg: np.ndarray
-    lane_bought: np.ndarray
     lane_nominal: np.ndarray
     pos_nominal: np.ndarray
     n_nodes: int
@@ -34,29 +31,24 @@ class LinePlan:
     @staticmethod
     def empty(n_positions: int, n_nodes: int) -> LinePlan:
         """No lanes, every position at node 0 (for records made outside a run)."""
-        zeros = np.zeros(n_positions)
-        none = np.zeros(0)
         return LinePlan(
-            np.zeros(n_positions, dtype=np.int64), zeros, none.astype(bool), none, zeros, n_nodes
+            np.zeros(n_positions, dtype=np.int64), np.zeros(0), np.zeros(n_positions), n_nodes
         )
 
 
 class LineTotals:
     """Sums over completed replenishment lines: in the KPI window per position (lines, cycle
-    days, units bought from outside suppliers, lines and units on time), per lane (units on
-    time in the window; units and kg over the whole run) and cycle-time counts per node."""
+    days, lines and units on time), per lane (units on time in the window) and cycle-time
+    counts per node."""
 
     def __init__(self, plan: LinePlan, keep_log: bool) -> None:
-        n_pos, n_lanes = len(plan.pos_node), len(plan.lane_bought)
+        n_pos, n_lanes = len(plan.pos_node), len(plan.lane_nominal)
         self.plan = plan
         self.lines = np.zeros(n_pos)
         self.cycle_days = np.zeros(n_pos)
-        self.bought = np.zeros(n_pos)
         self.on_time_lines = np.zeros(n_pos)
         self.on_time_units = np.zeros(n_pos)
         self.lane_on_time_units = np.zeros(n_lanes)
-        self.lane_units = np.zeros(n_lanes)  # whole run, warm-up included
-        self.lane_kg = np.zeros(n_lanes)  # whole run, warm-up included
         self.cycles = GroupedQuantiles(plan.n_nodes)
         self.log: ColumnBuffer | None = _line_log() if keep_log else None
 
@@ -79,8 +71,6 @@ class LineTotals:
         if self.log is not None:
             self.log.append(position=pos, lane=lane, day=day, quantity=q, cycle=c32)
         by_lane = lane >= 0
-        np.add.at(self.lane_units, lane[by_lane], q[by_lane])
-        np.add.at(self.lane_kg, lane[by_lane], q[by_lane] * plan.pos_kg[pos[by_lane]])
         w = np.asarray(in_window, dtype=bool)
         pos, lane, q, c32, by_lane = pos[w], lane[w], q[w], c32[w], by_lane[w]
         c = c32.astype(np.float64)
@@ -88,10 +78,8 @@ class LineTotals:
         nominal = np.where(by_lane, plan.lane_nominal[safe] if len(safe) else 0.0, 0.0)
         nominal = np.where(by_lane, nominal, plan.pos_nominal[pos])
         on_time = c <= nominal + ON_TIME_EPS
-        bought = by_lane & (plan.lane_bought[safe] if len(safe) else by_lane)
         np.add.at(self.lines, pos, 1.0)
         np.add.at(self.cycle_days, pos, c)
-        np.add.at(self.bought, pos, np.where(bought, q, 0.0))
         np.add.at(self.on_time_lines, pos, on_time)
         np.add.at(self.on_time_units, pos, q * on_time)
         np.add.at(self.lane_on_time_units, lane[by_lane], (q * on_time)[by_lane])

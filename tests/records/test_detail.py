@@ -74,9 +74,6 @@ def test_line_sums_are_those_of_the_log(runs: tuple[Result, Result]) -> None:
     for ids, n_ids in ((np.arange(n_nodes), n_nodes), (topo.node_level, 1 + topo.node_level.max())):
         got = rec.lines.cycles.quantile(ids, n_ids, 0.95)
         np.testing.assert_array_equal(got, grouped_quantile(ids[node], cycle, n_ids, 0.95))
-    lane = log.column("lane").astype(np.int64)
-    units = np.bincount(lane[lane >= 0], weights=log.column("quantity")[lane >= 0], minlength=0)
-    np.testing.assert_allclose(rec.lines.lane_units[: len(units)], units, rtol=1e-12)
 
 
 def test_a_summary_run_names_the_setting_for_what_it_did_not_keep(
