@@ -2,8 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# Every dependency at the lower bound pyproject.toml gives it (`make test-lowest`).
+LOWEST := .venv-lowest
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-lowest lint bench clean
 
 # Installed-marker files: re-install only when pyproject.toml changes.
 $(VENV)/.base: pyproject.toml
@@ -41,6 +43,25 @@ test: lint
 	else echo "workshop browser test: SKIPPED, no chromium/chromedriver (apt-get install chromium chromium-driver)"; fi
 	$(BIN)/pytest -n 2 -q tests notebooks --nbmake
 
+# `make test` runs the newest versions pyproject.toml allows; this runs the oldest: a venv
+# with the core dependencies and the user extras pinned to their lower bounds (constraints
+# written by .ci/lowest_constraints.py), the test tools at their newest. It leaves out the
+# suites that check the engine's numbers against theory and invariants on random networks
+# (over a quarter of the suite's time, and no dependency API the rest does not call), and
+# the notebooks; those pass at the lower bounds too, run by hand.
+$(LOWEST)/.installed: pyproject.toml .ci/lowest_constraints.py
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) .ci/lowest_constraints.py pyproject.toml > $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/constraints.txt -e '.[dev]'
+	touch $@
+
+test-lowest: $(LOWEST)/.installed
+	@echo "lower bounds tested:" $$(cat $(LOWEST)/constraints.txt)
+	$(LOWEST)/bin/pytest -n 2 -q tests --ignore=tests/validation --ignore=tests/teaching \
+		--ignore=tests/test_random_networks.py --ignore=tests/test_properties.py
+
 bench: $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_vs_supplynetpy.py
@@ -49,4 +70,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_study.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LOWEST) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
