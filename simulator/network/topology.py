@@ -131,8 +131,8 @@ def _levels(nodes: list[Node], lanes: list[Lane]) -> dict[str, int]:
 
 
 CO2_PER_TONNE_KM = {"road": 0.062, "rail": 0.017, "sea": 0.016, "air": 0.602}
-"""Default emission intensity per transport mode, kg CO2e per tonne-km, well-to-wheel (the
-GLEC Framework's default intensities; docs/kpis.md, Emissions, says which)."""
+"""Default emission intensity per transport mode, kg CO2e per tonne-km, well-to-wheel:
+indicative values that a lane's ``co2_per_tonne_km`` replaces (docs/kpis.md, Emissions)."""
 
 
 def _co2_factor(lane: Lane) -> float:
