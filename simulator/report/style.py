@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import matplotlib
-from matplotlib.typing import RcKeyType
+
+if TYPE_CHECKING:  # not in matplotlib 3.10.0, the lowest supported; only the checker needs it
+    from matplotlib.typing import RcKeyType
 
 P = ParamSpec("P")
 R = TypeVar("R")
