@@ -171,10 +171,18 @@ class Customers:
         """Book what customers asked of each stream's outlet: served now, sent elsewhere,
         backordered (age 0) or lost."""
         ctx = self.ctx
-        dem, rec, topo = ctx.net.demand, ctx.records, ctx.net.topology
         short = asked - served if sent is None else asked - served - sent
-        lost = np.where(dem.stream_lost, short, 0.0)
+        lost = np.where(ctx.net.demand.stream_lost, short, 0.0)
         self.backorders.add(short - lost)
+        self.count(asked, served, lost, day)
+        if ctx.kpi(day):
+            self.count_in_window(asked, served, lost)
+
+    def count(self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray, day: int) -> None:
+        """Count, per stream, what customers asked of their outlets, got at once and were
+        lost to, on ``day``: each position's demand since its review and each node's day."""
+        ctx = self.ctx
+        dem, rec, topo = ctx.net.demand, ctx.records, ctx.net.topology
         n_pos, n_nodes = topo.n_positions, len(topo.node_ids)
         self.lost_today += np.bincount(dem.stream_pos, weights=lost, minlength=n_pos)
         asked_pos = np.bincount(dem.stream_pos, weights=asked, minlength=n_pos)
@@ -184,10 +192,13 @@ class Customers:
         stream_node = topo.pos_node[dem.stream_pos]
         rec.node_asked[day] += np.bincount(stream_node, weights=asked, minlength=n_nodes)
         rec.node_filled[day] += np.bincount(stream_node, weights=served, minlength=n_nodes)
-        if ctx.kpi(day):
-            rec.stream_asked += asked
-            rec.stream_filled_now += served
-            rec.stream_lost += lost
+
+    def count_in_window(self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray) -> None:
+        """The same, per stream, for the KPIs (inside the KPI window)."""
+        rec = self.ctx.records
+        rec.stream_asked += asked
+        rec.stream_filled_now += served
+        rec.stream_lost += lost
 
     # ----------------------------------------------------------------- to the customer
 

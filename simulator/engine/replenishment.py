@@ -209,15 +209,16 @@ class Replenishment:
         return fitted
 
     def _within_storage(self, orders: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        """Scale a node's orders down so stock plus pipeline stays within storage capacity."""
+        """Scale a node's orders down so stock plus pipeline (of all its positions, ordering
+        or not) stays within storage capacity."""
         topo = self.ctx.net.topology
         nodes = topo.pos_node[idx]
         if np.isinf(topo.node_capacity[nodes]).all():
             return orders
         ledger = self.ledger
         n = len(topo.node_ids)
-        held = ledger.on_hand[idx] + ledger.open_order[idx] + ledger.in_transit[idx]
-        held_at = np.bincount(nodes, weights=held, minlength=n)
+        held = ledger.on_hand + ledger.open_order + ledger.in_transit
+        held_at = np.bincount(topo.pos_node, weights=held, minlength=n)
         wanted = np.bincount(nodes, weights=orders, minlength=n)
         room = np.maximum(topo.node_capacity - held_at, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -35,6 +35,8 @@ class Shipping:
         # Called with the positions that received goods off the whole instants (whole
         # instants have their phases).
         self.on_receipt: Callable[[np.ndarray], None] = lambda _positions: None
+        # The same for one position, told first whether anything waits on its goods.
+        self.waits_on: Callable[[int], bool] = lambda _pos: False
 
     def send_initial(self) -> None:
         """The scenario's initial pipeline: units already on their way at the start, received
@@ -180,6 +182,14 @@ class Shipping:
     def received_at(self, positions: np.ndarray) -> None:
         """Goods just arrived at ``positions``: react now, unless a phase of this whole
         instant will."""
-        now = self.ctx.env.now
-        if abs(now - math.floor(now + EPS)) > EPS:
+        if not self._whole_instant():
             self.on_receipt(positions)
+
+    def received_one(self, pos: int) -> None:
+        """:meth:`received_at` for one position, in plain Python while nothing waits on it."""
+        if self.waits_on(pos) and not self._whole_instant():
+            self.on_receipt(np.array([pos]))
+
+    def _whole_instant(self) -> bool:
+        now = self.ctx.env.now
+        return abs(now - math.floor(now + EPS)) <= EPS

@@ -101,6 +101,7 @@ class Simulation:
             tuple(node_class.get(n) for n in topo.node_ids), self.fulfilment
         )
         self.shipping.on_receipt = self._received
+        self.shipping.waits_on = self._waits_on
         self.shipping.send_initial()
         self.interventions = self.customers.interventions
         self.ledger.spoil()  # initial stock whose shelf life is shorter than a day
@@ -142,6 +143,7 @@ class Simulation:
         ctx = self.ctx
         ctx.closing = True
         try:
+            self.orders.count(day)  # the day's customer orders, before the reviews read them
             self.ledger.spoil()
             if not self.at_review:  # else the tiers work after the day's demand (REVIEW)
                 self.facilities.work()
@@ -153,7 +155,7 @@ class Simulation:
         """End-of-day snapshot of ``day`` and its KPI accumulators."""
         ctx, ledger = self.ctx, self.ledger
         rec = ctx.records
-        self.orders.tally.flush(day)
+        self.orders.count(day)
         customer_backlog = self.customers.backorders.at_position
         backlog = customer_backlog + ledger.owed
         pipeline = ledger.open_order + ledger.in_transit
@@ -189,6 +191,14 @@ class Simulation:
             self.fulfilment.fill(self.fulfilment.lines_waiting_on(positions))
         for behaviour in self.behaviours.values():
             behaviour.received(positions)
+
+    def _waits_on(self, pos: int) -> bool:
+        """Whether goods arriving at ``pos`` may be taken at once (see :meth:`_received`)."""
+        return bool(
+            self.customers.backorders.at_position.item(pos) != 0
+            or (self.at_review and self.ledger.owed.item(pos) != 0)
+            or self.behaviours
+        )
 
     def _delivered(self, consignment: Consignment, time: float) -> None:
         """A vehicle hands over a consignment: stock to a node, or goods to customers."""
@@ -226,7 +236,7 @@ class Simulation:
         self.ctx.check()
         if end >= self.n_days:
             self._record_closed_lines()
-            self.orders.tally.flush(self.n_days - 1)
+            self.orders.count(self.n_days - 1)
             self.ledger.audit()
         return self.result()
 
@@ -239,7 +249,7 @@ class Simulation:
         """The results of what has been simulated so far."""
         # What the tally holds belongs to the day before the instant reached (a pause on
         # instant t comes before the close of day t - 1), or to the day under way.
-        self.orders.tally.flush(math.ceil(self.env.now) - 1)
+        self.orders.count(math.ceil(self.env.now) - 1)
         plan = self.ctx.disruptions
         return Result(
             scenario=self.scenario,

@@ -4,13 +4,16 @@ On the per-order path a position reorders every few customer orders, one line at
 the array machinery of :mod:`~simulator.engine.replenishment`, :mod:`~simulator.engine.fulfilment`
 and :mod:`~simulator.engine.shipping` spends most of its time in numpy's per-call overhead for
 that single line. This module does the same bookkeeping with scalars, for the lines where
-nothing else can intervene: one supplier, no lot sizing, storage limit, capacity, desk, fleet,
+nothing else can intervene: one supplier, no lot sizing, lane capacity, desk, fleet,
 lots, tracing or disruption, and no earlier line waiting at the same source while it has
-stock. Any other line takes the array path. ``tests/engine/test_single_line.py`` runs scenarios
+stock. A storage limit cuts the line as the array path does. Any other line takes the array
+path. ``tests/engine/test_single_line.py`` runs scenarios
 both ways and checks that the records are identical.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -47,7 +50,6 @@ def simple_positions(ctx: RunContext, ledger: StockLedger, fulfilment: Fulfilmen
         & one_source
         & (topo.pos_case_pack == 0)
         & (topo.pos_min_order == 0)
-        & np.isinf(topo.node_capacity[topo.pos_node])
     )
 
 
@@ -77,6 +79,12 @@ class SingleLine:
         self.source = topo.pos_sources[:, 0].tolist()
         self.lane = topo.pos_lanes[:, 0].tolist()
         self.pos_node = topo.pos_node.tolist()
+        # Storage limits: each position's node capacity and the node's positions.
+        self.capacity = topo.node_capacity[topo.pos_node].tolist()
+        members: dict[int, list[int]] = {}
+        for pos in np.flatnonzero(np.isfinite(topo.node_capacity[topo.pos_node])).tolist():
+            members.setdefault(self.pos_node[pos], []).append(pos)
+        self.node_positions = members
         self.lane_destination = topo.lane_destination.tolist()
         self.lane_cost = (
             topo.lane_cost_per_shipment + topo.lane_distance * topo.lane_cost_per_km
@@ -97,13 +105,17 @@ class SingleLine:
         """Place and ship what the source can give now; False (nothing done) if other lines
         wait at the source while it has stock, so the array path keeps first come, first
         served. Without stock at the source the line just joins the queue."""
+        if self.capacity[pos] < math.inf:
+            qty = self._within_storage(pos, qty)
+            if qty <= EPS:
+                return True  # no room: nothing ordered
         src = self.source[pos]
         in_stock = 0.0
         if src >= 0:
-            in_stock = float(self.on_hand[src])
+            in_stock = self.on_hand.item(src)
             if in_stock <= EPS:
                 in_stock = 0.0  # nothing to ship
-            elif self.owed[src] > EPS:
+            elif self.owed.item(src) > EPS:
                 return False
         ctx, tally = self.ctx, self.tally
         tally.touched = True
@@ -129,6 +141,16 @@ class SingleLine:
             self.book.open[row] -= grant
             self.book.last_arrival[row] = self._ship(pos, src, lane, grant, now, day, kpi)
         return True
+
+    def _within_storage(self, pos: int, qty: float) -> float:
+        """The line cut so that its node's stock plus pipeline stays within storage, as the
+        array path cuts it (:meth:`Replenishment._within_storage`)."""
+        held = 0.0
+        for p in self.node_positions[self.pos_node[pos]]:
+            held += self.on_hand.item(p) + self.open_order.item(p) + self.in_transit.item(p)
+        room = self.capacity[pos] - held
+        room = room if room > 0.0 else 0.0
+        return qty * (room / qty) if qty > room else qty
 
     def _ship(
         self, pos: int, src: int, lane: int, qty: float, now: float, day: int, kpi: bool
@@ -158,4 +180,4 @@ class SingleLine:
         self.in_transit[pos] -= qty
         self.tally.total_received[pos] += qty
         self.tally.touched = True
-        self.shipping.received_at(np.array([pos]))
+        self.shipping.received_one(pos)

@@ -1,8 +1,9 @@
-"""Counts of the per-order path kept in plain Python lists, added to the records in bulk.
+"""Counts of the per-order path's reorders kept in plain Python lists, added to the records in bulk.
 
-Adding one number to a numpy array costs far more than to a list element, and an order
-touches a dozen counters; so the per-order path counts here, in lists named after the records
-they end up in, and :meth:`Tally.flush` adds the counts to the records at each day's end
+Adding one number to a numpy array costs far more than to a list element, and a line placed,
+shipped and received touches several counters; so the scalar reorders
+(:mod:`~simulator.engine.single_line`) count here, in lists named after the records they end
+up in, and :meth:`Tally.flush` adds the counts to the records at each day's end
 (day-indexed ones) and before results are read. Whoever counts sets :attr:`Tally.touched`.
 """
 
@@ -12,25 +13,8 @@ import numpy as np
 
 from simulator.records import Records
 
-_STREAM = (
-    "stream_asked",
-    "stream_filled_now",
-    "stream_lost",
-    "stream_demand",
-    "stream_orders",
-    "stream_orders_full",
-    "stream_on_time",
-    "stream_orders_otif",
-)
-_NODE = ("node_demand", "node_asked", "node_filled", "node_orders")
-_POSITION = (
-    "total_issued",
-    "pos_shipped",
-    "pos_sold",
-    "total_received",
-    "pos_order_lines",
-    "pos_purchased",
-)
+_NODE = ("node_demand", "node_orders")
+_POSITION = ("total_issued", "pos_shipped", "total_received", "pos_order_lines", "pos_purchased")
 
 
 class Tally:
@@ -40,22 +24,12 @@ class Tally:
         self.records = records
         self.n_days = n_days
         self.touched = False
-        sizes = {_STREAM: records.n_streams, _NODE: records.n_nodes, _POSITION: records.n_positions}
+        sizes = {_NODE: records.n_nodes, _POSITION: records.n_positions}
         self._lists = {name: [0.0] * n for names, n in sizes.items() for name in names}
         lists = self._lists
-        self.stream_asked, self.stream_filled_now = (
-            lists["stream_asked"],
-            lists["stream_filled_now"],
-        )
-        self.stream_lost, self.stream_demand = lists["stream_lost"], lists["stream_demand"]
-        self.stream_orders = lists["stream_orders"]
-        self.stream_orders_full = lists["stream_orders_full"]
-        self.stream_on_time = lists["stream_on_time"]
-        self.stream_orders_otif = lists["stream_orders_otif"]
-        self.node_demand, self.node_asked = lists["node_demand"], lists["node_asked"]
-        self.node_filled, self.node_orders = lists["node_filled"], lists["node_orders"]
+        self.node_demand, self.node_orders = lists["node_demand"], lists["node_orders"]
         self.total_issued, self.pos_shipped = lists["total_issued"], lists["pos_shipped"]
-        self.pos_sold, self.total_received = lists["pos_sold"], lists["total_received"]
+        self.total_received = lists["total_received"]
         self.pos_order_lines = lists["pos_order_lines"]
         self.pos_purchased = lists["pos_purchased"]
 

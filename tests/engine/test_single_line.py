@@ -13,9 +13,10 @@ from simulator.records import ColumnBuffer
 from simulator.scenario import scenario_from_data
 
 
-def _network(**top: Any) -> dict[str, Any]:
+def _network(storage: bool = False) -> dict[str, Any]:
     """A supplier, two distributors with (s, S), six retailers with (s, S) and Poisson
-    customers of random sizes; random lead times."""
+    customers of random sizes; random lead times. ``storage``: two products, and storage at
+    the distributors too small for both products' order-up-to levels."""
     nodes: list[dict[str, Any]] = [{"id": "sup", "kind": "supplier"}]
     lanes: list[dict[str, Any]] = []
     zones = []
@@ -23,6 +24,8 @@ def _network(**top: Any) -> dict[str, Any]:
         policy = {"type": "sS", "s": 60, "S": 200}
         nodes.append({"id": f"d{d}", "kind": "distributor", "inventory": {"policy": policy}})
         nodes[-1]["inventory"]["initial"] = 120
+        if storage:
+            nodes[-1]["storage_capacity"] = 300
         lead = {"dist": "uniform_int", "low": 2, "high": 4}
         lanes.append({"from": "sup", "to": f"d{d}", "lead_time": lead})
     for r in range(6):
@@ -47,22 +50,21 @@ def _network(**top: Any) -> dict[str, Any]:
         "horizon": 60,
         "warmup": 5,
         "placement": "at_review",
-        "products": [{"id": "p", "unit_cost": 1, "price": 2}],
+        "products": [{"id": p, "unit_cost": 1, "price": 2} for p in ("p", "q")[: 1 + storage]],
         "nodes": nodes,
         "lanes": lanes,
         "demand": zones,
-        **top,
     }
 
 
-def _records(monkeypatch: pytest.MonkeyPatch, fast: bool) -> dict[str, Any]:
+def _records(monkeypatch: pytest.MonkeyPatch, fast: bool, storage: bool) -> dict[str, Any]:
     if not fast:
         monkeypatch.setattr(
             replenishment,
             "simple_positions",
             lambda ctx, ledger, fulfilment: np.zeros(ctx.net.topology.n_positions, dtype=bool),
         )
-    sim = Simulation(scenario_from_data(_network()), seed=11)
+    sim = Simulation(scenario_from_data(_network(storage)), seed=11)
     assert all(sim.replenishment.simple) == fast  # every position's lines take that path
     result = sim.run()
     monkeypatch.undo()
@@ -72,8 +74,11 @@ def _records(monkeypatch: pytest.MonkeyPatch, fast: bool) -> dict[str, Any]:
     }
 
 
-def test_scalar_reorders_match_the_array_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast, slow = _records(monkeypatch, True), _records(monkeypatch, False)
+@pytest.mark.parametrize("storage", [False, True], ids=["unlimited", "storage-limit"])
+def test_scalar_reorders_match_the_array_path(
+    monkeypatch: pytest.MonkeyPatch, storage: bool
+) -> None:
+    fast, slow = _records(monkeypatch, True, storage), _records(monkeypatch, False, storage)
     assert len(fast["shipments"]["time"]) > 100  # the case exercises many reorders
     for name, value in slow.items():
         if isinstance(value, dict):
