@@ -15,6 +15,7 @@ from simulator.network import Network
 from simulator.network.streams import RandomStreams
 from simulator.scenario.distributions import AnyDistribution, Constant
 
+_FIRST_BLOCK = 16
 _BLOCK = 256
 
 
@@ -50,7 +51,9 @@ class Draws:
             return dist.value
         block = self._blocks.get(name)
         if block is None or block[1][0] == len(block[0]):
-            block = self._blocks[name] = (dist.sample(self.rng(name), _BLOCK).tolist(), [0])
+            # Blocks start small and double: a stream drawn a few times costs a few draws.
+            size = _FIRST_BLOCK if block is None else min(2 * len(block[0]), _BLOCK)
+            block = self._blocks[name] = (dist.sample(self.rng(name), size).tolist(), [0])
         values, cursor = block
         value = values[cursor[0]]
         cursor[0] += 1

@@ -129,8 +129,9 @@ class SingleLine:
         if src >= 0:
             demand_received[src] += qty
             tally.node_demand[self.pos_node[src]] += qty
-            grant = qty if qty <= in_stock else in_stock
-            self.owed[src] += qty - grant
+            if qty > in_stock:
+                grant = in_stock
+                self.owed[src] += qty - grant
         lane = self.lane[pos]
         if grant >= qty:  # shipped in full: the line closes at once
             arrival = self._ship(pos, src, lane, qty, now, day, kpi)
