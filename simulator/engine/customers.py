@@ -61,6 +61,11 @@ class Customers:
             [d.promise if d is not None else 0.0 for d in topo.node_delivery] + [0.0]
         )[self.stream_delivery_node]
         self.delivery_days = np.zeros(n_nodes + 1)  # today's delivery time per node
+        self.delivering = {  # per node that delivers: its delivery and random stream
+            n: (delivery, f"delivery/{topo.node_ids[n]}")
+            for n, delivery in enumerate(topo.node_delivery)
+            if delivery is not None
+        }
         self.delivers = bool(has_delivery.any())
         # Market routing, fixed at compile time: the share of a first stream's demand that
         # reaches its outlet, and the links a stockout's customers follow.
@@ -91,12 +96,8 @@ class Customers:
 
     def draw_delivery_days(self) -> None:
         """Today's home-delivery time of each e-commerce node: one draw per node and day."""
-        topo = self.ctx.net.topology
-        for n, delivery in enumerate(topo.node_delivery):
-            if delivery is not None:
-                self.delivery_days[n] = self.ctx.draws.draw(
-                    delivery.lead_time, f"delivery/{topo.node_ids[n]}"
-                )
+        for n, (delivery, stream) in self.delivering.items():
+            self.delivery_days[n] = self.ctx.draws.draw(delivery.lead_time, stream)
 
     def serve_day(self, day: int) -> None:
         """Serve the backorders, then the day's demand of the daily streams."""

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from simulator.engine.lane_draws import LaneDraws
 from simulator.network import Network
 from simulator.network.streams import RandomStreams
 from simulator.scenario.distributions import AnyDistribution, Constant
@@ -28,10 +29,8 @@ class Draws:
         self._rngs: dict[str, np.random.Generator] = {}
         self._blocks: dict[str, tuple[list[float], list[int]]] = {}
         topo = net.topology
-        self.lane_constant = np.asarray(
-            [d.value if isinstance(d, Constant) else np.nan for d in topo.lane_lead_time]
-        )
-        self.lane_streams = [f"leadtime/{lane}" for lane in topo.lane_ids]  # by lane index
+        lane_streams = [f"leadtime/{lane}" for lane in topo.lane_ids]  # by lane index
+        self.lanes = LaneDraws(topo.lane_lead_time, lane_streams, streams.streams)
 
     def rng(self, name: str) -> np.random.Generator:
         """The generator of stream ``name`` (created once per run)."""
@@ -60,17 +59,21 @@ class Draws:
         return float(value)
 
     def lead_times(self, keys: np.ndarray) -> np.ndarray:
-        """Transit times by shipment key; constant lanes need no draw, random ones do."""
-        lead = np.where(keys >= 0, self.lane_constant[np.maximum(keys, 0)], np.nan)
-        drawn = np.flatnonzero(np.isnan(lead))
-        lead[drawn] = [self.lead_time(key) for key in keys[drawn].tolist()]
+        """Transit times by shipment key: a lane (``key >= 0``) or a production batch
+        (``-1 - node``)."""
+        by_lane = keys >= 0
+        if by_lane.all():
+            return self.lanes.take(keys)
+        lead = np.empty(len(keys))
+        lead[by_lane] = self.lanes.take(keys[by_lane])
+        lead[~by_lane] = [self.lead_time(key) for key in keys[~by_lane].tolist()]
         return lead
 
     def lead_time(self, key: int) -> float:
         """Transit time of a lane shipment (``key >= 0``) or production batch (``-1 - node``)."""
-        topo = self.net.topology
         if key >= 0:
-            return self.draw(topo.lane_lead_time[key], self.lane_streams[key])
+            return self.lanes.take_one(key)
+        topo = self.net.topology
         node = -1 - key
         dist = topo.production_lead_time[node]
         assert dist is not None

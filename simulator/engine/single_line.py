@@ -24,7 +24,6 @@ from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.stock import StockLedger
 from simulator.engine.tally import Tally
 from simulator.network.topology import NO_SOURCE, UNLIMITED
-from simulator.scenario.distributions import Constant
 
 
 def simple_positions(ctx: RunContext, ledger: StockLedger, fulfilment: Fulfilment) -> np.ndarray:
@@ -93,13 +92,10 @@ class SingleLine:
         self.kpi_from = ctx.scenario.warmup - EPS
         self.log_shipment = ctx.records.shipments.append_row
         self.pos_tonnes = self.shipping.sku_tonnes[topo.pos_sku].tolist()
-        # Each lane's transit time: the lane's stream of draws, as the array path draws it.
-        self.lead_time = list(topo.lane_lead_time)
-        self.lead_stream = ctx.draws.lane_streams
-        # The transit-time draws of simple positions' lanes, made together.
-        lanes = dict.fromkeys(np.asarray(self.lane)[simple].tolist())
-        drawn = [lane for lane in lanes if not isinstance(self.lead_time[lane], Constant)]
-        ctx.draws.prepare([self.lead_stream[lane] for lane in drawn])
+        # Transit times come from the lanes' streams, as on the array path; the generators of
+        # simple positions' lanes are made together.
+        self.lead_time = ctx.draws.lanes.take_one
+        ctx.draws.lanes.prepare_lanes(np.asarray(self.lane)[simple].tolist())
 
     def place(self, pos: int, qty: float, demand_received: np.ndarray) -> bool:
         """Place and ship what the source can give now; False (nothing done) if other lines
@@ -167,7 +163,7 @@ class SingleLine:
             tally.pos_purchased[pos] += qty
         self.open_order[pos] -= qty
         self.in_transit[pos] += qty
-        lead = ctx.draws.draw(self.lead_time[lane], self.lead_stream[lane])
+        lead = self.lead_time(lane)
         arrival = now + lead
         cost = self.lane_cost[lane] + qty * self.lane_unit_cost[lane]
         tonnes = qty * self.pos_tonnes[pos]

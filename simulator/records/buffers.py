@@ -31,7 +31,8 @@ class ColumnBuffer:
             return
         self._flush_rows()
         for name, dtype in self._dtypes.items():
-            self._chunks[name].append(np.broadcast_to(np.asarray(columns[name], dtype), n).copy())
+            value = np.asarray(columns[name], dtype)
+            self._chunks[name].append(value.copy() if value.shape == (n,) else np.full(n, value))
         self._size += n
 
     def __len__(self) -> int:
