@@ -12,7 +12,7 @@ from pydantic import TypeAdapter
 
 from simulator import Simulation, load_scenario
 from simulator.network.demand import multipliers, scaled_draws
-from simulator.scenario import ScenarioError
+from simulator.scenario import ScenarioError, scenario_from_data
 from simulator.scenario.customers import DemandZone
 from simulator.scenario.distributions import AnyDistribution, Distribution
 
@@ -144,3 +144,43 @@ def test_a_missing_trace_file_is_a_load_error(tmp_path: Path) -> None:
     (tmp_path / "history.csv").unlink()
     with pytest.raises(ScenarioError, match="cannot read trace"):
         load_scenario(path)
+
+
+def test_order_streams_follow_a_time_varying_mean() -> None:
+    """Event path: a stream's orders thin the peak rate to the mean of each time, so each
+    stretch of days gets its Poisson count of orders (weekends doubled, a promotion tripled)."""
+    rate, horizon = 40.0, 56
+    weekly = np.array([1, 1, 1, 1, 1, 2, 2])
+    shop = {
+        "id": "shop",
+        "kind": "retailer",
+        "inventory": {"policy": {"type": "base_stock", "S": 50}},
+    }
+    data = {
+        "name": "thinned",
+        "horizon": horizon,
+        "products": [{"id": "p", "unit_cost": 1, "price": 2}],
+        "nodes": [{"id": "s", "kind": "supplier"}, shop],
+        "lanes": [{"from": "s", "to": "shop", "lead_time": 1}],
+        "demand": [
+            {
+                "id": "z",
+                "node": "shop",
+                "orders": {"rate": rate},
+                "seasonality": {"weekly": weekly.tolist()},
+                "promotions": [{"start": 14, "end": 21, "multiplier": 3}],
+            }
+        ],
+    }
+    result = Simulation(scenario_from_data(data), seed=5).run()
+    order_days = np.floor(result.records.customer_orders.column("time")).astype(int)
+
+    def stretch(days: np.ndarray) -> np.ndarray:
+        """0..3: weekday or weekend, outside or inside the promotion."""
+        return (days % 7 >= 5) + 2 * ((days >= 14) & (days < 21))
+
+    day = np.arange(horizon)
+    mean = rate * weekly[day % 7] * np.where(stretch(day) >= 2, 3, 1)
+    expected = np.bincount(stretch(day), weights=mean, minlength=4)
+    seen = np.bincount(stretch(order_days), minlength=4)
+    assert np.all(np.abs(seen - expected) <= 4 * np.sqrt(expected)), (seen, expected)

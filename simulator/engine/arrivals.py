@@ -71,7 +71,7 @@ _Thinning = tuple[_Taken, float, Callable[[np.ndarray], np.ndarray]]  # draws, p
 class _Stream:
     """One stream's orders: arrival times, thinning and sizes."""
 
-    __slots__ = ("_accept", "_gaps", "_level", "_peak", "_sizes", "_times", "fixed_size")
+    __slots__ = ("_gaps", "_sizes", "_thinning", "_times", "fixed_size")
 
     def __init__(
         self,
@@ -81,11 +81,7 @@ class _Stream:
         thinning: _Thinning | None,
     ) -> None:
         self._gaps, self._sizes, self.fixed_size = gaps, sizes, fixed_size
-        self._accept: _Taken | None = None
-        self._peak = 1.0
-        self._level: Callable[[np.ndarray], np.ndarray] | None = None
-        if thinning is not None:
-            self._accept, self._peak, self._level = thinning
+        self._thinning = thinning
         self._times = np.cumsum(gaps.block())  # arrival times drawn, not yet handed out
 
     @property
@@ -99,10 +95,10 @@ class _Stream:
             self._times = np.concatenate((self._times, more))
         cut = int(np.searchsorted(self._times, end))
         times, self._times = self._times[:cut], self._times[cut:]
-        if self._accept is not None and self._level is not None:
+        if self._thinning is not None:
             # A time-varying mean: orders come at the peak rate, each kept with m(t) / peak.
-            keep = self._accept.take(len(times)) * self._peak <= self._level(times)
-            times = times[keep]
+            accept, peak, level = self._thinning
+            times = times[accept.take(len(times)) * peak <= level(times)]
         if self._sizes is None:
             return times, np.full(len(times), self.fixed_size)
         return times, self._sizes.take(len(times))
