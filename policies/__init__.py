@@ -1,6 +1,7 @@
 """Pluggable decision policies for supplysim."""
 
 from policies.allocation import AllocationRequest, AllocationRule, grant_in_order
+from policies.forecast_policy import ForecastParams, ForecastPolicy
 from policies.forecasting import ExponentialSmoothing, Forecaster, MovingAverage
 from policies.registry import (
     ALLOCATION,
@@ -12,8 +13,6 @@ from policies.registry import (
 )
 from policies.replenishment import (
     BaseStockParams,
-    ForecastParams,
-    ForecastPolicy,
     MinMaxParams,
     MinMaxPolicy,
     OrderUpToPolicy,

@@ -35,11 +35,10 @@ from policies.distribution import (
     SelectiveDistribution,
     SelectiveParams,
 )
+from policies.forecast_policy import ForecastParams, ForecastPolicy
 from policies.manual import ManualParams, ManualPolicy
 from policies.replenishment import (
     BaseStockParams,
-    ForecastParams,
-    ForecastPolicy,
     MinMaxParams,
     MinMaxPolicy,
     OrderUpToPolicy,

@@ -22,7 +22,6 @@ from typing import Any, Literal, Protocol, Self
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from policies.forecasting import ExponentialSmoothing, Forecaster, MovingAverage
 from policies.view import InventoryView
 
 
@@ -131,35 +130,6 @@ class MinMaxParams(ReviewParams):
         return self
 
 
-class ForecastParams(ReviewParams):
-    """Forecast order-up-to: level = cover * forecast + z * sigma_err * sqrt(cover)."""
-
-    type: Literal["forecast"] = "forecast"
-    method: Literal["moving_average", "exp_smoothing"]
-    """Forecasting method of daily demand."""
-    window: int | None = Field(default=None, ge=1)
-    """Moving-average window p in days (moving_average only)."""
-    alpha: float | None = Field(default=None, gt=0, le=1)
-    """Smoothing constant in (0, 1] (exp_smoothing only)."""
-    cover: float | None = Field(default=None, gt=0)
-    """Days of demand covered; None = lead time + review_period (1 when continuous)."""
-    safety_factor: float = Field(default=0.0, ge=0)
-    """Safety factor z applied to the forecast-error standard deviation."""
-    warmup_level: float | None = Field(default=None, ge=0)
-    """Forecast before any observation (None = 0); exp_smoothing smooths from it."""
-
-    @model_validator(mode="after")
-    def _check_method(self) -> Self:
-        needed, other = (
-            ("window", "alpha") if self.method == "moving_average" else ("alpha", "window")
-        )
-        if getattr(self, needed) is None:
-            raise ValueError(f"method {self.method!r} needs {needed}")
-        if getattr(self, other) is not None:
-            raise ValueError(f"{other} does not apply to method {self.method!r}")
-        return self
-
-
 class TQParams(BaseModel):
     """(T, Q): order Q units every T days, whatever the inventory position."""
 
@@ -185,7 +155,8 @@ class PassThroughParams(ReviewParams):
     type: Literal["none"] = "none"
 
 
-def _floats(values: Sequence[float]) -> np.ndarray:
+def as_floats(values: Sequence[float]) -> np.ndarray:
+    """Per-position parameters as a float64 array."""
     return np.array(values, dtype=np.float64)
 
 
@@ -207,7 +178,7 @@ class OrderUpToPolicy(_OrderPointPolicy):
     @classmethod
     def from_params(cls, params: Sequence[BaseStockParams | RSParams]) -> Self:
         """Build from one params model per position."""
-        return cls(_floats([p.S for p in params]))
+        return cls(as_floats([p.S for p in params]))
 
     def order(self, view: InventoryView) -> np.ndarray:
         """Order up to S where due and IP < S."""
@@ -232,7 +203,7 @@ class SSPolicy(_OrderPointPolicy):
     @classmethod
     def from_params(cls, params: Sequence[SSParams]) -> Self:
         """Build from one params model per position."""
-        return cls(_floats([p.s for p in params]), _floats([p.S for p in params]))
+        return cls(as_floats([p.s for p in params]), as_floats([p.S for p in params]))
 
     def order(self, view: InventoryView) -> np.ndarray:
         """Order up to S where due and IP <= s."""
@@ -257,7 +228,7 @@ class RQPolicy(_OrderPointPolicy):
     @classmethod
     def from_params(cls, params: Sequence[RQParams]) -> Self:
         """Build from one params model per position."""
-        return cls(_floats([p.r for p in params]), _floats([p.Q for p in params]))
+        return cls(as_floats([p.r for p in params]), as_floats([p.Q for p in params]))
 
     def order(self, view: InventoryView) -> np.ndarray:
         """Order whole lots where due and IP <= r."""
@@ -283,7 +254,7 @@ class MinMaxPolicy(_OrderPointPolicy):
     @classmethod
     def from_params(cls, params: Sequence[MinMaxParams]) -> Self:
         """Build from one params model per position."""
-        return cls(_floats([p.min for p in params]), _floats([p.max for p in params]))
+        return cls(as_floats([p.min for p in params]), as_floats([p.max for p in params]))
 
     def order(self, view: InventoryView) -> np.ndarray:
         """Order up to max where due and IP < min."""
@@ -305,7 +276,7 @@ class TQPolicy(_OrderPointPolicy):
     @classmethod
     def from_params(cls, params: Sequence[TQParams]) -> Self:
         """Build from one params model per position."""
-        return cls(_floats([p.Q for p in params]))
+        return cls(as_floats([p.Q for p in params]))
 
     def order(self, view: InventoryView) -> np.ndarray:
         """Order Q where due."""
@@ -332,74 +303,3 @@ class PassThroughPolicy:
         quantity = np.where(view.due, self._pending, 0.0)
         self._pending[view.due] = 0.0
         return quantity
-
-
-class ForecastPolicy:
-    """Order up to cover * forecast + z * sigma_err * sqrt(cover) at each due review.
-
-    Args:
-        parts: (positions, forecaster over exactly those positions) pairs covering each
-            position once; positions is an index array or ``slice(None)`` for all.
-        cover: Days of demand covered per position; NaN selects lead time + review period.
-        review_period: Review period per position (1 for continuous review).
-        safety_factor: Safety factor z per position.
-    """
-
-    def __init__(
-        self,
-        parts: Sequence[tuple[np.ndarray | slice, Forecaster]],
-        cover: np.ndarray,
-        review_period: np.ndarray,
-        safety_factor: np.ndarray,
-    ) -> None:
-        self._parts = list(parts)
-        self._cover = cover
-        self._default_cover = np.isnan(cover)
-        self._review_period = review_period
-        self._z = safety_factor
-        self._mean = np.zeros(cover.shape)
-        self._error_sd = np.zeros(cover.shape)
-        self._refresh()
-
-    @classmethod
-    def from_params(cls, params: Sequence[ForecastParams]) -> Self:
-        """Build from one params model per position, grouping positions by method."""
-        moving = np.array([p.method == "moving_average" for p in params], dtype=bool)
-        ma, es = np.flatnonzero(moving), np.flatnonzero(~moving)
-        windows = np.array([p.window or 1 for p in params], dtype=np.int64)
-        alphas = _floats([p.alpha or 1.0 for p in params])
-        warmup = _floats([np.nan if p.warmup_level is None else p.warmup_level for p in params])
-        candidates: list[tuple[np.ndarray, Forecaster]] = [
-            (ma, MovingAverage(windows[ma], ma.size, np.nan_to_num(warmup[ma]))),
-            (es, ExponentialSmoothing(alphas[es], es.size, warmup[es])),
-        ]
-        # A part spanning every position uses a slice so the hot path indexes without copying.
-        parts: list[tuple[np.ndarray | slice, Forecaster]] = [
-            (slice(None) if idx.size == len(params) else idx, forecaster)
-            for idx, forecaster in candidates
-            if idx.size
-        ]
-        return cls(
-            parts,
-            _floats([np.nan if p.cover is None else p.cover for p in params]),
-            _floats([p.review_period or 1.0 for p in params]),
-            _floats([p.safety_factor for p in params]),
-        )
-
-    def observe(self, demand: np.ndarray) -> None:
-        """Update the forecasts with the demand of the period just ended."""
-        for positions, forecaster in self._parts:
-            forecaster.update(demand[positions])
-        self._refresh()
-
-    def order(self, view: InventoryView) -> np.ndarray:
-        """Order (level - IP)^+ where due."""
-        cover = np.where(self._default_cover, view.lead_time + self._review_period, self._cover)
-        level = cover * self._mean + self._z * self._error_sd * np.sqrt(cover)
-        gap = level - view.inventory_position
-        return np.where(view.due & (gap > 0.0), gap, 0.0)
-
-    def _refresh(self) -> None:
-        for positions, forecaster in self._parts:
-            self._mean[positions] = forecaster.forecast
-            self._error_sd[positions] = forecaster.error_sd

@@ -10,10 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from policies.forecast_policy import ForecastParams, ForecastPolicy
 from policies.replenishment import (
     BaseStockParams,
-    ForecastParams,
-    ForecastPolicy,
     MinMaxParams,
     MinMaxPolicy,
     OrderUpToPolicy,
