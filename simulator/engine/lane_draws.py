@@ -4,7 +4,8 @@ A day's shipments on the daily path are arrays, one lane each; drawing their tra
 by one cost a Python call per shipment. Here each random lane keeps the next values of its own
 random stream in a row of one array, and a batch takes them with array operations: the k-th
 shipment of a lane gets the k-th value of the lane's stream however the shipments are batched.
-A row is refilled (a block of ``WIDTH`` values) when it runs out.
+A row is refilled (a block of its width in values, 16 to 128: wide rows mean fewer refills,
+and the widths keep all rows within about 64 MB) when it runs out.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ import numpy as np
 
 from simulator.scenario.distributions import AnyDistribution, Constant
 
-WIDTH = 32  # values drawn at a time per lane (and kept per lane: 256 bytes)
+MAX_VALUES = 2**23  # values held over all rows at most (64 MB), unless rows are at their narrowest
+
+
+def row_width(n_rows: int) -> int:
+    """Values drawn at a time and held per lane: 128, or narrower (down to 16) for many lanes."""
+    width = 128
+    while width > 16 and width * n_rows > MAX_VALUES:
+        width //= 2
+    return width
 
 
 class LaneDraws:
@@ -36,8 +45,9 @@ class LaneDraws:
         self.row_lane = random.tolist()
         self.dists, self.names, self.generators = dists, names, generators
         self.rngs: list[np.random.Generator | None] = [None] * len(random)
-        self.values = np.zeros((len(random), WIDTH))
-        self.cursor = np.full(len(random), WIDTH, dtype=np.int64)  # WIDTH: the row is used up
+        self.width = width = row_width(len(random))
+        self.values = np.zeros((len(random), width))
+        self.cursor = np.full(len(random), width, dtype=np.int64)  # width: the row is used up
 
     def take(self, lanes: np.ndarray) -> np.ndarray:
         """The transit time of one shipment on each of ``lanes``, in order (a lane may repeat)."""
@@ -48,25 +58,27 @@ class LaneDraws:
         rows = self.row_of[lanes[drawn]]
         order = np.argsort(rows, kind="stable")
         sorted_rows = rows[order]
-        first = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
-        counts = np.diff(np.r_[first, len(rows)])
+        change = np.ones(len(rows), dtype=bool)
+        np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=change[1:])
+        first = np.flatnonzero(change)
+        counts = np.diff(np.append(first, len(rows)))
         rank = np.arange(len(rows)) - np.repeat(first, counts)  # k-th shipment of its lane
         unique = sorted_rows[first]
-        short = unique[self.cursor[unique] + counts > WIDTH]
-        extra: dict[int, np.ndarray] = {}
-        if len(short):
+        short = unique[self.cursor[unique] + counts > self.width]
+        refilled = {}
+        if len(short):  # rows that run out: refilled one by one, their values set apart
             self.prepare(short)
             need = dict(zip(unique.tolist(), counts.tolist(), strict=True))
-            extra = {row: self._refill(row, need[row]) for row in short.tolist()}
+            refilled = {row: self._refill(row, need[row]) for row in short.tolist()}
+            held = ~np.isin(sorted_rows, short)
+            order, sorted_rows, rank = order[held], sorted_rows[held], rank[held]
+            held_unique = ~np.isin(unique, short)
+            unique, counts = unique[held_unique], counts[held_unique]
         out = np.empty(len(rows))
-        plain = ~np.isin(sorted_rows, short)
-        position = self.cursor[sorted_rows[plain]] + rank[plain]
-        out[order[plain]] = self.values[sorted_rows[plain], position]
-        kept = ~np.isin(unique, short)
-        self.cursor[unique[kept]] += counts[kept]
-        for row, values in extra.items():
-            at = sorted_rows == row
-            out[order[at]] = values
+        out[order] = self.values[sorted_rows, self.cursor[sorted_rows] + rank]
+        self.cursor[unique] += counts
+        for row, values in refilled.items():
+            out[rows == row] = values  # the lane's shipments in batch order
         lead[drawn] = out
         return lead
 
@@ -76,7 +88,7 @@ class LaneDraws:
         if row < 0:
             return float(self.constant.item(lane))
         cursor = self.cursor.item(row)
-        if cursor == WIDTH:
+        if cursor == self.width:
             self.prepare(np.array([row]))
             return float(self._refill(row, 1)[0])
         self.cursor[row] = cursor + 1
@@ -103,12 +115,14 @@ class LaneDraws:
         rng = self.rngs[row]
         assert rng is not None
         dist = self.dists[self.row_lane[row]]
-        held = self.values[row, self.cursor.item(row) :]
-        blocks = [held]
-        while sum(len(b) for b in blocks) < n:
-            blocks.append(dist.sample(rng, WIDTH))
+        width = self.width
+        blocks = [self.values[row, self.cursor.item(row) :]]
+        held = len(blocks[0])
+        while held < n:
+            blocks.append(dist.sample(rng, width))
+            held += width
         values = np.concatenate(blocks)
         left = values[n:]
-        self.values[row, WIDTH - len(left) :] = left
-        self.cursor[row] = WIDTH - len(left)
+        self.values[row, width - len(left) :] = left
+        self.cursor[row] = width - len(left)
         return values[:n]

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.engine.lane_draws import WIDTH, LaneDraws
+from simulator.engine.lane_draws import LaneDraws, row_width
 from simulator.network.streams import RandomStreams
 from simulator.scenario.distributions import Constant, Exponential, UniformInt
 
@@ -18,6 +18,9 @@ DISTS = (
     UniformInt(low=0, high=100),
 )
 NAMES = tuple(f"leadtime/l{k}" for k in range(len(DISTS)))
+
+
+WIDTH = row_width(len(DISTS) - 1)  # the random lanes' blocks
 
 
 def stream_values(lane: int, n: int) -> list[float]:
@@ -52,3 +55,11 @@ def test_each_lane_gets_its_streams_values_in_order(calls: list[list[int] | int]
                 got[lane].append(value)
     for lane, values in got.items():
         assert values == stream_values(lane, len(values)), f"lane {lane}"
+
+
+def test_rows_narrow_for_many_lanes_to_bound_memory() -> None:
+    assert row_width(1_000) == 128
+    for lanes in (100_000, 300_000):
+        assert 16 <= row_width(lanes) < 128
+        assert row_width(lanes) * lanes <= 2**23
+    assert row_width(10**7) == 16  # never narrower
