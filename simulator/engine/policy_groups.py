@@ -30,12 +30,14 @@ class PolicyGroup:
     period: np.ndarray  # days between reviews; NaN for continuous review
     offset: np.ndarray  # day of the first review
 
-    @property
-    def continuous(self) -> np.ndarray:
-        return np.isnan(self.period)
+    def __post_init__(self) -> None:
+        self.continuous = np.isnan(self.period)
+        self.all_continuous = bool(self.continuous.all())
 
     def due(self, time: float) -> np.ndarray:
         """Which positions review at ``time``: continuous ones always, periodic ones on schedule."""
+        if self.all_continuous:
+            return np.ones(len(self.positions), dtype=bool)
         phase = (time - self.offset) / np.where(self.continuous, 1.0, self.period)
         on_schedule = (time >= self.offset - _EPS) & (np.abs(phase - np.round(phase)) < _EPS)
         return self.continuous | on_schedule

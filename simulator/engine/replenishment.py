@@ -109,7 +109,8 @@ class Replenishment:
                 orders[idx] = self._decide(group, due, now, customer_backlog)
         span = topo.tiers[tier].positions
         idx = np.arange(span.start, span.stop)
-        self.place(self._order_sizes(orders[idx], idx), idx)
+        if (orders[idx] > EPS).any():
+            self.place(self._order_sizes(orders[idx], idx), idx)
 
     def _customer_demand(self, idx: np.ndarray) -> np.ndarray:
         """End customers' demand for each position's SKU, network-wide, since its last review."""
