@@ -303,34 +303,62 @@ def draw_daily_demand(
     base = scenario.source.parent if scenario.source else None
     traces: dict[int, dict[str, np.ndarray]] = {}
     profiles: dict[tuple[int, str | None], tuple[np.ndarray, bool]] = {}
-    for s in demand.daily:
+    for first in range(0, n_daily, _RNG_BATCH):
+        batch = demand.daily[first : first + _RNG_BATCH].tolist()
+        rngs = _stream_generators(demand, topology, streams, batch)
+        for s in batch:
+            z = int(demand.stream_zone[s])
+            zone = demand.zones[z]
+            sku = topology.sku_ids[demand.stream_sku[s]]
+            # The multiplier depends on the SKU only through SKU-specific promotions.
+            key = (z, sku if any(p.skus for p in zone.promotions) else None)
+            if key not in profiles:
+                profile = multipliers(zone, sku, days)
+                profiles[key] = profile, bool(len(profile) and (profile == profile[0]).all())
+            profile, constant = profiles[key]
+            scale = profile * demand.stream_weight[s]
+            model = zone.daily  # type: ignore[attr-defined]
+            if isinstance(model, Trace):
+                if z not in traces:
+                    skus = [topology.sku_ids[k] for k in demand.stream_sku[demand.stream_zone == z]]
+                    traces[z] = read_trace(model, base, skus)
+                values = np.resize(traces[z][sku], n_days) * scale
+            else:
+                values = scaled_draws(model, rngs[s, "demand"], scale, constant)
+            size = demand.zone_order_size[z]
+            if orders is not None:
+                orders.put(values)
+            if size is not None:
+                rng = rngs[s, "order-size"]
+                values = order_units(np.rint(values).astype(np.int64), size, rng)
+            out.put(values)
+    return out.array(), None if orders is None else orders.array()
+
+
+_RNG_BATCH = 4096
+"""Daily streams whose generators are made together (a generator holds about 1 kB)."""
+
+
+def _stream_generators(
+    demand: DemandStreams, topology: Topology, streams: RandomStreams, batch: list[int]
+) -> dict[tuple[int, str], np.random.Generator]:
+    """The named generators the daily streams ``batch`` draw from, made in one call and keyed
+    by (stream, kind): each stream's demand, unless a trace gives it, and its order sizes where
+    its zone has them."""
+    keys: list[tuple[int, str]] = []
+    names: list[str] = []
+    for s in batch:
         z = int(demand.stream_zone[s])
         zone = demand.zones[z]
         sku = topology.sku_ids[demand.stream_sku[s]]
-        # The multiplier depends on the SKU only through SKU-specific promotions.
-        key = (z, sku if any(p.skus for p in zone.promotions) else None)
-        if key not in profiles:
-            profile = multipliers(zone, sku, days)
-            profiles[key] = profile, bool(len(profile) and (profile == profile[0]).all())
-        profile, constant = profiles[key]
-        scale = profile * demand.stream_weight[s]
-        model = zone.daily  # type: ignore[attr-defined]
-        if isinstance(model, Trace):
-            if z not in traces:
-                skus = [topology.sku_ids[k] for k in demand.stream_sku[demand.stream_zone == z]]
-                traces[z] = read_trace(model, base, skus)
-            values = np.resize(traces[z][sku], n_days) * scale
-        else:
-            rng = streams.stream(f"demand/{zone.id}/{sku}")
-            values = scaled_draws(model, rng, scale, constant)
-        size = demand.zone_order_size[z]
-        if orders is not None:
-            orders.put(values)
-        if size is not None:
-            rng = streams.stream(f"order-size/{zone.id}/{sku}")
-            values = order_units(np.rint(values).astype(np.int64), size, rng)
-        out.put(values)
-    return out.array(), None if orders is None else orders.array()
+        for kind, wanted in (
+            ("demand", not isinstance(zone.daily, Trace)),  # type: ignore[attr-defined]
+            ("order-size", demand.zone_order_size[z] is not None),
+        ):
+            if wanted:
+                keys.append((s, kind))
+                names.append(f"{kind}/{zone.id}/{sku}")
+    return dict(zip(keys, streams.streams(names), strict=True))
 
 
 class CompactColumns:
