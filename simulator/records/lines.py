@@ -78,11 +78,16 @@ class LineTotals:
         nominal = np.where(by_lane, plan.lane_nominal[safe] if len(safe) else 0.0, 0.0)
         nominal = np.where(by_lane, nominal, plan.pos_nominal[pos])
         on_time = c <= nominal + ON_TIME_EPS
-        np.add.at(self.lines, pos, 1.0)
-        np.add.at(self.cycle_days, pos, c)
-        np.add.at(self.on_time_lines, pos, on_time)
-        np.add.at(self.on_time_units, pos, q * on_time)
-        np.add.at(self.lane_on_time_units, lane[by_lane], (q * on_time)[by_lane])
+        # Sums of float32 values (whole lines, days and units) in float64: exact in any order.
+        n_pos = len(self.lines)
+        self.lines += np.bincount(pos, minlength=n_pos)
+        self.cycle_days += np.bincount(pos, weights=c, minlength=n_pos)
+        self.on_time_lines += np.bincount(pos, weights=on_time, minlength=n_pos)
+        units = q * on_time
+        self.on_time_units += np.bincount(pos, weights=units, minlength=n_pos)
+        self.lane_on_time_units += np.bincount(
+            lane[by_lane], weights=units[by_lane], minlength=len(self.lane_on_time_units)
+        )
         self.cycles.add(plan.pos_node[pos], c32)
 
 
