@@ -303,22 +303,26 @@ def draw_daily_demand(
     base = scenario.source.parent if scenario.source else None
     traces: dict[int, dict[str, np.ndarray]] = {}
     profiles: dict[tuple[int, str | None], tuple[np.ndarray, bool]] = {}
+    # The multiplier depends on the SKU only through SKU-specific promotions.
+    by_sku = [any(p.skus for p in zone.promotions) for zone in demand.zones]
+    names = _StreamNames(demand, topology)
+    zone_of, sku_of = demand.stream_zone.tolist(), demand.stream_sku.tolist()
+    weight_of = demand.stream_weight.tolist()
     for first in range(0, n_daily, _RNG_BATCH):
         batch = demand.daily[first : first + _RNG_BATCH].tolist()
-        rngs = _stream_generators(demand, topology, streams, batch)
+        rngs = names.generators(streams, batch)
         for s in batch:
-            z = int(demand.stream_zone[s])
+            z = zone_of[s]
             zone = demand.zones[z]
-            sku = topology.sku_ids[demand.stream_sku[s]]
-            # The multiplier depends on the SKU only through SKU-specific promotions.
-            key = (z, sku if any(p.skus for p in zone.promotions) else None)
+            sku = topology.sku_ids[sku_of[s]]
+            key = (z, sku if by_sku[z] else None)
             if key not in profiles:
                 profile = multipliers(zone, sku, days)
                 profiles[key] = profile, bool(len(profile) and (profile == profile[0]).all())
             profile, constant = profiles[key]
-            scale = profile * demand.stream_weight[s]
-            model = zone.daily  # type: ignore[attr-defined]
-            if isinstance(model, Trace):
+            scale = profile * weight_of[s]
+            model = zone.daily
+            if names.traced[z]:
                 if z not in traces:
                     skus = [topology.sku_ids[k] for k in demand.stream_sku[demand.stream_zone == z]]
                     traces[z] = read_trace(model, base, skus)
@@ -339,52 +343,60 @@ _RNG_BATCH = 4096
 """Daily streams whose generators are made together (a generator holds about 1 kB)."""
 
 
-def _stream_generators(
-    demand: DemandStreams, topology: Topology, streams: RandomStreams, batch: list[int]
-) -> dict[tuple[int, str], np.random.Generator]:
-    """The named generators the daily streams ``batch`` draw from, made in one call and keyed
-    by (stream, kind): each stream's demand, unless a trace gives it, and its order sizes where
-    its zone has them."""
-    keys: list[tuple[int, str]] = []
-    names: list[str] = []
-    for s in batch:
-        z = int(demand.stream_zone[s])
-        zone = demand.zones[z]
-        sku = topology.sku_ids[demand.stream_sku[s]]
-        for kind, wanted in (
-            ("demand", not isinstance(zone.daily, Trace)),  # type: ignore[attr-defined]
-            ("order-size", demand.zone_order_size[z] is not None),
-        ):
-            if wanted:
+class _StreamNames:
+    """Names of the random streams daily demand streams draw from: ``demand/<zone>/<sku>``
+    unless a trace gives the zone's demand, and ``order-size/<zone>/<sku>`` where the zone has
+    an order size."""
+
+    def __init__(self, demand: DemandStreams, topology: Topology) -> None:
+        self.traced = [isinstance(getattr(z, "daily", None), Trace) for z in demand.zones]
+        sized = [size is not None for size in demand.zone_order_size]
+        self._kinds = [
+            [kind for kind, wanted in (("demand", not t), ("order-size", o)) if wanted]
+            for t, o in zip(self.traced, sized, strict=True)
+        ]
+        self._zone_ids = [z.id for z in demand.zones]
+        self._zone_of, self._sku_of = demand.stream_zone.tolist(), demand.stream_sku.tolist()
+        self._sku_ids = topology.sku_ids
+
+    def generators(
+        self, streams: RandomStreams, batch: list[int]
+    ) -> dict[tuple[int, str], np.random.Generator]:
+        """The generators of the streams ``batch``, made in one call, keyed by (stream, kind)."""
+        keys: list[tuple[int, str]] = []
+        names: list[str] = []
+        for s in batch:
+            z = self._zone_of[s]
+            for kind in self._kinds[z]:
                 keys.append((s, kind))
-                names.append(f"{kind}/{zone.id}/{sku}")
-    return dict(zip(keys, streams.streams(names), strict=True))
+                names.append(f"{kind}/{self._zone_ids[z]}/{self._sku_ids[self._sku_of[s]]}")
+        return dict(zip(keys, streams.streams(names), strict=True))
 
 
 class CompactColumns:
     """A (rows, columns) array filled column by column, in the narrowest of uint8, uint16 and
     float32 that holds every value put so far: unsigned integers exactly, anything else as
-    float32 (counts stay exact to 2**24). Columns wait in a float64 block and are checked and
-    copied a block at a time."""
+    float32 (counts stay exact to 2**24). Columns wait in a float64 block (a column a row, so
+    that each is written in one piece) and are checked and copied a block at a time."""
 
     _TYPES = (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
     _BLOCK = 4096  # columns
 
     def __init__(self, n_rows: int, n_columns: int) -> None:
         self._out = np.zeros((n_rows, n_columns), dtype=self._TYPES[0])
-        self._block = np.zeros((n_rows, min(self._BLOCK, n_columns)))
+        self._block = np.zeros((min(self._BLOCK, n_columns), n_rows))
         self._first = 0  # column of the block's first column
         self._filled = 0  # columns in the block
 
     def put(self, values: np.ndarray) -> None:
         """Set the next column."""
-        if self._filled == self._block.shape[1]:
+        if self._filled == len(self._block):
             self._flush()
-        self._block[:, self._filled] = values
+        self._block[self._filled] = values
         self._filled += 1
 
     def _flush(self) -> None:
-        block = self._block[:, : self._filled]
+        block = self._block[: self._filled]
         kind = self._TYPES.index(self._out.dtype)
         if kind < 2 and block.size:
             exact = bool((block >= 0).all() and (block == np.floor(block)).all())
@@ -392,7 +404,7 @@ class CompactColumns:
             need = 2 if not exact else 0 if top <= 255 else 1 if top <= 65535 else 2
             if need > kind:
                 self._out = self._out.astype(self._TYPES[need])
-        self._out[:, self._first : self._first + self._filled] = block
+        self._out[:, self._first : self._first + self._filled] = block.T
         self._first += self._filled
         self._filled = 0
 
