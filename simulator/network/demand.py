@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -110,11 +111,22 @@ def compile_demand(
         weights = zone.skus if isinstance(zone.skus, dict) else {}
         return sorted(((s, weights.get(s, 1.0)) for s in skus), key=lambda kv: sku_index[kv[0]])
 
-    streams: list[_Stream] = []
+    # The demand zones' streams, a column each (a zone's streams share all but SKU, position
+    # and weight); then the market's, whose links index the whole list.
+    zone_of: list[int] = []
+    sku_of: list[int] = []
+    pos_of: list[int] = []
+    weight_of: list[float] = []
+    lost_of: list[bool] = []
+    patience_of: list[float] = []
     problems: list[Problem] = []
     for z, zone in enumerate(scenario.demand):
+        node = node_index[zone.node]
+        first = len(pos_of)
         for sku, weight in mix(zone):
-            if (node_index[zone.node], sku_index[sku]) not in position:
+            k = sku_index[sku]
+            at = position.get((node, k))
+            if at is None:
                 # Only a distribution strategy can take a SKU a zone names off its node.
                 where = str(scenario.source) if scenario.source else None
                 message = (
@@ -122,23 +134,29 @@ def compile_demand(
                 )
                 problems.append(Problem(where, None, ("demand", z, "skus", sku), message))
                 continue
-            streams.append(
-                _Stream(
-                    z,
-                    sku_index[sku],
-                    pos(zone.node, sku_index[sku]),
-                    weight=weight,
-                    reach=1.0,
-                    lost=zone.unmet == "lost",
-                    patience=zone.patience or math.inf,
-                )
-            )
+            sku_of.append(k)
+            pos_of.append(at)
+            weight_of.append(weight)
+        n = len(pos_of) - first
+        zone_of += [z] * n
+        lost_of += [zone.unmet == "lost"] * n
+        patience_of += [zone.patience or math.inf] * n
     if problems:
         raise ScenarioError(problems)
+    streams: list[_Stream] = []
     if scenario.market is not None and plan is not None:
-        _add_market_streams(streams, scenario, plan, mix, pos, sku_index)
+        _add_market_streams(streams, len(pos_of), scenario, plan, mix, pos, sku_index)
+    n_own = len(pos_of)
+
+    def column(values: list[Any] | None, field: str, default: Any, dtype: Any) -> np.ndarray:
+        """The demand zones' ``values`` (their ``default`` where None), then the market's."""
+        own = [default] * n_own if values is None else values
+        return np.asarray(own + [getattr(s, field) for s in streams], dtype=dtype)
+
+    stream_zone = column(zone_of, "zone", 0, np.int64)
+    stream_pos = column(pos_of, "pos", 0, np.int64)
+    reach = column(None, "reach", 1.0, float)
     zones: tuple[CustomerDemand, ...] = tuple(scenario.customer_zones())
-    stream_pos = np.asarray([s.pos for s in streams], dtype=np.int64)
     # A DC selling to a market directly sells through the retail channel.
     channel_of = [CHANNELS.index(c or "retail") for c in topology.node_channel[topology.pos_node]]
     # A demand zone may name its channel, else it has its node's; market zones shop in stores
@@ -146,38 +164,33 @@ def compile_demand(
     zone_channel = [
         z.channel or topology.node_channel[node_index[z.node]] or "retail" for z in scenario.demand
     ] + ["retail"] * (len(zones) - len(scenario.demand))
-    stream_channel = np.asarray(
+    own_channel = np.asarray([CHANNELS.index(c) for c in zone_channel], dtype=np.int64)
+    stream_channel = np.concatenate(
         [
-            CHANNELS.index(zone_channel[s.zone])
-            if s.zone < len(scenario.demand)
-            else channel_of[s.pos]
-            for s in streams
-        ],
-        dtype=np.int64,
+            own_channel[stream_zone[:n_own]],
+            np.asarray([channel_of[s.pos] for s in streams], dtype=np.int64),
+        ]
     )
     order_size = tuple(scenario.order_size(z, c) for z, c in zip(zones, zone_channel, strict=True))
     size_mean = np.asarray([d.mean if d is not None else 1.0 for d in order_size])
-    is_event = np.asarray(
-        [s.reach >= 0 and getattr(zones[s.zone], "orders", None) is not None for s in streams],
-        dtype=bool,
-    )
-    reach = np.asarray([s.reach for s in streams], dtype=float)
+    zone_events = np.asarray([getattr(z, "orders", None) is not None for z in zones], dtype=bool)
+    is_event = (reach >= 0) & zone_events[stream_zone]
     return DemandStreams(
         zone_ids=tuple(z.id for z in zones),
-        stream_zone=np.asarray([s.zone for s in streams], dtype=np.int64),
-        stream_sku=np.asarray([s.sku for s in streams], dtype=np.int64),
+        stream_zone=stream_zone,
+        stream_sku=column(sku_of, "sku", 0, np.int64),
         stream_pos=stream_pos,
         stream_channel=stream_channel,
-        stream_lost=np.asarray([s.lost for s in streams], dtype=bool),
-        stream_patience=np.asarray([s.patience for s in streams], dtype=float),
-        stream_weight=np.asarray([s.weight for s in streams], dtype=float),
+        stream_lost=column(lost_of, "lost", False, bool),
+        stream_patience=column(patience_of, "patience", math.inf, float),
+        stream_weight=column(weight_of, "weight", 0.0, float),
         stream_reach=reach,
-        stream_covered=np.asarray([s.covered and s.reach >= 0 for s in streams], dtype=bool),
-        stream_next=np.asarray([s.next for s in streams], dtype=np.int64),
-        stream_online=np.asarray([s.online for s in streams], dtype=np.int64),
-        stream_p_next=np.asarray([s.p_next for s in streams], dtype=float),
-        stream_p_online=np.asarray([s.p_online for s in streams], dtype=float),
-        stream_order_size=size_mean[[s.zone for s in streams]] if streams else np.zeros(0),
+        stream_covered=column(None, "covered", True, bool) & (reach >= 0),
+        stream_next=column(None, "next", -1, np.int64),
+        stream_online=column(None, "online", -1, np.int64),
+        stream_p_next=column(None, "p_next", 0.0, float),
+        stream_p_online=column(None, "p_online", 0.0, float),
+        stream_order_size=size_mean[stream_zone],
         daily=np.flatnonzero((reach >= 0) & ~is_event),
         event=np.flatnonzero(is_event),
         substitutes=np.flatnonzero(reach < 0),
@@ -188,6 +201,7 @@ def compile_demand(
 
 def _add_market_streams(
     streams: list[_Stream],
+    offset: int,
     scenario: Scenario,
     plan: MarketPlan,
     mix: Callable[[CustomerDemand], list[tuple[str, float]]],
@@ -195,7 +209,8 @@ def _add_market_streams(
     sku_index: dict[str, int],
 ) -> None:
     """Append the market zones' streams (first choice, next outlet and online shop per SKU)
-    to ``streams``, which holds the demand zones' already: links are indices into it."""
+    to ``streams``; their links are indices into all streams, the ``offset`` demand zones'
+    streams first."""
     market = scenario.market
     assert market is not None
     reaction = market.reaction
@@ -233,10 +248,12 @@ def _add_market_streams(
             if not routes:
                 continue
             if len(routes) > 1:
-                streams[first].next, streams[first].p_next = len(streams), reaction.next_outlet
+                streams[first].next = offset + len(streams)
+                streams[first].p_next = reaction.next_outlet
                 streams.append(_Stream(z, k, pos(routes[1], k), lost=True))
             if sells_online:
-                streams[first].online, streams[first].p_online = len(streams), reaction.online
+                streams[first].online = offset + len(streams)
+                streams[first].p_online = reaction.online
                 streams.append(
                     _Stream(z, k, pos(online.id, k), patience=patience)  # type: ignore[union-attr]
                 )
