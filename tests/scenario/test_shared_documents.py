@@ -4,11 +4,13 @@ node) is validated once, and still reported at every place when it is wrong."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from simulator import ScenarioError
+from simulator import ScenarioError, load_scenario
 from simulator.scenario import scenario_from_data
 
 
@@ -74,3 +76,15 @@ def test_a_bad_shared_value_is_reported_at_every_place(where: str, field: str, v
     shared = problems(network(rules, default))
     assert shared == problems(copy.deepcopy(network(rules, default)))
     assert [i for i in range(3) if any(f"nodes[{i + 2}]" in p for p in shared)] == [0, 1, 2]
+
+
+def test_rules_shared_through_a_yaml_alias_are_validated_once(tmp_path: Path) -> None:
+    # PyYAML writes an object held in several places once, with an anchor, then aliases.
+    text = yaml.safe_dump(network(RULES), sort_keys=False)
+    assert text.count("initial: 30.0") == 1 and text.count("skus: *") == 2
+    path = tmp_path / "shared.yaml"
+    path.write_text(text)
+    scenario = load_scenario(path)
+    rules = [n.inventory.skus for n in scenario.nodes if n.inventory and n.kind == "retailer"]
+    assert len(rules) == 3 and all(r is rules[0] for r in rules)
+    assert scenario.model_dump() == scenario_from_data(copy.deepcopy(network(RULES))).model_dump()
