@@ -272,7 +272,10 @@ def curve(args: argparse.Namespace) -> None:
     """One fresh process per size; a row of CPU seconds per phase and peak RSS each."""
     sizes = [int(n) for n in args.curve.split(",")]
     phases = ("validate", "compile", "run", "kpis")
-    print(f"scale curve: {args.days} days, {args.dcs} DCs, {args.skus} SKUs, CPU seconds")
+    print(
+        f"scale curve: {args.days} days, {args.dcs} DCs, {args.skus} SKUs, CPU seconds; "
+        f"load average {load_average()}"
+    )
     print(
         f"  {'streams':>10}" + "".join(f"{p:>10}" for p in phases) + f"{'total':>10}{'peak MB':>10}"
     )
@@ -290,6 +293,15 @@ def curve(args: argparse.Namespace) -> None:
             + f"{sum(cpu.values()):>10.2f}{row['peak_rss_mb']:>10.0f}",
             flush=True,
         )
+    print(f"load average at the end {load_average()}")
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, or n/a where the platform has none."""
+    try:
+        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    except (AttributeError, OSError):
+        return "n/a"
 
 
 def main(argv: list[str] | None = None) -> None:

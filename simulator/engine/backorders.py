@@ -31,6 +31,7 @@ class CustomerBackorders:
         ages = math.ceil(longest) + 2 if longest > 0 else 2
         self.units = np.zeros((ages, len(patience)))
         self._patience = patience
+        self._leaves = bool(len(finite))  # some customers stop waiting
         self._stream_pos = stream_pos
         self._n_positions = n_positions
         self.at_position = np.zeros(n_positions)  # units waiting per position, kept current
@@ -75,6 +76,9 @@ class CustomerBackorders:
         units[1:] = units[:-1].copy()
         units[-1] = oldest
         units[0] = 0.0
+        if not self._leaves:  # nobody's patience runs out
+            self.refresh()
+            return np.zeros(units.shape[1])
         expired = (np.arange(len(units))[:, None] > self._patience[None, :]) * units
         units -= expired
         self.refresh()

@@ -54,7 +54,7 @@ class Customers:
             self._shock_daily_demand()
         n_nodes = len(topo.node_ids)
         # Home delivery: per stream, the node whose delivery it uses (index N: none, 0 days).
-        stream_node = topo.pos_node[dem.stream_pos]
+        self.stream_node = stream_node = topo.pos_node[dem.stream_pos]
         has_delivery = np.asarray([d is not None for d in topo.node_delivery] + [False])
         self.stream_delivery_node = np.where(has_delivery[stream_node], stream_node, n_nodes)
         self.stream_promise = np.asarray(
@@ -190,9 +190,8 @@ class Customers:
         self.demand_received += asked_pos
         self.asked += asked_pos
         rec.node_demand[day] += np.bincount(topo.pos_node, weights=asked_pos, minlength=n_nodes)
-        stream_node = topo.pos_node[dem.stream_pos]
-        rec.node_asked[day] += np.bincount(stream_node, weights=asked, minlength=n_nodes)
-        rec.node_filled[day] += np.bincount(stream_node, weights=served, minlength=n_nodes)
+        rec.node_asked[day] += np.bincount(self.stream_node, weights=asked, minlength=n_nodes)
+        rec.node_filled[day] += np.bincount(self.stream_node, weights=served, minlength=n_nodes)
 
     def count_in_window(self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray) -> None:
         """The same, per stream, for the KPIs (inside the KPI window)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -110,11 +111,22 @@ def compile_demand(
         weights = zone.skus if isinstance(zone.skus, dict) else {}
         return sorted(((s, weights.get(s, 1.0)) for s in skus), key=lambda kv: sku_index[kv[0]])
 
-    streams: list[_Stream] = []
+    # The demand zones' streams, a column each (a zone's streams share all but SKU, position
+    # and weight); then the market's, whose links index the whole list.
+    zone_of: list[int] = []
+    sku_of: list[int] = []
+    pos_of: list[int] = []
+    weight_of: list[float] = []
+    lost_of: list[bool] = []
+    patience_of: list[float] = []
     problems: list[Problem] = []
     for z, zone in enumerate(scenario.demand):
+        node = node_index[zone.node]
+        first = len(pos_of)
         for sku, weight in mix(zone):
-            if (node_index[zone.node], sku_index[sku]) not in position:
+            k = sku_index[sku]
+            at = position.get((node, k))
+            if at is None:
                 # Only a distribution strategy can take a SKU a zone names off its node.
                 where = str(scenario.source) if scenario.source else None
                 message = (
@@ -122,23 +134,29 @@ def compile_demand(
                 )
                 problems.append(Problem(where, None, ("demand", z, "skus", sku), message))
                 continue
-            streams.append(
-                _Stream(
-                    z,
-                    sku_index[sku],
-                    pos(zone.node, sku_index[sku]),
-                    weight=weight,
-                    reach=1.0,
-                    lost=zone.unmet == "lost",
-                    patience=zone.patience or math.inf,
-                )
-            )
+            sku_of.append(k)
+            pos_of.append(at)
+            weight_of.append(weight)
+        n = len(pos_of) - first
+        zone_of += [z] * n
+        lost_of += [zone.unmet == "lost"] * n
+        patience_of += [zone.patience or math.inf] * n
     if problems:
         raise ScenarioError(problems)
+    streams: list[_Stream] = []
     if scenario.market is not None and plan is not None:
-        _add_market_streams(streams, scenario, plan, mix, pos, sku_index)
+        _add_market_streams(streams, len(pos_of), scenario, plan, mix, pos, sku_index)
+    n_own = len(pos_of)
+
+    def column(values: list[Any] | None, field: str, default: Any, dtype: Any) -> np.ndarray:
+        """The demand zones' ``values`` (their ``default`` where None), then the market's."""
+        own = [default] * n_own if values is None else values
+        return np.asarray(own + [getattr(s, field) for s in streams], dtype=dtype)
+
+    stream_zone = column(zone_of, "zone", 0, np.int64)
+    stream_pos = column(pos_of, "pos", 0, np.int64)
+    reach = column(None, "reach", 1.0, float)
     zones: tuple[CustomerDemand, ...] = tuple(scenario.customer_zones())
-    stream_pos = np.asarray([s.pos for s in streams], dtype=np.int64)
     # A DC selling to a market directly sells through the retail channel.
     channel_of = [CHANNELS.index(c or "retail") for c in topology.node_channel[topology.pos_node]]
     # A demand zone may name its channel, else it has its node's; market zones shop in stores
@@ -146,38 +164,33 @@ def compile_demand(
     zone_channel = [
         z.channel or topology.node_channel[node_index[z.node]] or "retail" for z in scenario.demand
     ] + ["retail"] * (len(zones) - len(scenario.demand))
-    stream_channel = np.asarray(
+    own_channel = np.asarray([CHANNELS.index(c) for c in zone_channel], dtype=np.int64)
+    stream_channel = np.concatenate(
         [
-            CHANNELS.index(zone_channel[s.zone])
-            if s.zone < len(scenario.demand)
-            else channel_of[s.pos]
-            for s in streams
-        ],
-        dtype=np.int64,
+            own_channel[stream_zone[:n_own]],
+            np.asarray([channel_of[s.pos] for s in streams], dtype=np.int64),
+        ]
     )
     order_size = tuple(scenario.order_size(z, c) for z, c in zip(zones, zone_channel, strict=True))
     size_mean = np.asarray([d.mean if d is not None else 1.0 for d in order_size])
-    is_event = np.asarray(
-        [s.reach >= 0 and getattr(zones[s.zone], "orders", None) is not None for s in streams],
-        dtype=bool,
-    )
-    reach = np.asarray([s.reach for s in streams], dtype=float)
+    zone_events = np.asarray([getattr(z, "orders", None) is not None for z in zones], dtype=bool)
+    is_event = (reach >= 0) & zone_events[stream_zone]
     return DemandStreams(
         zone_ids=tuple(z.id for z in zones),
-        stream_zone=np.asarray([s.zone for s in streams], dtype=np.int64),
-        stream_sku=np.asarray([s.sku for s in streams], dtype=np.int64),
+        stream_zone=stream_zone,
+        stream_sku=column(sku_of, "sku", 0, np.int64),
         stream_pos=stream_pos,
         stream_channel=stream_channel,
-        stream_lost=np.asarray([s.lost for s in streams], dtype=bool),
-        stream_patience=np.asarray([s.patience for s in streams], dtype=float),
-        stream_weight=np.asarray([s.weight for s in streams], dtype=float),
+        stream_lost=column(lost_of, "lost", False, bool),
+        stream_patience=column(patience_of, "patience", math.inf, float),
+        stream_weight=column(weight_of, "weight", 0.0, float),
         stream_reach=reach,
-        stream_covered=np.asarray([s.covered and s.reach >= 0 for s in streams], dtype=bool),
-        stream_next=np.asarray([s.next for s in streams], dtype=np.int64),
-        stream_online=np.asarray([s.online for s in streams], dtype=np.int64),
-        stream_p_next=np.asarray([s.p_next for s in streams], dtype=float),
-        stream_p_online=np.asarray([s.p_online for s in streams], dtype=float),
-        stream_order_size=size_mean[[s.zone for s in streams]] if streams else np.zeros(0),
+        stream_covered=column(None, "covered", True, bool) & (reach >= 0),
+        stream_next=column(None, "next", -1, np.int64),
+        stream_online=column(None, "online", -1, np.int64),
+        stream_p_next=column(None, "p_next", 0.0, float),
+        stream_p_online=column(None, "p_online", 0.0, float),
+        stream_order_size=size_mean[stream_zone],
         daily=np.flatnonzero((reach >= 0) & ~is_event),
         event=np.flatnonzero(is_event),
         substitutes=np.flatnonzero(reach < 0),
@@ -188,6 +201,7 @@ def compile_demand(
 
 def _add_market_streams(
     streams: list[_Stream],
+    offset: int,
     scenario: Scenario,
     plan: MarketPlan,
     mix: Callable[[CustomerDemand], list[tuple[str, float]]],
@@ -195,7 +209,8 @@ def _add_market_streams(
     sku_index: dict[str, int],
 ) -> None:
     """Append the market zones' streams (first choice, next outlet and online shop per SKU)
-    to ``streams``, which holds the demand zones' already: links are indices into it."""
+    to ``streams``; their links are indices into all streams, the ``offset`` demand zones'
+    streams first."""
     market = scenario.market
     assert market is not None
     reaction = market.reaction
@@ -233,10 +248,12 @@ def _add_market_streams(
             if not routes:
                 continue
             if len(routes) > 1:
-                streams[first].next, streams[first].p_next = len(streams), reaction.next_outlet
+                streams[first].next = offset + len(streams)
+                streams[first].p_next = reaction.next_outlet
                 streams.append(_Stream(z, k, pos(routes[1], k), lost=True))
             if sells_online:
-                streams[first].online, streams[first].p_online = len(streams), reaction.online
+                streams[first].online = offset + len(streams)
+                streams[first].p_online = reaction.online
                 streams.append(
                     _Stream(z, k, pos(online.id, k), patience=patience)  # type: ignore[union-attr]
                 )
@@ -303,60 +320,100 @@ def draw_daily_demand(
     base = scenario.source.parent if scenario.source else None
     traces: dict[int, dict[str, np.ndarray]] = {}
     profiles: dict[tuple[int, str | None], tuple[np.ndarray, bool]] = {}
-    for s in demand.daily:
-        z = int(demand.stream_zone[s])
-        zone = demand.zones[z]
-        sku = topology.sku_ids[demand.stream_sku[s]]
-        # The multiplier depends on the SKU only through SKU-specific promotions.
-        key = (z, sku if any(p.skus for p in zone.promotions) else None)
-        if key not in profiles:
-            profile = multipliers(zone, sku, days)
-            profiles[key] = profile, bool(len(profile) and (profile == profile[0]).all())
-        profile, constant = profiles[key]
-        scale = profile * demand.stream_weight[s]
-        model = zone.daily  # type: ignore[attr-defined]
-        if isinstance(model, Trace):
-            if z not in traces:
-                skus = [topology.sku_ids[k] for k in demand.stream_sku[demand.stream_zone == z]]
-                traces[z] = read_trace(model, base, skus)
-            values = np.resize(traces[z][sku], n_days) * scale
-        else:
-            rng = streams.stream(f"demand/{zone.id}/{sku}")
-            values = scaled_draws(model, rng, scale, constant)
-        size = demand.zone_order_size[z]
-        if orders is not None:
-            orders.put(values)
-        if size is not None:
-            rng = streams.stream(f"order-size/{zone.id}/{sku}")
-            values = order_units(np.rint(values).astype(np.int64), size, rng)
-        out.put(values)
+    # The multiplier depends on the SKU only through SKU-specific promotions.
+    by_sku = [any(p.skus for p in zone.promotions) for zone in demand.zones]
+    names = _StreamNames(demand, topology)
+    zone_of, sku_of = demand.stream_zone.tolist(), demand.stream_sku.tolist()
+    weight_of = demand.stream_weight.tolist()
+    for first in range(0, n_daily, _RNG_BATCH):
+        batch = demand.daily[first : first + _RNG_BATCH].tolist()
+        rngs = names.generators(streams, batch)
+        for s in batch:
+            z = zone_of[s]
+            zone = demand.zones[z]
+            sku = topology.sku_ids[sku_of[s]]
+            key = (z, sku if by_sku[z] else None)
+            if key not in profiles:
+                profile = multipliers(zone, sku, days)
+                profiles[key] = profile, bool(len(profile) and (profile == profile[0]).all())
+            profile, constant = profiles[key]
+            scale = profile * weight_of[s]
+            model = zone.daily
+            if names.traced[z]:
+                if z not in traces:
+                    skus = [topology.sku_ids[k] for k in demand.stream_sku[demand.stream_zone == z]]
+                    traces[z] = read_trace(model, base, skus)
+                values = np.resize(traces[z][sku], n_days) * scale
+            else:
+                values = scaled_draws(model, rngs[s, "demand"], scale, constant)
+            size = demand.zone_order_size[z]
+            if orders is not None:
+                orders.put(values)
+            if size is not None:
+                rng = rngs[s, "order-size"]
+                values = order_units(np.rint(values).astype(np.int64), size, rng)
+            out.put(values)
     return out.array(), None if orders is None else orders.array()
+
+
+_RNG_BATCH = 4096
+"""Daily streams whose generators are made together (a generator holds about 1 kB)."""
+
+
+class _StreamNames:
+    """Names of the random streams daily demand streams draw from: ``demand/<zone>/<sku>``
+    unless a trace gives the zone's demand, and ``order-size/<zone>/<sku>`` where the zone has
+    an order size."""
+
+    def __init__(self, demand: DemandStreams, topology: Topology) -> None:
+        self.traced = [isinstance(getattr(z, "daily", None), Trace) for z in demand.zones]
+        sized = [size is not None for size in demand.zone_order_size]
+        self._kinds = [
+            [kind for kind, wanted in (("demand", not t), ("order-size", o)) if wanted]
+            for t, o in zip(self.traced, sized, strict=True)
+        ]
+        self._zone_ids = [z.id for z in demand.zones]
+        self._zone_of, self._sku_of = demand.stream_zone.tolist(), demand.stream_sku.tolist()
+        self._sku_ids = topology.sku_ids
+
+    def generators(
+        self, streams: RandomStreams, batch: list[int]
+    ) -> dict[tuple[int, str], np.random.Generator]:
+        """The generators of the streams ``batch``, made in one call, keyed by (stream, kind)."""
+        keys: list[tuple[int, str]] = []
+        names: list[str] = []
+        for s in batch:
+            z = self._zone_of[s]
+            for kind in self._kinds[z]:
+                keys.append((s, kind))
+                names.append(f"{kind}/{self._zone_ids[z]}/{self._sku_ids[self._sku_of[s]]}")
+        return dict(zip(keys, streams.streams(names), strict=True))
 
 
 class CompactColumns:
     """A (rows, columns) array filled column by column, in the narrowest of uint8, uint16 and
     float32 that holds every value put so far: unsigned integers exactly, anything else as
-    float32 (counts stay exact to 2**24). Columns wait in a float64 block and are checked and
-    copied a block at a time."""
+    float32 (counts stay exact to 2**24). Columns wait in a float64 block (a column a row, so
+    that each is written in one piece) and are checked and copied a block at a time."""
 
     _TYPES = (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
     _BLOCK = 4096  # columns
 
     def __init__(self, n_rows: int, n_columns: int) -> None:
         self._out = np.zeros((n_rows, n_columns), dtype=self._TYPES[0])
-        self._block = np.zeros((n_rows, min(self._BLOCK, n_columns)))
+        self._block = np.zeros((min(self._BLOCK, n_columns), n_rows))
         self._first = 0  # column of the block's first column
         self._filled = 0  # columns in the block
 
     def put(self, values: np.ndarray) -> None:
         """Set the next column."""
-        if self._filled == self._block.shape[1]:
+        if self._filled == len(self._block):
             self._flush()
-        self._block[:, self._filled] = values
+        self._block[self._filled] = values
         self._filled += 1
 
     def _flush(self) -> None:
-        block = self._block[:, : self._filled]
+        block = self._block[: self._filled]
         kind = self._TYPES.index(self._out.dtype)
         if kind < 2 and block.size:
             exact = bool((block >= 0).all() and (block == np.floor(block)).all())
@@ -364,7 +421,7 @@ class CompactColumns:
             need = 2 if not exact else 0 if top <= 255 else 1 if top <= 65535 else 2
             if need > kind:
                 self._out = self._out.astype(self._TYPES[need])
-        self._out[:, self._first : self._first + self._filled] = block
+        self._out[:, self._first : self._first + self._filled] = block.T
         self._first += self._filled
         self._filled = 0
 

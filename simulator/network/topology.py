@@ -9,6 +9,7 @@ contiguous inside its tier.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,15 @@ from pydantic import BaseModel
 from simulator.network.geography import Geography
 from simulator.network.sourcing import SINGLE, ranked_lanes
 from simulator.scenario.distributions import AnyDistribution
-from simulator.scenario.models import Delivery, Lane, Node, Processing, Product, Scenario, StockRule
+from simulator.scenario.models import (
+    Delivery,
+    Lane,
+    Node,
+    Processing,
+    Product,
+    Scenario,
+    StockRule,
+)
 
 UNLIMITED = -1
 """Source code of a position supplied by an external supplier with unlimited stock."""
@@ -224,38 +233,31 @@ def compile_topology(
 
     pos_node: list[int] = []
     pos_sku: list[int] = []
-    pos_initial: list[float] = []
-    pos_arriving: list[list[float]] = []
-    pos_order_cost: list[float] = []
-    pos_policy: list[BaseModel] = []
-    pos_case_pack: list[float] = []
-    pos_min_order: list[float] = []
+    settings: list[tuple[Any, ...]] = []  # each position's SETTINGS, in order
     node_positions: dict[str, slice] = {}
+    # Nodes with the same SKUs, per-SKU rules (one object a document shares) and defaults
+    # have the same positions' settings: each such block is worked out once.
+    blocks: dict[tuple[Any, ...], tuple[list[int], list[tuple[Any, ...]]]] = {}
     for node in ordered:
         assert node.inventory is not None  # guaranteed by validation for stocking kinds
         carried = carries.get(node.id, node.carries if node.carries is not None else skus)
+        defaults = _node_settings(node, channel[node.id], scenario)
+        rules = node.inventory.skus
+        key = (id(rules), _hashable(defaults), tuple(carried))
+        if key not in blocks:
+            ranked_skus = sorted(carried, key=sku_index.__getitem__)
+            blocks[key] = (
+                [sku_index[sku] for sku in ranked_skus],
+                [_rule_settings(rules.get(sku), defaults) for sku in ranked_skus],
+            )
+        block_skus, block_settings = blocks[key]
         start = len(pos_node)
-        for sku in sorted(carried, key=sku_index.__getitem__):
-            rule = node.inventory.skus.get(sku)
-
-            def setting(name: str, rule: StockRule | None = rule, node: Node = node) -> Any:
-                """The SKU's own value of an inventory setting, else the node's, else its
-                channel's order profile."""
-                own = getattr(rule, name) if rule is not None else None
-                own = getattr(node.inventory, name) if own is None else own
-                if own is None and channel[node.id] in scenario.channels:
-                    own = getattr(scenario.channels[channel[node.id]], name)  # type: ignore[index]
-                return own
-
-            pos_node.append(node_index[node.id])
-            pos_sku.append(sku_index[sku])
-            pos_initial.append(setting("initial"))
-            pos_arriving.append(setting("arriving"))
-            pos_order_cost.append(setting("order_cost"))
-            pos_policy.append(setting("policy"))
-            pos_case_pack.append(setting("case_pack") or 0.0)
-            pos_min_order.append(setting("min_order") or 0.0)
+        pos_sku += block_skus
+        settings += block_settings
+        pos_node += [node_index[node.id]] * len(block_skus)
         node_positions[node.id] = slice(start, len(pos_node))
+    columns = list(zip(*settings, strict=True)) if settings else [()] * len(SETTINGS)
+    pos_initial, pos_arriving, pos_order_cost, pos_policy, pos_case_pack, pos_min_order = columns
 
     pos_node_a = np.asarray(pos_node, dtype=np.int64)
     pos_sku_a = np.asarray(pos_sku, dtype=np.int64)
@@ -268,26 +270,32 @@ def compile_topology(
     pos_shares[:, 0] = 1.0
     pos_rule = np.full(n_pos, SINGLE, dtype=np.int64)
     pos_lead = np.zeros(n_pos)
-    lookup = {(int(pos_node_a[p]), int(pos_sku_a[p])): p for p in range(n_pos)}
-    for p in range(n_pos):
-        node = nodes[pos_node_a[p]]
+    n_skus = max(len(skus), 1)
+    keys = pos_node_a * n_skus + pos_sku_a  # (node, SKU) as one number, to find positions
+    by_key = np.argsort(keys, kind="stable")
+    for node in ordered:
+        span = node_positions[node.id]
         if node.kind == "plant":
             assert node.production is not None
-            pos_lead[p] = node.production.lead_time.mean
+            pos_lead[span] = node.production.lead_time.mean
             continue
-        ranked, pos_rule[p], shares = ranked_lanes(
+        ranked, pos_rule[span], shares = ranked_lanes(
             node, inbound[node.id], lambda lane: _distance(lane, geography)
         )
-        pos_lead[p] = ranked[0][1].lead_time.mean
+        pos_lead[span] = ranked[0][1].lead_time.mean
         for c, (k, lane) in enumerate(ranked):
             origin = node_index[lane.origin]
-            pos_lanes[p, c] = k
-            pos_shares[p, c] = shares[c]
-            pos_sources[p, c] = (
-                UNLIMITED
-                if nodes[origin].kind == "supplier"
-                else lookup[(origin, int(pos_sku_a[p]))]
-            )
+            pos_lanes[span, c] = k
+            pos_shares[span, c] = shares[c]
+            if nodes[origin].kind == "supplier":
+                pos_sources[span, c] = UNLIMITED
+                continue
+            wanted = origin * n_skus + pos_sku_a[span]
+            found = by_key[np.minimum(np.searchsorted(keys, wanted, sorter=by_key), n_pos - 1)]
+            missing = keys[found] != wanted
+            if missing.any():
+                raise KeyError((origin, int(pos_sku_a[span][missing][0])))
+            pos_sources[span, c] = found
 
     levels_present = sorted({level[n.id] for n in stocking})
     tiers = []
@@ -330,27 +338,20 @@ def compile_topology(
         pos_order_cost=np.asarray(pos_order_cost, dtype=float),
         pos_lead_time=pos_lead,
         pos_policy=tuple(pos_policy),
-        pos_case_pack=np.asarray(pos_case_pack, dtype=float),
-        pos_min_order=np.asarray(pos_min_order, dtype=float),
-        pos_sell_price=np.asarray(
-            [
-                sell_price(products[k], nodes[n].kind, factor.get(skus[k], 1.0))
-                for n, k in zip(pos_node, pos_sku, strict=True)
-            ]
-        ),
-        pos_buy_price=np.asarray(
-            [
-                sell_price(
-                    products[k],
-                    kinds.get(preferred.get(nodes[n].id, ""), "supplier"),
-                    factor.get(skus[k], 1.0),
-                )
-                for n, k in zip(pos_node, pos_sku, strict=True)
-            ]
-        ),
-        pos_shelf_life=np.asarray(
-            [products[k].shelf_life or math.inf for k in pos_sku], dtype=float
-        ),
+        pos_case_pack=np.asarray([v or 0.0 for v in pos_case_pack], dtype=float),
+        pos_min_order=np.asarray([v or 0.0 for v in pos_min_order], dtype=float),
+        pos_sell_price=_prices(products, skus, factor, [n.kind for n in nodes])[
+            pos_node_a, pos_sku_a
+        ],
+        pos_buy_price=_prices(
+            products,
+            skus,
+            factor,
+            [kinds.get(preferred.get(n.id, ""), "supplier") for n in nodes],
+        )[pos_node_a, pos_sku_a],
+        pos_shelf_life=np.asarray([p.shelf_life or math.inf for p in products], dtype=float)[
+            pos_sku_a
+        ],
         lane_ids=tuple(lane.id or f"{lane.origin}->{lane.destination}" for lane in lanes),
         lane_origin=np.asarray([node_index[lane.origin] for lane in lanes], dtype=np.int64),
         lane_destination=np.asarray(
@@ -368,7 +369,53 @@ def compile_topology(
     )
 
 
-def _padded(rows: list[list[float]]) -> np.ndarray:
+SETTINGS = ("initial", "arriving", "order_cost", "policy", "case_pack", "min_order")
+"""Inventory settings a SKU's rule may give, else its node's, else its channel's profile."""
+
+
+def _node_settings(node: Node, channel: str, scenario: Scenario) -> tuple[Any, ...]:
+    """The node's value of each of :data:`SETTINGS`, else its channel's order profile: what a
+    SKU without a rule of its own takes."""
+    values = []
+    for name in SETTINGS:
+        value = getattr(node.inventory, name)
+        if value is None and channel in scenario.channels:
+            value = getattr(scenario.channels[channel], name)
+        values.append(value)
+    return tuple(values)
+
+
+def _rule_settings(rule: StockRule | None, defaults: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A SKU's settings: its rule's own values, else ``defaults`` (its node's)."""
+    if rule is None:
+        return defaults
+    own = (getattr(rule, name) for name in SETTINGS)
+    return tuple(d if v is None else v for v, d in zip(own, defaults, strict=True))
+
+
+def _hashable(values: tuple[Any, ...]) -> Any:
+    """``values`` as a dictionary key: equal settings give equal keys (lists as tuples); an
+    unhashable setting makes the tuple's identity the key."""
+    key = tuple(tuple(v) if isinstance(v, list) else v for v in values)
+    try:
+        hash(key)
+    except TypeError:
+        return id(values)
+    return key
+
+
+def _prices(
+    products: list[Product], skus: list[str], factor: dict[str, float], kinds: list[str]
+) -> np.ndarray:
+    """Unit prices per (node, SKU) for nodes selling as ``kinds`` (see :func:`sell_price`)."""
+    table = {
+        kind: [sell_price(p, kind, factor.get(s, 1.0)) for p, s in zip(products, skus, strict=True)]
+        for kind in set(kinds)
+    }
+    return np.asarray([table[kind] for kind in kinds], dtype=float).reshape(len(kinds), len(skus))
+
+
+def _padded(rows: Sequence[Sequence[float]]) -> np.ndarray:
     """Rows of different lengths as one float array, padded with zeros."""
     out = np.zeros((len(rows), max((len(r) for r in rows), default=0)))
     for i, row in enumerate(rows):

@@ -44,13 +44,40 @@ class LineTotals:
     def __init__(self, plan: LinePlan, keep_log: bool) -> None:
         n_pos, n_lanes = len(plan.pos_node), len(plan.lane_nominal)
         self.plan = plan
-        self.lines = np.zeros(n_pos)
-        self.cycle_days = np.zeros(n_pos)
-        self.on_time_lines = np.zeros(n_pos)
-        self.on_time_units = np.zeros(n_pos)
-        self.lane_on_time_units = np.zeros(n_lanes)
+        self._per_position = np.zeros((4, n_pos))  # lines, cycle days, on time: lines, units
+        self._lane_on_time_units = np.zeros(n_lanes)
+        # Lines in the window wait here, a day's arrays at a time, and are summed a batch at a
+        # time: a sum over every position costs as much for a day's lines as for a batch.
+        self._pending: list[tuple[np.ndarray, ...]] = []
+        self._n_pending = 0
         self.cycles = GroupedQuantiles(plan.n_nodes)
         self.log: ColumnBuffer | None = _line_log() if keep_log else None
+
+    @property
+    def lines(self) -> np.ndarray:
+        """Lines completed in the window, per position."""
+        return self._summed()[0]
+
+    @property
+    def cycle_days(self) -> np.ndarray:
+        """Their cycle times summed, days, per position."""
+        return self._summed()[1]
+
+    @property
+    def on_time_lines(self) -> np.ndarray:
+        """Of those lines, the ones on time, per position."""
+        return self._summed()[2]
+
+    @property
+    def on_time_units(self) -> np.ndarray:
+        """Units of the lines on time, per position."""
+        return self._summed()[3]
+
+    @property
+    def lane_on_time_units(self) -> np.ndarray:
+        """Units of the lines on time, per lane they came by."""
+        self._summed()
+        return self._lane_on_time_units
 
     def add(
         self,
@@ -78,12 +105,34 @@ class LineTotals:
         nominal = np.where(by_lane, plan.lane_nominal[safe] if len(safe) else 0.0, 0.0)
         nominal = np.where(by_lane, nominal, plan.pos_nominal[pos])
         on_time = c <= nominal + ON_TIME_EPS
-        np.add.at(self.lines, pos, 1.0)
-        np.add.at(self.cycle_days, pos, c)
-        np.add.at(self.on_time_lines, pos, on_time)
-        np.add.at(self.on_time_units, pos, q * on_time)
-        np.add.at(self.lane_on_time_units, lane[by_lane], (q * on_time)[by_lane])
+        self._pending.append((pos, c, on_time, q * on_time, lane, by_lane))
+        self._n_pending += len(pos)
+        if self._n_pending >= _PENDING:
+            self._summed()
         self.cycles.add(plan.pos_node[pos], c32)
+
+    def _summed(self) -> np.ndarray:
+        """The per-position sums, with the waiting lines added."""
+        if self._pending:
+            pos, c, on_time, units, lane, by_lane = (
+                np.concatenate(part) for part in zip(*self._pending, strict=True)
+            )
+            self._pending, self._n_pending = [], 0
+            # Sums of float32 values (whole lines, days and units) in float64: exact in any
+            # order, so batching them changes no bit.
+            sums, n_pos = self._per_position, self._per_position.shape[1]
+            sums[0] += np.bincount(pos, minlength=n_pos)
+            sums[1] += np.bincount(pos, weights=c, minlength=n_pos)
+            sums[2] += np.bincount(pos, weights=on_time, minlength=n_pos)
+            sums[3] += np.bincount(pos, weights=units, minlength=n_pos)
+            self._lane_on_time_units += np.bincount(
+                lane[by_lane], weights=units[by_lane], minlength=len(self._lane_on_time_units)
+            )
+        return self._per_position
+
+
+_PENDING = 1 << 20
+"""Window lines waiting before they are summed."""
 
 
 def _line_log() -> ColumnBuffer:

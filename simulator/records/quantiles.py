@@ -77,10 +77,10 @@ class GroupedQuantiles:
         """Fold the buffered values into the counts; round the groups that grew too varied."""
         if not self._pending:
             return
-        pending = np.concatenate(self._pending)
+        pending, seen = np.unique(np.concatenate(self._pending), return_counts=True)
         self._pending, self._n_pending = [], 0
         keys = np.concatenate([self._keys, pending])
-        counts = np.concatenate([self._counts, np.ones(len(pending), dtype=np.int64)])
+        counts = np.concatenate([self._counts, seen.astype(np.int64)])
         self._keys, self._counts = _unique_counts(keys, counts)
         group = (self._keys >> np.uint64(32)).astype(np.int64)
         distinct = np.bincount(group, minlength=self.n_groups)

@@ -11,6 +11,8 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -22,6 +24,30 @@ Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+SHARED = "shared"
+"""Key of the validation context's memo of shared sub-documents (see :func:`validated_once`)."""
+
+
+def validated_once(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+    """Validate a sub-document once however often the document shares it.
+
+    A document may hold one dict or list object in several places (a YAML alias, or one object
+    a program put under every node): with a memo in the validation context
+    (``context={SHARED: {}}``), its first place validates it and the others reuse the result,
+    which saves the time and the memory of a copy per place. Only successes are kept, so a bad
+    shared value is reported at every place it occurs, as without the memo.
+    """
+    memo = info.context.get(SHARED) if isinstance(info.context, dict) else None
+    if memo is None or not isinstance(value, dict | list):
+        return handler(value)
+    hit = memo.get(id(value))
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    result = handler(value)
+    memo[id(value)] = (value, result)  # the value is kept alive, so its id stays its own
+    return result
 
 
 class Section(BaseModel):

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from policies.registry import load_entry_points
 from simulator.scenario.advice import advice
+from simulator.scenario.base import SHARED
 from simulator.scenario.customers import DemandZone, MarketZone, Trace
 from simulator.scenario.errors import (
     DocPath,
@@ -51,7 +52,7 @@ def scenario_from_data(
     scenario = None
     checked = data
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, context={SHARED: {}})
     except ValidationError as exc:
         problems += problems_from_validation_error(exc, lines, file, data, Scenario)
         checked = well_typed(data, exc)

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from policies.allocation import FcfsParams
 from policies.registry import ALLOCATION, REPLENISHMENT
@@ -25,6 +25,7 @@ from simulator.scenario.base import (
     Probability,
     Section,
     policy_union,
+    validated_once,
 )
 from simulator.scenario.customers import Channel, CustomerDemand, DemandZone, Market, MarketZone
 from simulator.scenario.disruptions import DisruptionParams
@@ -130,6 +131,9 @@ class Inventory(Section):
         None, description="Smallest order line, in units; omit for the channel's profile, or 0."
     )
     skus: dict[Id, StockRule] = Field(default_factory=dict)
+
+    # A program or a YAML alias often gives many nodes one set of per-SKU rules.
+    _skus_once = field_validator("skus", mode="wrap")(validated_once)
 
 
 class Sourcing(Section):

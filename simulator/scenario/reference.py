@@ -81,7 +81,9 @@ Loading reports every problem at once as `file.yaml:LINE: path: message`, with t
 known name for a misspelt field, type or id; `supplysim validate` also warns about what is valid
 but probably unintended, such as a disruption that starts after the horizon. A file may be at
 most {max_mib} MiB, nested at most {max_depth} levels deep, and hold at most {max_values:,}
-values once its YAML aliases are expanded.
+values once its YAML aliases are expanded. A section written once and used in many places
+through an alias (say one set of per-SKU `inventory.skus` rules for many shops) is validated
+once and shared: a problem in it is reported at every place it is used.
 
 An **id** is {id_rule}.
 

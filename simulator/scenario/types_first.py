@@ -79,22 +79,50 @@ def boolean_numbers(model: type[BaseModel], data: Any) -> list[DocPath]:
     found: list[DocPath] = []
     booleans: list[DocPath] = [()] if isinstance(data, bool) else []
     # Paths are built for containers and booleans only: a big network has millions of numbers.
+    # A container the document holds in many places (an alias) is walked at each only if it
+    # holds a boolean somewhere.
+    holds = _holds_booleans(data)
     stack: list[tuple[DocPath, Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
-        if isinstance(value, dict):
-            items: Any = ((k, v) for k, v in value.items() if isinstance(k, str | int))
-        elif isinstance(value, list):
-            items = enumerate(value)
-        else:
-            continue
-        for key, item in items:
+        for key, item in _items(value):
             if isinstance(item, bool):
                 booleans.append((*path, key))
-            elif isinstance(item, dict | list):
+            elif isinstance(item, dict | list) and holds.get(id(item), True):
                 stack.append(((*path, key), item))
     for path in booleans:
         kinds = types_at(model, path)
         if kinds and all(kind in (int, float) for kind in kinds):
             found.append(path)
     return sorted(found, key=str)
+
+
+def _items(value: Any) -> Any:
+    """The (key, item) pairs of a dict (string or integer keys) or a list; none otherwise."""
+    if isinstance(value, dict):
+        return ((k, v) for k, v in value.items() if isinstance(k, str | int))
+    if isinstance(value, list):
+        return enumerate(value)
+    return ()
+
+
+def _holds_booleans(data: Any) -> dict[int, bool]:
+    """Whether each container of ``data`` holds a boolean at any depth, by ``id``: each
+    container is walked once, however many places share it (one a container holds itself
+    through counts as holding one)."""
+    holds: dict[int, bool] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        value, done = stack.pop()
+        if not isinstance(value, dict | list) or (id(value) in holds and not done):
+            continue
+        items = [item for _, item in _items(value)]
+        if done:
+            holds[id(value)] = any(
+                isinstance(item, bool) or holds.get(id(item), False) for item in items
+            )
+            continue
+        holds[id(value)] = True  # until it is done: a container inside itself is walked
+        stack.append((value, True))
+        stack.extend((item, False) for item in items if isinstance(item, dict | list))
+    return holds

@@ -35,7 +35,9 @@ def test_streams_set_the_retailers_per_dc() -> None:
 def test_curve_runs_each_size_in_its_own_process(capsys: pytest.CaptureFixture[str]) -> None:
     bench = load_benchmark()
     bench.main(["--curve", "20,40", "--dcs", "2", "--skus", "2", "--days", "20", "--no-pin"])
-    rows = capsys.readouterr().out.strip().splitlines()[2:]
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "load average" in lines[0] and lines[-1].startswith("load average at the end")
+    rows = lines[2:-1]
     assert [int(row.split()[0].replace(",", "")) for row in rows] == [20, 40]
     for row in rows:
         cpu = [float(x) for x in row.split()[1:]]
