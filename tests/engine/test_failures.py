@@ -16,7 +16,7 @@ from simulator.engine.context import ProcessFailure
 from simulator.engine.draws import Draws
 from simulator.engine.facilities import Facilities
 from simulator.engine.stock import ConservationError, StockLedger
-from simulator.scenario import Scenario
+from simulator.scenario import Scenario, scenario_from_data
 from simulator.transport.shipment import Shipment
 from tests.engine.scenarios import chain
 
@@ -105,3 +105,26 @@ def test_the_command_line_exits_1_naming_the_failed_process(
 def test_a_sound_run_passes_the_audit() -> None:
     result = Simulation(_with_desk()).run()
     assert np.all(result.records.series_on_hand >= 0)
+
+
+def test_order_streams_that_never_order_run_quietly() -> None:
+    """Event-path streams whose SKUs are all weighted 0 place no orders: the run goes on with
+    no customers (it used to fail looking for the first order)."""
+    data = {
+        "name": "silent",
+        "horizon": 5,
+        "products": [{"id": "p", "unit_cost": 1, "price": 2}],
+        "nodes": [
+            {"id": "s", "kind": "supplier"},
+            {
+                "id": "shop",
+                "kind": "retailer",
+                "inventory": {"policy": {"type": "sS", "s": 1, "S": 5}},
+            },
+        ],
+        "lanes": [{"from": "s", "to": "shop", "lead_time": 1}],
+        "demand": [{"id": "z", "node": "shop", "orders": {"rate": 3}, "skus": {"p": 0}}],
+    }
+    result = Simulation(scenario_from_data(data), seed=1).run()
+    assert result.records.stream_orders.sum() == 0
+    assert result.kpis is not None
