@@ -11,7 +11,8 @@ import pytest
 from pydantic import TypeAdapter
 
 from simulator import Simulation, load_scenario
-from simulator.network.demand import multipliers, scaled_draws
+from simulator.network.daily_demand import scaled_draws
+from simulator.network.demand import multipliers
 from simulator.scenario import ScenarioError, scenario_from_data
 from simulator.scenario.customers import DemandZone
 from simulator.scenario.distributions import AnyDistribution, Distribution

@@ -9,7 +9,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from simulator import Simulation
-from simulator.network.demand import CompactColumns, scaled_draws
+from simulator.network.daily_demand import CompactColumns, scaled_draws
 from simulator.network.streams import RandomStreams
 from simulator.scenario import scenario_from_data
 from simulator.scenario.distributions import Distribution

@@ -17,7 +17,7 @@ from simulator.engine.backorders import CustomerBackorders
 from simulator.engine.context import EPS, RunContext
 from simulator.engine.interventions import Interventions
 from simulator.engine.stock import StockLedger
-from simulator.network.demand import draw_daily_demand
+from simulator.network.daily_demand import draw_daily_demand
 from simulator.transport.consignment import Consignment, HomeDelivery
 from simulator.transport.fleet import FleetRunner
 

@@ -1,9 +1,9 @@
 """Customer demand streams: one per (zone, SKU), each with its own named random stream.
 
-Daily streams (the fast path) draw the whole horizon up front, one vectorised call per stream, so
-the daily loop only reads a row. The mean on day ``t`` is the base mean times the zone's
-multiplier ``m(t)`` (weekly profile x annual wave x trend x active promotions). Poisson and
-negative-binomial draws scale the mean (keeping integer units); other laws scale the variable.
+Daily streams (the fast path) draw the whole horizon up front
+(:mod:`~simulator.network.daily_demand`), so the daily loop only reads a row. The mean on day
+``t`` is the base mean times the zone's multiplier ``m(t)`` (weekly profile x annual wave x
+trend x active promotions).
 
 Event streams (the validation path) are Poisson order arrivals with the same multiplier applied
 by thinning, and an order-size law.
@@ -19,13 +19,11 @@ from typing import Any
 import numpy as np
 
 from simulator.network.market import MarketPlan
-from simulator.network.streams import RandomStreams
 from simulator.network.topology import Topology
-from simulator.scenario.customers import CustomerDemand, DemandZone, Trace
-from simulator.scenario.distributions import AnyDistribution, NegBinomial, Poisson
+from simulator.scenario.customers import CustomerDemand, DemandZone
+from simulator.scenario.distributions import AnyDistribution
 from simulator.scenario.errors import Problem, ScenarioError
 from simulator.scenario.models import Scenario
-from simulator.scenario.traces import read_trace
 
 CHANNELS = ("retail", "ecommerce", "wholesale", "distributor")
 
@@ -275,164 +273,3 @@ def multipliers(zone: CustomerDemand, sku_id: str, days: np.ndarray) -> np.ndarr
         if promo.skus is None or sku_id in promo.skus:
             m *= np.where((days >= promo.start) & (days < promo.end), promo.multiplier, 1.0)
     return m
-
-
-def scaled_draws(
-    dist: AnyDistribution, rng: np.random.Generator, scale: np.ndarray, constant: bool = False
-) -> np.ndarray:
-    """One draw per entry of ``scale``, with the mean multiplied by it. ``constant``: every
-    entry of ``scale`` is the same (the draws are the same; one mean is quicker to draw)."""
-    if isinstance(dist, Poisson):
-        lam = dist.mu * scale
-        if constant and len(lam):
-            return rng.poisson(lam[0], len(lam)).astype(np.float64)
-        return rng.poisson(lam).astype(np.float64)
-    if isinstance(dist, NegBinomial):
-        p = dist.mu / dist.sd**2
-        n = dist.mu * p / (1 - p)
-        # Scaling n keeps p: mean and variance both scale with the multiplier.
-        return rng.negative_binomial(np.maximum(n * scale, 1e-12), p).astype(np.float64)
-    return dist.sample(rng, len(scale)) * scale
-
-
-def draw_daily_demand(
-    scenario: Scenario,
-    topology: Topology,
-    demand: DemandStreams,
-    streams: RandomStreams,
-    n_days: int,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Customer demand per (day, daily stream): shape ``(n_days, len(demand.daily))``.
-
-    Each stream draws its whole horizon from its own generator, so its numbers do not depend
-    on any other stream. The arrays take the narrowest type that holds every value exactly
-    (see :class:`CompactColumns`): a million Poisson streams of a year take 365 MB as uint8.
-
-    Returns:
-        Units, and the number of customer orders behind them where some zone has an order
-        size (the daily law then counts orders); ``None`` when every zone's law counts units.
-    """
-    days = np.arange(n_days, dtype=float)
-    n_daily = len(demand.daily)
-    out = CompactColumns(n_days, n_daily)
-    compound = any(demand.zone_order_size[z] is not None for z in demand.stream_zone[demand.daily])
-    orders = CompactColumns(n_days, n_daily) if compound else None
-    base = scenario.source.parent if scenario.source else None
-    traces: dict[int, dict[str, np.ndarray]] = {}
-    profiles: dict[tuple[int, str | None], tuple[np.ndarray, bool]] = {}
-    # The multiplier depends on the SKU only through SKU-specific promotions.
-    by_sku = [any(p.skus for p in zone.promotions) for zone in demand.zones]
-    names = _StreamNames(demand, topology)
-    zone_of, sku_of = demand.stream_zone.tolist(), demand.stream_sku.tolist()
-    weight_of = demand.stream_weight.tolist()
-    for first in range(0, n_daily, _RNG_BATCH):
-        batch = demand.daily[first : first + _RNG_BATCH].tolist()
-        rngs = names.generators(streams, batch)
-        for s in batch:
-            z = zone_of[s]
-            zone = demand.zones[z]
-            sku = topology.sku_ids[sku_of[s]]
-            key = (z, sku if by_sku[z] else None)
-            if key not in profiles:
-                profile = multipliers(zone, sku, days)
-                profiles[key] = profile, bool(len(profile) and (profile == profile[0]).all())
-            profile, constant = profiles[key]
-            scale = profile * weight_of[s]
-            model = zone.daily
-            if names.traced[z]:
-                if z not in traces:
-                    skus = [topology.sku_ids[k] for k in demand.stream_sku[demand.stream_zone == z]]
-                    traces[z] = read_trace(model, base, skus)
-                values = np.resize(traces[z][sku], n_days) * scale
-            else:
-                values = scaled_draws(model, rngs[s, "demand"], scale, constant)
-            size = demand.zone_order_size[z]
-            if orders is not None:
-                orders.put(values)
-            if size is not None:
-                rng = rngs[s, "order-size"]
-                values = order_units(np.rint(values).astype(np.int64), size, rng)
-            out.put(values)
-    return out.array(), None if orders is None else orders.array()
-
-
-_RNG_BATCH = 4096
-"""Daily streams whose generators are made together (a generator holds about 1 kB)."""
-
-
-class _StreamNames:
-    """Names of the random streams daily demand streams draw from: ``demand/<zone>/<sku>``
-    unless a trace gives the zone's demand, and ``order-size/<zone>/<sku>`` where the zone has
-    an order size."""
-
-    def __init__(self, demand: DemandStreams, topology: Topology) -> None:
-        self.traced = [isinstance(getattr(z, "daily", None), Trace) for z in demand.zones]
-        sized = [size is not None for size in demand.zone_order_size]
-        self._kinds = [
-            [kind for kind, wanted in (("demand", not t), ("order-size", o)) if wanted]
-            for t, o in zip(self.traced, sized, strict=True)
-        ]
-        self._zone_ids = [z.id for z in demand.zones]
-        self._zone_of, self._sku_of = demand.stream_zone.tolist(), demand.stream_sku.tolist()
-        self._sku_ids = topology.sku_ids
-
-    def generators(
-        self, streams: RandomStreams, batch: list[int]
-    ) -> dict[tuple[int, str], np.random.Generator]:
-        """The generators of the streams ``batch``, made in one call, keyed by (stream, kind)."""
-        keys: list[tuple[int, str]] = []
-        names: list[str] = []
-        for s in batch:
-            z = self._zone_of[s]
-            for kind in self._kinds[z]:
-                keys.append((s, kind))
-                names.append(f"{kind}/{self._zone_ids[z]}/{self._sku_ids[self._sku_of[s]]}")
-        return dict(zip(keys, streams.streams(names), strict=True))
-
-
-class CompactColumns:
-    """A (rows, columns) array filled column by column, in the narrowest of uint8, uint16 and
-    float32 that holds every value put so far: unsigned integers exactly, anything else as
-    float32 (counts stay exact to 2**24). Columns wait in a float64 block (a column a row, so
-    that each is written in one piece) and are checked and copied a block at a time."""
-
-    _TYPES = (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
-    _BLOCK = 4096  # columns
-
-    def __init__(self, n_rows: int, n_columns: int) -> None:
-        self._out = np.zeros((n_rows, n_columns), dtype=self._TYPES[0])
-        self._block = np.zeros((min(self._BLOCK, n_columns), n_rows))
-        self._first = 0  # column of the block's first column
-        self._filled = 0  # columns in the block
-
-    def put(self, values: np.ndarray) -> None:
-        """Set the next column."""
-        if self._filled == len(self._block):
-            self._flush()
-        self._block[self._filled] = values
-        self._filled += 1
-
-    def _flush(self) -> None:
-        block = self._block[: self._filled]
-        kind = self._TYPES.index(self._out.dtype)
-        if kind < 2 and block.size:
-            exact = bool((block >= 0).all() and (block == np.floor(block)).all())
-            top = float(block.max())
-            need = 2 if not exact else 0 if top <= 255 else 1 if top <= 65535 else 2
-            if need > kind:
-                self._out = self._out.astype(self._TYPES[need])
-        self._out[:, self._first : self._first + self._filled] = block.T
-        self._first += self._filled
-        self._filled = 0
-
-    def array(self) -> np.ndarray:
-        """The filled array (every column put)."""
-        self._flush()
-        return self._out
-
-
-def order_units(counts: np.ndarray, size: AnyDistribution, rng: np.random.Generator) -> np.ndarray:
-    """Units of each day's ``counts`` customer orders, each of a size drawn from ``size``."""
-    sizes = size.sample(rng, int(counts.sum()))
-    day_of_order = np.repeat(np.arange(len(counts)), counts)
-    return np.bincount(day_of_order, weights=sizes, minlength=len(counts))
