@@ -10,7 +10,8 @@ event path (a zone with ``orders: {rate, size}``). Three models run it in the sa
   customer orders.
 
 Sections: a grid of (distributors, retailers) sizes over 365 days; a sweep of 100 to 20,000
-retailer streams (10 distributors, a horizon that gives about ``--sweep-orders`` orders) for
+retailer streams (10 distributors, a horizon that gives about ``--sweep-orders`` orders, or
+``--sweep-days`` days for every size, so each stream orders about as often) for
 the cost per order against network size; the M/M/2 desk case (``desk_case.py``, 36,500
 customers) against Ciw when installed and the bare model. ``--desks`` gives every retailer an
 M/M/2 order-processing desk (SupplyNetPy has none, so it sits those runs out).
@@ -67,6 +68,7 @@ class Plan:
     days: int
     streams: tuple[int, ...]
     sweep_orders: int
+    sweep_days: int | None  # a fixed horizon for every sweep size instead of sweep_orders
     desk_days: int
     repeats: int
     desks: bool
@@ -167,13 +169,14 @@ def grid_section(plan: Plan, models: dict[str, NetworkModel]) -> dict[tuple[int,
 
 
 def sweep_section(plan: Plan, models: dict[str, NetworkModel]) -> None:
+    per_size = f"{plan.sweep_days} days" if plan.sweep_days else f"about {plan.sweep_orders} orders"
     print(
-        f"\nSweep: {SWEEP_DISTRIBUTORS} distributors, about {plan.sweep_orders} orders per size;"
+        f"\nSweep: {SWEEP_DISTRIBUTORS} distributors, {per_size} per size;"
         " us per order = CPU time of the run alone / customer orders"
     )
     print(f"{'streams':<10}{'days':>6}" + "".join(f"{name:>14}" for name in models))
     for streams in plan.streams:
-        days = max(3, round(plan.sweep_orders / (ORDER_RATE * streams)))
+        days = plan.sweep_days or max(3, round(plan.sweep_orders / (ORDER_RATE * streams)))
         measured = run_size(models, min(SWEEP_DISTRIBUTORS, streams), streams, days, plan.repeats)
         row = "".join(f"{m.us_per_order:>14.2f}" for m in measured.values())
         print(f"{streams:<10}{days:>6}{row}")
@@ -230,14 +233,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="retailer streams of the sweep, comma-separated (default 100,1000,5000,20000)",
     )
     parser.add_argument("--sweep-orders", type=int, default=50_000, help="orders per sweep size")
+    parser.add_argument(
+        "--sweep-days",
+        type=int,
+        default=None,
+        help="a fixed horizon for every sweep size (each stream orders about as often), "
+        "instead of --sweep-orders",
+    )
     parser.add_argument("--skip-supplynetpy", action="store_true", help="time supplysim only")
     return parser.parse_args(argv)
 
 
 def make_plan(args: argparse.Namespace) -> Plan:
     if args.quick:
-        return Plan(GRID[:2], 30, (100, 500), 2_000, 10, 1, args.desks)
-    return Plan(GRID, DAYS, args.streams, args.sweep_orders, DAYS, args.repeats, args.desks)
+        return Plan(GRID[:2], 30, (100, 500), 2_000, args.sweep_days, 10, 1, args.desks)
+    return Plan(
+        GRID,
+        DAYS,
+        args.streams,
+        args.sweep_orders,
+        args.sweep_days,
+        DAYS,
+        args.repeats,
+        args.desks,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -58,3 +58,12 @@ def test_desks_leave_supplynetpy_out_and_compare_waits(
     assert "SupplyNetPy has no order-processing desks (--desks): not run" in out
     assert math.isnan(final_value(out, "event_path_vs_supplynetpy"))
     assert re.search(r"mean wait / ref supplysim .* ok$", out, flags=re.MULTILINE)
+
+
+def test_sweep_days_fixes_the_horizon_of_every_size(capsys: pytest.CaptureFixture[str]) -> None:
+    bench = load_benchmark()
+    bench.main(["--quick", "--skip-supplynetpy", "--sweep-days", "4"])
+    out = capsys.readouterr().out
+    assert "4 days per size" in out
+    rows = re.findall(r"^(100|500) +(\d+) ", out, flags=re.MULTILINE)
+    assert rows == [("100", "4"), ("500", "4")]
