@@ -7,8 +7,6 @@ another's draws and variants compared on one seed face the same randomness.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from simulator.engine.lane_draws import LaneDraws
@@ -38,11 +36,6 @@ class Draws:
         if rng is None:
             rng = self._rngs[name] = self.streams.stream(name)
         return rng
-
-    def prepare(self, names: Sequence[str]) -> None:
-        """Make the generators of streams ``names`` now, together (cheaper than one by one)."""
-        missing = [name for name in dict.fromkeys(names) if name not in self._rngs]
-        self._rngs.update(zip(missing, self.streams.streams(missing), strict=True))
 
     def draw(self, dist: AnyDistribution, name: str) -> float:
         """Next value of ``dist`` on stream ``name``."""
