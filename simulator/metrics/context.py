@@ -12,7 +12,7 @@ from simulator.metrics.catalogue import Scope
 from simulator.metrics.layout import customer_facing
 from simulator.metrics.run import RunOutcome
 from simulator.network.demand import CHANNELS
-from simulator.network.topology import sell_price
+from simulator.network.prices import sell_price
 
 Entity = Literal["stream", "position", "node"]
 

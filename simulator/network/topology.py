@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from simulator.network.geography import Geography
+from simulator.network.prices import trade_prices
 from simulator.network.sourcing import SINGLE, ranked_lanes
 from simulator.scenario.distributions import AnyDistribution
 from simulator.scenario.models import (
@@ -24,7 +25,6 @@ from simulator.scenario.models import (
     Lane,
     Node,
     Processing,
-    Product,
     Scenario,
     StockRule,
 )
@@ -167,27 +167,6 @@ def _channels(nodes: list[Node], preferred: dict[str, str]) -> list[str]:
             channel = upstream
         channels.append(channel)
     return channels
-
-
-def sell_price(product: Product, kind: str, factor: float = 1.0) -> float:
-    """Unit price a node of ``kind`` charges its buyers for ``product``; ``factor`` scales every
-    price of the chain (a distribution strategy's premium or discount), not the unit cost an
-    outside supplier charges."""
-    if kind == "supplier":
-        return product.unit_cost
-    return factor * _list_price(product, kind)
-
-
-def _list_price(product: Product, kind: str) -> float:
-    trade = product.trade_prices
-    manufacturer = product.unit_cost if trade.manufacturer is None else trade.manufacturer
-    if kind in ("retailer", "ecommerce"):
-        return product.price
-    if kind == "wholesaler":
-        return manufacturer if trade.wholesaler is None else trade.wholesaler
-    if kind == "distributor":
-        return manufacturer if trade.distributor is None else trade.distributor
-    return manufacturer  # plants and warehouses: the manufacturer's own network
 
 
 def compile_topology(
@@ -340,10 +319,10 @@ def compile_topology(
         pos_policy=tuple(pos_policy),
         pos_case_pack=np.asarray([v or 0.0 for v in pos_case_pack], dtype=float),
         pos_min_order=np.asarray([v or 0.0 for v in pos_min_order], dtype=float),
-        pos_sell_price=_prices(products, skus, factor, [n.kind for n in nodes])[
+        pos_sell_price=trade_prices(products, skus, factor, [n.kind for n in nodes])[
             pos_node_a, pos_sku_a
         ],
-        pos_buy_price=_prices(
+        pos_buy_price=trade_prices(
             products,
             skus,
             factor,
@@ -402,17 +381,6 @@ def _hashable(values: tuple[Any, ...]) -> Any:
     except TypeError:
         return id(values)
     return key
-
-
-def _prices(
-    products: list[Product], skus: list[str], factor: dict[str, float], kinds: list[str]
-) -> np.ndarray:
-    """Unit prices per (node, SKU) for nodes selling as ``kinds`` (see :func:`sell_price`)."""
-    table = {
-        kind: [sell_price(p, kind, factor.get(s, 1.0)) for p, s in zip(products, skus, strict=True)]
-        for kind in set(kinds)
-    }
-    return np.asarray([table[kind] for kind in kinds], dtype=float).reshape(len(kinds), len(skus))
 
 
 def _padded(rows: Sequence[Sequence[float]]) -> np.ndarray:
