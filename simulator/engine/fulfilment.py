@@ -114,6 +114,8 @@ class Fulfilment:
 
     def lines_waiting_on(self, positions: np.ndarray) -> np.ndarray:
         """Open lines sourced at ``positions`` (stock just arrived there)."""
+        if len(positions) == 1:  # the usual case: one delivery (isin costs far more)
+            return np.flatnonzero(self.book.source == positions[0])
         return np.flatnonzero(np.isin(self.book.source, positions))
 
     # ----------------------------------------------------------------- desks
@@ -186,8 +188,9 @@ class Fulfilment:
         topo = self.ctx.net.topology
         rule_of = self.node_rule[topo.pos_node[sources]]
         requester = topo.pos_node[requesters]
+        rules = np.unique(rule_of) if len(self.rules) > 1 else rule_of[:1]
         granted = np.empty(len(wanted))
-        for r in np.unique(rule_of):
+        for r in rules:
             mine = rule_of == r
             granted[mine] = self.rules[r].allocate(
                 AllocationRequest(

@@ -139,21 +139,23 @@ class OrderBook:
         """Remove lines fully shipped and delivered; return their position, lane, quantity,
         placed, day and last_arrival."""
         closed = (self.open <= 1e-9) & (self.undelivered <= 1e-9)
-        out = {name: getattr(self, name)[closed] for name in _SHIPPED}
+        parts = []
         if closed.any():
+            parts.append({name: getattr(self, name)[closed] for name in _SHIPPED})
             keep = np.flatnonzero(~closed)
             for column in self._store.values():
                 column[: len(keep)] = column[keep]
             self._n = len(keep)
             self._expose()
-        if self._shipped:
+        if self._shipped or not parts:
             rows = np.asarray(self._shipped).reshape(-1, len(_SHIPPED))
             self._shipped = []
-            ids = np.concatenate([out["line_id"], rows[:, 0].astype(np.int64)])
-            order = np.argsort(ids, kind="stable")
-            out = {
-                name: np.concatenate([out[name], rows[:, k].astype(out[name].dtype)])[order]
-                for k, name in enumerate(_SHIPPED)
-            }
+            parts.append(
+                {name: rows[:, k].astype(_COLUMNS[name]) for k, name in enumerate(_SHIPPED)}
+            )
+        out = parts[0]
+        if len(parts) == 2:  # both kinds: back in line order (each part is in order already)
+            order = np.argsort(np.concatenate([p["line_id"] for p in parts]), kind="stable")
+            out = {name: np.concatenate([p[name] for p in parts])[order] for name in _SHIPPED}
         del out["line_id"]
         return out

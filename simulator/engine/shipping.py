@@ -17,6 +17,14 @@ from simulator.transport.fleet import FleetRunner
 from simulator.transport.shipment import Shipment
 
 KG_PER_TONNE = 1000.0
+_FEW = 16
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``; a day's few shipments are sorted in plain Python, far cheaper."""
+    if len(values) > _FEW:
+        return np.unique(values)
+    return np.array(sorted(set(values.tolist())), dtype=values.dtype)
 
 
 class Shipping:
@@ -72,7 +80,8 @@ class Shipping:
         topo = ctx.net.topology
         lane = book.lane[rows]
         key = np.where(lane >= 0, lane, -1 - topo.pos_node[shipped.pos])
-        keys, member = np.unique(key, return_inverse=True)
+        keys = _distinct(key)
+        member = np.searchsorted(keys, key)  # as np.unique's return_inverse, far cheaper
         units = np.bincount(member, weights=shipped.qty)
         tonnes_shipped = shipped.qty * self.sku_tonnes[topo.pos_sku[shipped.pos]]
         tonnes = np.bincount(member, weights=tonnes_shipped)
@@ -102,7 +111,7 @@ class Shipping:
         )
         arrival = depart + lead[member]
         book.last_arrival[rows] = np.maximum(book.last_arrival[rows], arrival)
-        for when in np.unique(arrival):
+        for when in _distinct(arrival):
             self._arrive_at(float(when), shipped.subset(arrival == when))
 
     def _disrupted_transit(self, keys: np.ndarray, depart: float, lead: np.ndarray) -> np.ndarray:

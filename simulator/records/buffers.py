@@ -26,10 +26,14 @@ class ColumnBuffer:
 
     def append(self, **columns: np.ndarray | float) -> None:
         """Append equal-length arrays (scalars are broadcast to the arrays' length)."""
-        n = max((np.size(v) for v in columns.values()), default=0)
+        n = max((getattr(v, "size", 1) for v in columns.values()), default=0)
         if n == 0:
             return
-        self._flush_rows()
+        if n == 1:  # one row: kept with the rows appended one by one (same values)
+            self._rows.extend(np.asarray(columns[name]).item() for name in self._dtypes)
+            return
+        if self._rows:
+            self._flush_rows()
         for name, dtype in self._dtypes.items():
             value = np.asarray(columns[name], dtype)
             self._chunks[name].append(value.copy() if value.shape == (n,) else np.full(n, value))

@@ -15,6 +15,8 @@ from policies.allocation import (
     FirstComeFirstServed,
     Priority,
     PriorityParams,
+    _grant_arrays,
+    _grant_few,
 )
 from simulator import run
 from simulator.scenario import scenario_from_data
@@ -155,3 +157,20 @@ def test_the_dc_rule_decides_who_gets_its_scarce_stock(
     topo = result.network.topology
     assert received[topo.position_of("big", "a")] == pytest.approx(big)
     assert received[topo.position_of("small", "a")] == pytest.approx(small)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.floats(0, 50, allow_nan=False)), min_size=1, max_size=8
+    ),
+    st.lists(st.floats(0, 100, allow_nan=False), min_size=4, max_size=4),
+)
+def test_few_requests_are_granted_exactly_as_with_arrays(
+    requests: list[tuple[int, float]], available: list[float]
+) -> None:
+    """A handful of requests is granted in plain Python, bit for bit as the array version."""
+    groups = np.array([g for g, _ in requests])
+    quantity = np.array([q for _, q in requests])
+    supply = np.array(available)
+    few = _grant_few(groups.tolist(), quantity.tolist(), supply)
+    assert few.tolist() == _grant_arrays(groups, quantity, supply).tolist()  # equal floats
