@@ -16,6 +16,7 @@ from simulator.scenario.distributions import AnyDistribution, Constant
 
 _FIRST_BLOCK = 16
 _BLOCK = 256
+_FEW = 8  # shipments whose transit times are taken one by one
 
 
 class Draws:
@@ -54,6 +55,8 @@ class Draws:
     def lead_times(self, keys: np.ndarray) -> np.ndarray:
         """Transit times by shipment key: a lane (``key >= 0``) or a production batch
         (``-1 - node``)."""
+        if len(keys) <= _FEW:  # one by one: the same values, without the array set-up
+            return np.array([self.lead_time(key) for key in keys.tolist()])
         by_lane = keys >= 0
         if by_lane.all():
             return self.lanes.take(keys)

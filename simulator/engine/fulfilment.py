@@ -82,6 +82,7 @@ class Fulfilment:
         self.has_desk = np.zeros(len(topo.node_ids), dtype=bool)
         self.has_desk[list(self.desks)] = True
         self.lane_left = topo.lane_capacity.copy()
+        self.lanes_limited = bool(np.isfinite(topo.lane_capacity).any())  # else none runs out
         self.production_left = topo.production_capacity.copy()
         self.supplier_left = np.full(len(topo.node_ids), np.inf)  # what suppliers ship today
         shipping.book = self.book
@@ -160,7 +161,7 @@ class Fulfilment:
             )
         lane = book.lane[rows]
         carried = lane >= 0
-        if carried.any() and np.isfinite(topo.lane_capacity).any():
+        if self.lanes_limited and carried.any():
             grant[carried] = grant_in_order(lane[carried], grant[carried], self.lane_left)
         moving = grant > EPS
         if moving.any():
@@ -216,9 +217,11 @@ class Fulfilment:
             profile = np.zeros((len(rows), self.ledger.lots.horizon))
             profile[stock] = taken
         made = src == PRODUCTION
-        np.subtract.at(self.production_left, topo.pos_node[pos[made]], qty[made])
+        if made.any():
+            np.subtract.at(self.production_left, topo.pos_node[pos[made]], qty[made])
         lane = book.lane[rows]
-        np.subtract.at(self.lane_left, lane[lane >= 0], qty[lane >= 0])
+        if self.lanes_limited:
+            np.subtract.at(self.lane_left, lane[lane >= 0], qty[lane >= 0])
         bought = src == UNLIMITED
         if ctx.disruptions is not None:
             np.subtract.at(self.supplier_left, topo.lane_origin[lane[bought]], qty[bought])

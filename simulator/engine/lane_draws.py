@@ -17,7 +17,6 @@ import numpy as np
 from simulator.scenario.distributions import AnyDistribution, Constant
 
 MAX_VALUES = 2**23  # values held over all rows at most (64 MB), unless rows are at their narrowest
-_FEW = 8  # batches up to this size take their values one by one
 
 
 def row_width(n_rows: int) -> int:
@@ -55,9 +54,6 @@ class LaneDraws:
         lead = self.constant[lanes]
         drawn = np.flatnonzero(np.isnan(lead))
         if len(drawn) == 0:
-            return lead
-        if len(drawn) <= _FEW:  # one by one: the same values, without the array set-up
-            lead[drawn] = [self.take_one(lane) for lane in lanes[drawn].tolist()]
             return lead
         rows = self.row_of[lanes[drawn]]
         order = np.argsort(rows, kind="stable")

@@ -46,17 +46,20 @@ class ServedOrders:
 
         lost = np.where(dem.stream_lost[streams], size - served, 0.0)
         day = min(max(day, 0), ctx.n_days - 1)
-        customers.count(per_stream(size), per_stream(served), per_stream(lost), day)
-        if self.plain_stock:
-            rec.total_issued += per_position(per_stream(served))
+        asked_s, served_s, lost_s = per_stream(size), per_stream(served), per_stream(lost)
+        customers.count(asked_s, served_s, lost_s, day)
+        sold = per_position(served_s) if self.plain_stock else None
+        if sold is not None:
+            rec.total_issued += sold
         kpi = arrived >= ctx.scenario.warmup - EPS  # counted by the customer's arrival
-        if not kpi.all():
+        if not kpi.all():  # some arrived in the warm-up: the window's sums without them
             arrived, size, served, wait = arrived[kpi], size[kpi], served[kpi], wait[kpi]
             streams, lost = streams[kpi], lost[kpi]
-        if len(streams) == 0:
-            return
-        asked_s, served_s = per_stream(size), per_stream(served)
-        customers.count_in_window(asked_s, served_s, per_stream(lost))
+            if len(streams) == 0:
+                return
+            asked_s, served_s, lost_s = per_stream(size), per_stream(served), per_stream(lost)
+            sold = per_position(served_s) if self.plain_stock else None
+        customers.count_in_window(asked_s, served_s, lost_s)
         rec.stream_demand += asked_s
         rec.stream_orders += np.bincount(streams, minlength=n_streams)
         full = served >= size - EPS
@@ -65,8 +68,7 @@ class ServedOrders:
             at_once = wait == 0
             rec.stream_on_time += per_stream(np.where(at_once, served, 0.0))
             rec.stream_orders_otif += per_stream(full & at_once)
-        if self.plain_stock:
-            sold = per_position(served_s)
+        if sold is not None:
             rec.pos_shipped += sold
             rec.pos_sold += sold
         rec.customer_orders.append(

@@ -40,6 +40,8 @@ class Tally:
         rec = self.records
         day = min(max(day, 0), self.n_days - 1)
         for name, counts in self._lists.items():
+            if not any(counts):
+                continue
             array = getattr(rec, name)
             (array[day] if name in _NODE else array)[:] += np.asarray(counts)
             counts[:] = [0.0] * len(counts)

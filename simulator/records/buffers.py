@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+_FEW = 16  # arrays of up to this many rows are appended as rows: cheaper than a chunk each
+
 
 class ColumnBuffer:
     """Append-only typed columns: chunks are kept as appended and joined once, when read.
@@ -29,8 +31,13 @@ class ColumnBuffer:
         n = max((getattr(v, "size", 1) for v in columns.values()), default=0)
         if n == 0:
             return
-        if n == 1:  # one row: kept with the rows appended one by one (same values)
-            self._rows.extend(np.asarray(columns[name]).item() for name in self._dtypes)
+        if n <= _FEW:  # a few rows: kept with the rows appended one by one (same values)
+            values = [columns[name] for name in self._dtypes]
+            lists = [
+                v.tolist() if isinstance(v, np.ndarray) and v.ndim else [v] * n for v in values
+            ]
+            for row in zip(*lists, strict=True):
+                self._rows.extend(row)
             return
         if self._rows:
             self._flush_rows()
