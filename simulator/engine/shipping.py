@@ -27,6 +27,18 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return np.array(sorted(set(values.tolist())), dtype=values.dtype)
 
 
+def _grouped(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` for integer keys: by counting, not sorting,
+    where there are many."""
+    if len(key) <= _FEW:
+        keys = _distinct(key)
+        return keys, np.searchsorted(keys, key)
+    low = key.min()
+    present = np.bincount(key - low) > 0
+    index = np.cumsum(present) - 1
+    return np.flatnonzero(present) + low, index[key - low]
+
+
 class Shipping:
     """Sends shipped lines on their way and receives them when they arrive."""
 
@@ -80,8 +92,7 @@ class Shipping:
         topo = ctx.net.topology
         lane = book.lane[rows]
         key = np.where(lane >= 0, lane, -1 - topo.pos_node[shipped.pos])
-        keys = _distinct(key)
-        member = np.searchsorted(keys, key)  # as np.unique's return_inverse, far cheaper
+        keys, member = _grouped(key)
         units = np.bincount(member, weights=shipped.qty)
         tonnes_shipped = shipped.qty * self.sku_tonnes[topo.pos_sku[shipped.pos]]
         tonnes = np.bincount(member, weights=tonnes_shipped)
@@ -111,7 +122,7 @@ class Shipping:
         )
         arrival = depart + lead[member]
         book.last_arrival[rows] = np.maximum(book.last_arrival[rows], arrival)
-        for when in _distinct(arrival):
+        for when in _distinct(depart + lead):  # the distinct arrivals, from the fewer keys
             self._arrive_at(float(when), shipped.subset(arrival == when))
 
     def _disrupted_transit(self, keys: np.ndarray, depart: float, lead: np.ndarray) -> np.ndarray:
