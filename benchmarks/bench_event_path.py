@@ -12,7 +12,8 @@ event path (a zone with ``orders: {rate, size}``). Three models run it in the sa
 Sections: a grid of (distributors, retailers) sizes over 365 days; a sweep of 100 to 20,000
 retailer streams (10 distributors, a horizon that gives about ``--sweep-orders`` orders, or
 ``--sweep-days`` days for every size, so each stream orders about as often) for
-the cost per order against network size; the M/M/2 desk case (``desk_case.py``, 36,500
+the cost per order against network size, split into what the same network costs a day when
+its customers never order (the day's phases and books) and what each order adds; the M/M/2 desk case (``desk_case.py``, 36,500
 customers) against Ciw when installed and the bare model. ``--desks`` gives every retailer an
 M/M/2 order-processing desk (SupplyNetPy has none, so it sits those runs out).
 
@@ -53,6 +54,7 @@ from timing import Timing, fmt_times, load_average, median_timing, timed
 GRID = ((2, 10), (5, 100), (10, 1000))
 STREAMS = (100, 1000, 5000, 20000)
 SWEEP_DISTRIBUTORS = 10
+IDLE_RATE = 1e-9  # customer orders a day per retailer of the idle network
 DAYS = 365
 OURS, BARE, SUPPLYNETPY, CIW = "supplysim", "bare SimPy", "SupplyNetPy", "Ciw"
 
@@ -168,18 +170,39 @@ def grid_section(plan: Plan, models: dict[str, NetworkModel]) -> dict[tuple[int,
     return results
 
 
+def idle_supplysim(n_distributors: int, n_retailers: int, days: int, desks: bool) -> Outcomes:
+    """supplysim on the same network with customers who (almost surely) never order."""
+    data = scenario_data(
+        n_distributors, n_retailers, days, event_path=True, desks=desks, order_rate=IDLE_RATE
+    )
+    return run_supplysim(data)[0]
+
+
 def sweep_section(plan: Plan, models: dict[str, NetworkModel]) -> None:
     per_size = f"{plan.sweep_days} days" if plan.sweep_days else f"about {plan.sweep_orders} orders"
     print(
         f"\nSweep: {SWEEP_DISTRIBUTORS} distributors, {per_size} per size;"
         " us per order = CPU time of the run alone / customer orders"
     )
-    print(f"{'streams':<10}{'days':>6}" + "".join(f"{name:>14}" for name in models))
+    print(
+        "  idle day: supplysim's run on the same network whose customers never order, ms a day"
+        " (the day's phases and books); net: supplysim's us per order beyond that"
+    )
+    names = "".join(f"{name:>14}" for name in models)
+    print(f"{'streams':<10}{'days':>6}{names}{'idle day':>10}{'net':>8}")
     for streams in plan.streams:
         days = plan.sweep_days or max(3, round(plan.sweep_orders / (ORDER_RATE * streams)))
-        measured = run_size(models, min(SWEEP_DISTRIBUTORS, streams), streams, days, plan.repeats)
+        d = min(SWEEP_DISTRIBUTORS, streams)
+        measured = run_size(models, d, streams, days, plan.repeats)
+        idle = measure(
+            f"({d},{streams}) {days} d supplysim, idle",
+            partial(idle_supplysim, d, streams, days, plan.desks),
+            plan.repeats,
+        ).run_cpu
+        ours = measured[OURS]
+        net = 1e6 * (ours.run_cpu - idle) / ours.outcomes["customer_orders"]
         row = "".join(f"{m.us_per_order:>14.2f}" for m in measured.values())
-        print(f"{streams:<10}{days:>6}{row}")
+        print(f"{streams:<10}{days:>6}{row}{1e3 * idle / days:>10.3f}{net:>8.2f}")
 
 
 def desk_section(plan: Plan) -> None:

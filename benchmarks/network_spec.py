@@ -56,6 +56,7 @@ def scenario_data(
     aligned: bool = False,
     event_path: bool = False,
     desks: bool = False,
+    order_rate: float = ORDER_RATE,
 ) -> dict[str, Any]:
     """The benchmark network as a supplysim scenario document.
 
@@ -68,6 +69,8 @@ def scenario_data(
         event_path: Customers as a Poisson stream of orders instead of one order a day, and
             orders placed at the review instant (``placement: at_review``).
         desks: Give every retailer an M/M/2 order-processing desk (event path only).
+        order_rate: Customer orders a day per retailer on the event path (the desks are
+            sized for ``ORDER_RATE`` whatever it is).
 
     Returns:
         A plain dict accepted by ``scenario_from_data``.
@@ -105,7 +108,7 @@ def scenario_data(
         for r in range(n_retailers)
     ]
     size = uniform_int(DEMAND_MIN, DEMAND_MAX)
-    customers = {"orders": {"rate": ORDER_RATE, "size": size}} if event_path else {"daily": size}
+    customers = {"orders": {"rate": order_rate, "size": size}} if event_path else {"daily": size}
     demand = [
         {"id": f"C{r}", "node": f"R{r}", **customers, "unmet": "lost"} for r in range(n_retailers)
     ]

@@ -65,5 +65,9 @@ def test_sweep_days_fixes_the_horizon_of_every_size(capsys: pytest.CaptureFixtur
     bench.main(["--quick", "--skip-supplynetpy", "--sweep-days", "4"])
     out = capsys.readouterr().out
     assert "4 days per size" in out
-    rows = re.findall(r"^(100|500) +(\d+) ", out, flags=re.MULTILINE)
-    assert rows == [("100", "4"), ("500", "4")]
+    rows = re.findall(r"^(100|500) +(\d+) +(.*)$", out, flags=re.MULTILINE)
+    assert [(streams, days) for streams, days, _ in rows] == [("100", "4"), ("500", "4")]
+    # supplysim, bare SimPy, the idle network's ms a day and supplysim's net us per order
+    for *_, figures in rows:
+        ours, bare, idle_day, net = (float(x) for x in figures.split())
+        assert ours > 0 and bare > 0 and idle_day > 0 and math.isfinite(net)
