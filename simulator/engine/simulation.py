@@ -6,11 +6,9 @@ See :mod:`simulator.engine.clock` for the day's sequence of events.
 
 from __future__ import annotations
 
-import gc
 import math
 import time as wallclock
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Generator
 from typing import Any
 
 import numpy as np
@@ -25,6 +23,7 @@ from simulator.engine.draws import Draws
 from simulator.engine.facilities import Facilities, build_behaviours
 from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.interventions import returns_memory
+from simulator.engine.memory import built_objects_frozen, keep_freed_heap
 from simulator.engine.orders import OrderStreams
 from simulator.engine.replenishment import Replenishment
 from simulator.engine.shipping import Shipping
@@ -56,6 +55,7 @@ class Simulation:
         detail: str | None = None,
     ):
         """``detail`` overrides the scenario's ``detail`` (``auto``, ``full``, ``summary``)."""
+        keep_freed_heap()
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.horizon = float(days if days is not None else scenario.horizon)
@@ -232,7 +232,7 @@ class Simulation:
             raise ValueError(f"cannot run back in time: now {self.env.now:g}, until {end:g}")
         phase = Phase.END if end >= self.n_days else Phase.PAUSE
         try:
-            with _built_objects_frozen():
+            with built_objects_frozen():
                 self.env.run(until=at_phase(self.env, end - self.env.now, phase))
         finally:
             self._wall += wallclock.perf_counter() - started
@@ -282,19 +282,3 @@ class Simulation:
         topo = self.net.topology
         pos = topo.position_of(node, sku)
         self.replenishment.queue_manual(pos, float(quantity))
-
-
-@contextmanager
-def _built_objects_frozen() -> Iterator[None]:
-    """Keep the objects that exist before the run (the scenario, the network, their arrays) out
-    of the garbage collector's passes while it runs: they outlive it, and scanning them in
-    every full pass took a third of a short run on a large network. Left alone if something
-    else froze objects already."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
