@@ -17,6 +17,7 @@ from policies.allocation import (
     PriorityParams,
     _grant_arrays,
     _grant_few,
+    grant_in_order,
 )
 from simulator import run
 from simulator.scenario import scenario_from_data
@@ -174,3 +175,21 @@ def test_few_requests_are_granted_exactly_as_with_arrays(
     supply = np.array(available)
     few = _grant_few(groups.tolist(), quantity.tolist(), supply)
     assert few.tolist() == _grant_arrays(groups, quantity, supply).tolist()  # equal floats
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.floats(0, 50, allow_nan=False)), min_size=9, max_size=60
+    ),
+    st.lists(st.floats(0, 600, allow_nan=False), min_size=4, max_size=4),
+)
+def test_many_requests_are_granted_exactly_as_by_the_sums(
+    requests: list[tuple[int, float]], available: list[float]
+) -> None:
+    """With supply to spare everywhere, requests are granted in full without the sums: bit
+    for bit what the sums give, whether or not some group is short."""
+    groups = np.array([g for g, _ in requests])
+    quantity = np.array([q for _, q in requests])
+    supply = np.array(available)
+    granted = grant_in_order(groups, quantity, supply)
+    assert granted.tolist() == _grant_arrays(groups, quantity, supply).tolist()
