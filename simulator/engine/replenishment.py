@@ -48,9 +48,12 @@ class Replenishment:
         self.last_demand = np.zeros(topo.n_positions)  # seen in the period before a review
         # Positions that forecast from end customers' demand (information sharing), and the
         # customers' demand for their SKU, network-wide, up to their last review.
-        self.from_customers = np.array(
-            [getattr(p, "forecast_from", "orders") == "customers" for p in topo.pos_policy]
-        )
+        # Positions share their policy objects: each object is asked once.
+        policies = {id(p): p for p in topo.pos_policy}
+        shares = {
+            k: getattr(p, "forecast_from", "orders") == "customers" for k, p in policies.items()
+        }
+        self.from_customers = np.array([shares[id(p)] for p in topo.pos_policy], dtype=bool)
         self.customers_seen = np.zeros(topo.n_positions)
         self.groups = build_policy_groups(topo, fulfilment.pos_tier)
         self.group_of = np.empty(topo.n_positions, dtype=np.int64)
