@@ -71,6 +71,19 @@ class DemandStreams:
         return self.stream_reach >= 0  # substitutes have reach -1
 
 
+def own_positions(stream_pos: np.ndarray) -> slice | None:
+    """The positions of the streams as a slice when stream ``s`` alone sells from position
+    ``start + s`` (a network whose outlets have a stream per SKU), else None. Sums per position
+    over such streams are the streams' own values, with nothing to add up."""
+    n = len(stream_pos)
+    if n == 0:
+        return None
+    start = int(stream_pos[0])
+    if not np.array_equal(stream_pos, np.arange(start, start + n)):
+        return None
+    return slice(start, start + n)
+
+
 @dataclass
 class _Stream:
     zone: int
