@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.network.collection import paused_collection
 from simulator.network.demand import DemandStreams, multipliers
 from simulator.network.streams import RandomStreams
 from simulator.network.topology import Topology
+from simulator.scenario.collection import paused_collection
 from simulator.scenario.customers import Trace
 from simulator.scenario.distributions import AnyDistribution, NegBinomial, Poisson
 from simulator.scenario.models import Scenario

@@ -20,6 +20,7 @@ import numpy as np
 
 from simulator.network.market import MarketPlan
 from simulator.network.topology import Topology
+from simulator.scenario.collection import paused_collection
 from simulator.scenario.customers import CustomerDemand, DemandZone
 from simulator.scenario.distributions import AnyDistribution
 from simulator.scenario.errors import Problem, ScenarioError
@@ -100,6 +101,7 @@ class _Stream:
     p_online: float = 0.0
 
 
+@paused_collection()
 def compile_demand(
     scenario: Scenario, topology: Topology, plan: MarketPlan | None = None
 ) -> DemandStreams:

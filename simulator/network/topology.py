@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from simulator.network.geography import Geography
 from simulator.network.prices import trade_prices
 from simulator.network.sourcing import SINGLE, ranked_lanes
+from simulator.scenario.collection import paused_collection
 from simulator.scenario.distributions import AnyDistribution
 from simulator.scenario.models import (
     Delivery,
@@ -169,6 +170,7 @@ def _channels(nodes: list[Node], preferred: dict[str, str]) -> list[str]:
     return channels
 
 
+@paused_collection()
 def compile_topology(
     scenario: Scenario,
     carries: dict[str, list[str]] | None = None,

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from policies.registry import load_entry_points
 from simulator.scenario.advice import advice
 from simulator.scenario.base import SHARED
+from simulator.scenario.collection import paused_collection
 from simulator.scenario.customers import DemandZone, MarketZone, Trace
 from simulator.scenario.errors import (
     DocPath,
@@ -39,6 +40,7 @@ def _line_of(lines: LineIndex, path: tuple[str | int, ...]) -> tuple[str | None,
     return None, None
 
 
+@paused_collection()
 def scenario_from_data(
     data: Any,
     *,
