@@ -72,6 +72,7 @@ class Customers:
         # reaches its outlet, and the links a stockout's customers follow.
         self.reach = np.maximum(dem.stream_reach, 0.0)
         self.all_reach = bool((self.reach == 1.0).all())  # every stream's demand reaches it
+        self.loses = bool(dem.stream_lost.any())  # some streams' unmet demand is lost
         # Shortcuts of a plain network (the same numbers): every stream draws daily, and
         # each position has one stream (sums per position are the streams' values).
         every = len(dem.daily) == dem.n_streams
@@ -198,19 +199,27 @@ class Customers:
         backordered (age 0) or lost."""
         ctx = self.ctx
         short = asked - served if sent is None else asked - served - sent
-        lost = np.where(ctx.net.demand.stream_lost, short, 0.0)
-        self.backorders.add(short - lost)
+        if not self.loses:  # all backordered, nothing lost
+            self.backorders.add(short)
+            lost = None
+        else:
+            lost = np.where(ctx.net.demand.stream_lost, short, 0.0)
+            self.backorders.add(short - lost)
         self.count(asked, served, lost, day)
         if ctx.kpi(day):
             self.count_in_window(asked, served, lost)
 
-    def count(self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray, day: int) -> None:
+    def count(
+        self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray | None, day: int
+    ) -> None:
         """Count, per stream, what customers asked of their outlets, got at once and were
-        lost to, on ``day``: each position's demand since its review and each node's day."""
+        lost to (None: nothing), on ``day``: each position's demand since its review and each
+        node's day."""
         ctx = self.ctx
         rec, topo = ctx.records, ctx.net.topology
         n_nodes = len(topo.node_ids)
-        self.lost_today += self._per_position(lost)
+        if lost is not None:
+            self.lost_today += self._per_position(lost)
         asked_pos = self._per_position(asked)
         self.demand_received += asked_pos
         self.asked += asked_pos
@@ -221,12 +230,15 @@ class Customers:
         rec.node_asked[day] += asked_node
         rec.node_filled[day] += np.bincount(self.stream_node, weights=served, minlength=n_nodes)
 
-    def count_in_window(self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray) -> None:
+    def count_in_window(
+        self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray | None
+    ) -> None:
         """The same, per stream, for the KPIs (inside the KPI window)."""
         rec = self.ctx.records
         rec.stream_asked += asked
         rec.stream_filled_now += served
-        rec.stream_lost += lost
+        if lost is not None:
+            rec.stream_lost += lost
 
     # ----------------------------------------------------------------- to the customer
 

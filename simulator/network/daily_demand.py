@@ -9,6 +9,8 @@ The draws are stored in the narrowest type that holds them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from simulator.network.demand import DemandStreams, multipliers
@@ -82,7 +84,8 @@ def draw_daily_demand(
         for first in range(0, n_daily, _RNG_BATCH):
             batch = demand.daily[first : first + _RNG_BATCH].tolist()
             rngs = names.generators(streams, batch)
-            for s in batch:
+            demand_rngs, size_rngs = rngs["demand"], rngs["order-size"]
+            for i, s in enumerate(batch):
                 z = zone_of[s]
                 sku = sku_ids[sku_of[s]]
                 key = (z, sku if by_sku[z] else None)
@@ -101,12 +104,12 @@ def draw_daily_demand(
                         traces[z] = read_trace(model, base, skus)
                     values = np.resize(traces[z][sku], n_days) * (profile * weight_of[s])
                 else:
-                    values = scaled_draws(model, rngs[s, "demand"], profile, weight_of[s], constant)
+                    values = scaled_draws(model, demand_rngs[i], profile, weight_of[s], constant)
                 size = sizes[z]
                 if orders is not None:
                     orders.put(values)
                 if size is not None:
-                    rng = rngs[s, "order-size"]
+                    rng = size_rngs[i]
                     values = order_units(np.rint(values).astype(np.int64), size, rng)
                 out.put(values)
     return out.array(), None if orders is None else orders.array()
@@ -114,6 +117,9 @@ def draw_daily_demand(
 
 _RNG_BATCH = 4096
 """Daily streams whose generators are made together (a generator holds about 1 kB)."""
+
+
+_KINDS = ("demand", "order-size")
 
 
 class _StreamNames:
@@ -125,25 +131,29 @@ class _StreamNames:
         self.traced = [isinstance(getattr(z, "daily", None), Trace) for z in demand.zones]
         sized = [size is not None for size in demand.zone_order_size]
         self._kinds = [
-            [kind for kind, wanted in (("demand", not t), ("order-size", o)) if wanted]
+            [kind for kind, wanted in zip(_KINDS, (not t, o), strict=True) if wanted]
             for t, o in zip(self.traced, sized, strict=True)
         ]
         self._zone_ids = [z.id for z in demand.zones]
         self._zone_of, self._sku_of = demand.stream_zone.tolist(), demand.stream_sku.tolist()
         self._sku_ids = topology.sku_ids
 
-    def generators(
-        self, streams: RandomStreams, batch: list[int]
-    ) -> dict[tuple[int, str], np.random.Generator]:
-        """The generators of the streams ``batch``, made in one call, keyed by (stream, kind)."""
-        keys: list[tuple[int, str]] = []
+    def generators(self, streams: RandomStreams, batch: list[int]) -> dict[str, list[Any]]:
+        """The generators of the streams ``batch``, made in one call: per kind, the ``i``-th
+        stream's at ``i`` (None where its zone draws none of that kind)."""
+        out: dict[str, list[Any]] = {kind: [None] * len(batch) for kind in _KINDS}
+        slots: list[list[Any]] = []
+        at: list[int] = []
         names: list[str] = []
-        for s in batch:
+        for i, s in enumerate(batch):
             z = self._zone_of[s]
             for kind in self._kinds[z]:
-                keys.append((s, kind))
+                slots.append(out[kind])
+                at.append(i)
                 names.append(f"{kind}/{self._zone_ids[z]}/{self._sku_ids[self._sku_of[s]]}")
-        return dict(zip(keys, streams.streams(names), strict=True))
+        for slot, i, generator in zip(slots, at, streams.streams(names), strict=True):
+            slot[i] = generator
+        return out
 
 
 class CompactColumns:
