@@ -78,6 +78,14 @@ class Customers:
         every = len(dem.daily) == dem.n_streams
         self.daily_at: slice | np.ndarray = slice(None) if every else dem.daily
         self.own = own_positions(dem.stream_pos)
+        # Waiting customers are few: with one stream a position, stores only and no lots kept,
+        # the backlog is served stream by stream where someone waits.
+        self.sparse_backlog = (
+            self.own is not None
+            and not self.delivers
+            and not ledger.perishable
+            and ledger.trace is None
+        )
         self.has_next = dem.stream_next >= 0
         self.has_online = dem.stream_online >= 0
         self.redirects = bool(self.has_next.any() or self.has_online.any())
@@ -162,12 +170,40 @@ class Customers:
         rec = self.ctx.records
         kpi = self.ctx.kpi(self.ctx.env.now)
         for age, waiting in self.backorders.oldest_first():
+            if self.sparse_backlog:
+                self._serve_waiting(age, waiting, kpi)
+                continue
             served = self._share(waiting)
             waiting -= served
             if kpi:
                 rec.stream_served_late += served
             self.hand_over(served, age, None, kpi)
         self.backorders.refresh()
+
+    def _serve_waiting(self, age: int, waiting: np.ndarray, kpi: bool) -> None:
+        """What :meth:`_share` and :meth:`hand_over` do for one age of backorders, for the
+        streams that wait only (each its position's one stream; stores only)."""
+        assert self.own is not None
+        streams = np.flatnonzero(waiting)
+        need = waiting[streams]
+        positions = streams + self.own.start
+        issued = np.minimum(self.ledger.on_hand[positions], need)
+        conditions = self.ctx.conditions()
+        if conditions is not None:
+            issued *= conditions.work()[self.ctx.net.topology.pos_node[positions]]
+        ratio = np.divide(issued, need, out=np.ones_like(need), where=need > 0)
+        served = need * ratio
+        self.ledger.sell_at(positions, issued)
+        waiting[streams] -= served
+        rec = self.ctx.records
+        if kpi:
+            rec.stream_served_late[streams] += served
+            if age == 0:  # on time exactly when served at once
+                rec.stream_on_time[streams] += served
+        if len(self.interventions.served):  # sales remembered for returns
+            every = np.zeros(len(waiting))
+            every[streams] = served
+            self.interventions.note_served(every)
 
     def _share(self, need: np.ndarray) -> np.ndarray:
         """Serve ``need`` (per stream) from on-hand stock, proportionally within a position."""

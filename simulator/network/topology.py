@@ -388,6 +388,8 @@ def _hashable(values: tuple[Any, ...]) -> Any:
 def _padded(rows: Sequence[Sequence[float]]) -> np.ndarray:
     """Rows of different lengths as one float array, padded with zeros."""
     out = np.zeros((len(rows), max((len(r) for r in rows), default=0)))
-    for i, row in enumerate(rows):
-        out[i, : len(row)] = row
+    if out.shape[1]:  # else every row is empty
+        for i, row in enumerate(rows):
+            if len(row):
+                out[i, : len(row)] = row
     return out

@@ -1,8 +1,9 @@
 """Shortcuts of a plain network give the numbers of the general path.
 
 Where each position sells to one demand stream, in stream order, the daily service copies the
-streams' values instead of summing them per position; where a policy group's positions run
-consecutively, reviews read them as slices. Both are only quicker: with the shortcuts turned
+streams' values instead of summing them per position and serves backorders only where
+customers wait; where a policy group's positions run consecutively, reviews read them as
+slices. Both are only quicker: with the shortcuts turned
 off, every KPI is the same to the last bit.
 """
 
@@ -45,7 +46,7 @@ def _kpis(monkeypatch: pytest.MonkeyPatch | None) -> pd.DataFrame:
 
 def test_the_network_takes_the_shortcuts() -> None:
     sim = Simulation(_scenario())
-    assert sim.customers.own is not None
+    assert sim.customers.own is not None and sim.customers.sparse_backlog
     assert any(isinstance(at, slice) for at in sim.replenishment.group_at)
     result = sim.run()
     assert result.records.stream_lost.sum() > 0  # customers are lost ...
