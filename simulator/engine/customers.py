@@ -78,14 +78,10 @@ class Customers:
         every = len(dem.daily) == dem.n_streams
         self.daily_at: slice | np.ndarray = slice(None) if every else dem.daily
         self.own = own_positions(dem.stream_pos)
-        # Waiting customers are few: with one stream a position, stores only and no lots kept,
-        # the backlog is served stream by stream where someone waits.
-        self.sparse_backlog = (
-            self.own is not None
-            and not self.delivers
-            and not ledger.perishable
-            and ledger.trace is None
-        )
+        # One stream a position and no lots kept: streams sell from their positions directly;
+        # waiting customers are few, and in stores only they are served where someone waits.
+        self.sells_own = self.own is not None and not ledger.perishable and ledger.trace is None
+        self.sparse_backlog = self.sells_own and not self.delivers
         self.has_next = dem.stream_next >= 0
         self.has_online = dem.stream_online >= 0
         self.redirects = bool(self.has_next.any() or self.has_online.any())
@@ -122,8 +118,11 @@ class Customers:
         if len(dem.daily) == 0:
             return
         daily = self.daily_at
-        need = np.zeros(dem.n_streams)
-        need[daily] = self.daily_demand[day]
+        if isinstance(daily, slice):  # every stream draws daily
+            need = self.daily_demand[day].astype(np.float64)
+        else:
+            need = np.zeros(dem.n_streams)
+            need[daily] = self.daily_demand[day]
         if self.all_reach:  # need x 1, and nothing uncovered
             asked, uncovered = need.copy() if self.redirects else need, None
         else:
@@ -185,15 +184,7 @@ class Customers:
         streams that wait only (each its position's one stream; stores only)."""
         assert self.own is not None
         streams = np.flatnonzero(waiting)
-        need = waiting[streams]
-        positions = streams + self.own.start
-        issued = np.minimum(self.ledger.on_hand[positions], need)
-        conditions = self.ctx.conditions()
-        if conditions is not None:
-            issued *= conditions.work()[self.ctx.net.topology.pos_node[positions]]
-        ratio = np.divide(issued, need, out=np.ones_like(need), where=need > 0)
-        served = need * ratio
-        self.ledger.sell_at(positions, issued)
+        served = self._share_own(streams + self.own.start, waiting[streams])
         waiting[streams] -= served
         rec = self.ctx.records
         if kpi:
@@ -207,6 +198,9 @@ class Customers:
 
     def _share(self, need: np.ndarray) -> np.ndarray:
         """Serve ``need`` (per stream) from on-hand stock, proportionally within a position."""
+        if self.sells_own:
+            assert self.own is not None
+            return self._share_own(self.own, need)
         on_hand = self.ledger.on_hand
         need_pos = self._per_position(need)
         issued = np.minimum(on_hand, need_pos)
@@ -218,6 +212,17 @@ class Customers:
         served = need * (ratio[own] if own is not None else ratio[self.ctx.net.demand.stream_pos])
         self.ledger.sell(issued)
         return served
+
+    def _share_own(self, positions: slice | np.ndarray, need: np.ndarray) -> np.ndarray:
+        """:meth:`_share` where each stream is its position's only one: ``need`` of the streams
+        of ``positions`` (distinct), the other streams none."""
+        issued = np.minimum(self.ledger.on_hand[positions], need)
+        conditions = self.ctx.conditions()
+        if conditions is not None:  # a closed or short-handed outlet sells less
+            issued *= conditions.work()[self.ctx.net.topology.pos_node[positions]]
+        ratio = np.divide(issued, need, out=np.ones_like(need), where=need > 0)
+        self.ledger.sell_at(positions, issued)
+        return need * ratio
 
     def _per_position(self, values: np.ndarray) -> np.ndarray:
         """Per-stream ``values`` summed per position."""
@@ -254,15 +259,22 @@ class Customers:
         ctx = self.ctx
         rec, topo = ctx.records, ctx.net.topology
         n_nodes = len(topo.node_ids)
-        if lost is not None:
-            self.lost_today += self._per_position(lost)
-        asked_pos = self._per_position(asked)
-        self.demand_received += asked_pos
-        self.asked += asked_pos
-        asked_node = np.bincount(topo.pos_node, weights=asked_pos, minlength=n_nodes)
-        rec.node_demand[day] += asked_node
-        if self.own is None:  # else the streams come in the order of their positions
+        own = self.own
+        if own is None:
+            if lost is not None:
+                self.lost_today += self._per_position(lost)
+            asked_pos = self._per_position(asked)
+            self.demand_received += asked_pos
+            self.asked += asked_pos
+            rec.node_demand[day] += np.bincount(topo.pos_node, weights=asked_pos, minlength=n_nodes)
             asked_node = np.bincount(self.stream_node, weights=asked, minlength=n_nodes)
+        else:  # each stream its position's one, in order: the streams' sums are the positions'
+            if lost is not None:
+                self.lost_today[own] += lost
+            self.demand_received[own] += asked
+            self.asked[own] += asked
+            asked_node = np.bincount(self.stream_node, weights=asked, minlength=n_nodes)
+            rec.node_demand[day] += asked_node
         rec.node_asked[day] += asked_node
         rec.node_filled[day] += np.bincount(self.stream_node, weights=served, minlength=n_nodes)
 

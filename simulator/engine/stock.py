@@ -58,7 +58,7 @@ class StockLedger:
             if kpi:
                 rec.pos_life_sold[at] += self.lots.remaining_life(taken, ctx.now)
 
-    def sell_at(self, positions: np.ndarray, units: np.ndarray) -> None:
+    def sell_at(self, positions: slice | np.ndarray, units: np.ndarray) -> None:
         """Issue ``units`` of ``positions`` (distinct) to customers, the other positions none:
         what :meth:`sell` does, where no lots are kept (no perishables, no recall)."""
         assert not self.perishable and self.trace is None
