@@ -243,8 +243,8 @@ class Replenishment:
     # ----------------------------------------------------------------- placement
 
     def place(self, orders: np.ndarray, idx: np.ndarray) -> None:
-        """Write order lines for ``orders`` (per position of ``idx``) to the book; they leave
-        now (at the close, or at the review instant)."""
+        """Write order lines for ``orders`` (per position of ``idx``, each once) to the book;
+        they leave now (at the close, or at the review instant)."""
         ctx, ledger = self.ctx, self.ledger
         topo, rec = ctx.net.topology, ctx.records
         mask = orders > EPS
@@ -257,7 +257,7 @@ class Replenishment:
         ledger.open_order[pos] += qty
         rec.node_orders[day] += np.bincount(topo.pos_node[pos], weights=qty, minlength=n_nodes)
         if ctx.kpi(ctx.now):
-            np.add.at(rec.pos_order_lines, pos, 1.0)
+            rec.pos_order_lines[pos] += 1.0  # a line per position (idx holds each once)
         pos, qty, src, lane = self._choose_suppliers(pos, qty)
         crumbs = qty <= EPS  # a split's share too small to be a line: not ordered after all
         if crumbs.any():
