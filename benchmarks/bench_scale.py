@@ -35,10 +35,6 @@ wall time) and ``peak_rss_mb: Y``.
 (N / (DCs x SKUs), so 1,000 per DC for a million streams). ``--curve 10000,100000,1000000``
 runs each size in a fresh process (peak memory is per process) and prints one row per size:
 CPU seconds per phase, total CPU and peak RSS.
-
-numpy's requests for huge pages are off in the benchmark's processes
-(``NUMPY_MADVISE_HUGEPAGE=0`` unless set otherwise): where the kernel compacts memory to give
-them, that took a fifth of a million-stream run's CPU as system time. The results are the same.
 """
 
 from __future__ import annotations
@@ -58,12 +54,6 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-# numpy asks the kernel for huge pages for large arrays; where the kernel then compacts memory
-# at the fault (Linux with transparent_hugepage/defrag = madvise, a common default), the fresh
-# arrays of a million streams' days cost more system time than the work in them. The
-# benchmark's processes go without, unless NUMPY_MADVISE_HUGEPAGE is set (it is read once,
-# when numpy is imported).
-os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 from simulator import Simulation
 from simulator.metrics.result import Result
@@ -284,7 +274,7 @@ def curve(args: argparse.Namespace) -> None:
     phases = ("validate", "compile", "run", "kpis")
     print(
         f"scale curve: {args.days} days, {args.dcs} DCs, {args.skus} SKUs, CPU seconds; "
-        f"load average {load_average()}; {huge_pages()}"
+        f"load average {load_average()}"
     )
     print(
         f"  {'streams':>10}" + "".join(f"{p:>10}" for p in phases) + f"{'total':>10}{'peak MB':>10}"
@@ -304,11 +294,6 @@ def curve(args: argparse.Namespace) -> None:
             flush=True,
         )
     print(f"load average at the end {load_average()}")
-
-
-def huge_pages() -> str:
-    """Whether numpy asks for huge pages in this process and those it starts."""
-    return f"NUMPY_MADVISE_HUGEPAGE={os.environ.get('NUMPY_MADVISE_HUGEPAGE', '')}"
 
 
 def load_average() -> str:
@@ -348,7 +333,7 @@ def main(argv: list[str] | None = None) -> None:
 
     print(
         f"scale benchmark: {streams:,} demand streams, {sim.net.topology.n_positions:,} "
-        f"positions, {args.days} days, seed 0, {pinned}, {huge_pages()}"
+        f"positions, {args.days} days, seed 0, {pinned}"
         + (" (profiled: times inflated)" if args.profile else "")
     )
     print(f"  {'phase':<28}{'wall s':>8}{'cpu s':>8}")
