@@ -73,8 +73,9 @@ def test_fractional_demand_is_single_precision() -> None:
     assert (demand != np.floor(demand)).any()
 
 
+@pytest.mark.parametrize("tile", [1, 2, 256])
 def test_the_draws_do_not_depend_on_how_many_columns_wait_in_a_block(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tile: int
 ) -> None:
     # Small counts first, then large ones, then fractions: the type widens twice on the way.
     laws = {
@@ -84,6 +85,7 @@ def test_the_draws_do_not_depend_on_how_many_columns_wait_in_a_block(
     }
     data = _network(laws)
     whole = _demand(data)
+    monkeypatch.setattr(CompactColumns, "_TILE", tile)  # columns transposed at once
     for block in (1, 2, 5):
         monkeypatch.setattr(CompactColumns, "_BLOCK", block)
         assert np.array_equal(_demand(data), whole)

@@ -21,9 +21,10 @@ def test_streams_made_together_match_one_by_one(seed: int) -> None:
 def test_a_key_of_one_word_is_made_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
     """A name whose hash has a zero high word (one word of entropy, not two) gets the
     generator numpy's seed sequence derives from it, made together with the others."""
-    real = streams_module._name_key
+    real = streams_module._digest
+    short = (5).to_bytes(8, "little") + (7).to_bytes(8, "little")
     monkeypatch.setattr(
-        streams_module, "_name_key", lambda name: (5, 7) if name == "short" else real(name)
+        streams_module, "_digest", lambda name: short if name == "short" else real(name)
     )
     factory = RandomStreams(3)
     names = ["a", "short", "b"]

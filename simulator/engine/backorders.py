@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from simulator.network.demand import own_positions
+
 
 class CustomerBackorders:
     """Backorders of every demand stream, by age in days."""
@@ -33,11 +35,15 @@ class CustomerBackorders:
         self._patience = patience
         self._leaves = bool(len(finite))  # some customers stop waiting
         self._stream_pos = stream_pos
+        self._own = own_positions(stream_pos)  # a slice where each position has one stream
         self._n_positions = n_positions
         self.at_position = np.zeros(n_positions)  # units waiting per position, kept current
 
     def refresh(self) -> None:
         """Recount :attr:`at_position` after rows were changed in place."""
+        if self._own is not None:  # other positions have no stream: they stay at zero
+            self.units.sum(axis=0, out=self.at_position[self._own])
+            return
         self.at_position[:] = np.bincount(
             self._stream_pos, weights=self.per_stream(), minlength=self._n_positions
         )
@@ -69,16 +75,16 @@ class CustomerBackorders:
             if self.units[age].any():
                 yield age, self.units[age]
 
-    def age_one_day(self) -> np.ndarray:
-        """Everyone waits a day longer; returns units whose patience ran out (now lost)."""
+    def age_one_day(self) -> np.ndarray | None:
+        """Everyone waits a day longer; returns units whose patience ran out (now lost), or
+        None where nobody's patience can run out."""
         units = self.units
-        oldest = units[-1] + units[-2]
-        units[1:] = units[:-1].copy()
-        units[-1] = oldest
+        units[-1] += units[-2]  # the last row collects everything older
+        units[1:-1] = units[:-2].copy()
         units[0] = 0.0
-        if not self._leaves:  # nobody's patience runs out
+        if not self._leaves:
             self.refresh()
-            return np.zeros(units.shape[1])
+            return None
         expired = (np.arange(len(units))[:, None] > self._patience[None, :]) * units
         units -= expired
         self.refresh()

@@ -18,6 +18,7 @@ from simulator.engine.context import EPS, RunContext
 from simulator.engine.interventions import Interventions
 from simulator.engine.stock import StockLedger
 from simulator.network.daily_demand import draw_daily_demand
+from simulator.network.demand import own_positions
 from simulator.transport.consignment import Consignment, HomeDelivery
 from simulator.transport.fleet import FleetRunner
 
@@ -70,6 +71,17 @@ class Customers:
         # Market routing, fixed at compile time: the share of a first stream's demand that
         # reaches its outlet, and the links a stockout's customers follow.
         self.reach = np.maximum(dem.stream_reach, 0.0)
+        self.all_reach = bool((self.reach == 1.0).all())  # every stream's demand reaches it
+        self.loses = bool(dem.stream_lost.any())  # some streams' unmet demand is lost
+        # Shortcuts of a plain network (the same numbers): every stream draws daily, and
+        # each position has one stream (sums per position are the streams' values).
+        every = len(dem.daily) == dem.n_streams
+        self.daily_at: slice | np.ndarray = slice(None) if every else dem.daily
+        self.own = own_positions(dem.stream_pos)
+        # One stream a position and no lots kept: streams sell from their positions directly;
+        # waiting customers are few, and in stores only they are served where someone waits.
+        self.sells_own = self.own is not None and not ledger.perishable and ledger.trace is None
+        self.sparse_backlog = self.sells_own and not self.delivers
         self.has_next = dem.stream_next >= 0
         self.has_online = dem.stream_online >= 0
         self.redirects = bool(self.has_next.any() or self.has_online.any())
@@ -105,10 +117,17 @@ class Customers:
         self.serve_backlog()
         if len(dem.daily) == 0:
             return
-        need = np.zeros(dem.n_streams)
-        need[dem.daily] = self.daily_demand[day]
-        asked = need * self.reach
-        uncovered = need - asked  # no outlet within reach: lost (first streams only draw)
+        daily = self.daily_at
+        if isinstance(daily, slice):  # every stream draws daily
+            need = self.daily_demand[day].astype(np.float64)
+        else:
+            need = np.zeros(dem.n_streams)
+            need[daily] = self.daily_demand[day]
+        if self.all_reach:  # need x 1, and nothing uncovered
+            asked, uncovered = need.copy() if self.redirects else need, None
+        else:
+            asked = need * self.reach
+            uncovered = need - asked  # no outlet within reach: lost (first streams only draw)
         served = self._share(asked)
         sent = None
         if self.redirects:
@@ -125,14 +144,19 @@ class Customers:
         if self.ctx.kpi(day):
             rec = self.ctx.records
             rec.stream_demand += need
-            rec.stream_lost_coverage += uncovered
-            rec.stream_lost += uncovered
-            counted = need[dem.daily] > 0
+            if uncovered is not None:
+                rec.stream_lost_coverage += uncovered
+                rec.stream_lost += uncovered
+            counted = need[daily] > 0
             orders = counted if self.daily_orders is None else self.daily_orders[day]
-            rec.stream_orders[dem.daily] += orders
+            rec.stream_orders[daily] += orders
             # Proportional rationing gives every order of a stream-day the same share.
-            full = np.zeros(dem.n_streams)
-            full[dem.daily] = orders * (counted & (served[dem.daily] >= need[dem.daily] - EPS))
+            filled = orders * (counted & (served[daily] >= need[daily] - EPS))
+            if isinstance(daily, slice):
+                full = filled
+            else:
+                full = np.zeros(dem.n_streams)
+                full[daily] = filled
             rec.stream_orders_full += full
             self.hand_over(served, 0.0, full, True)
         else:
@@ -145,6 +169,9 @@ class Customers:
         rec = self.ctx.records
         kpi = self.ctx.kpi(self.ctx.env.now)
         for age, waiting in self.backorders.oldest_first():
+            if self.sparse_backlog:
+                self._serve_waiting(age, waiting, kpi)
+                continue
             served = self._share(waiting)
             waiting -= served
             if kpi:
@@ -152,19 +179,59 @@ class Customers:
             self.hand_over(served, age, None, kpi)
         self.backorders.refresh()
 
+    def _serve_waiting(self, age: int, waiting: np.ndarray, kpi: bool) -> None:
+        """What :meth:`_share` and :meth:`hand_over` do for one age of backorders, for the
+        streams that wait only (each its position's one stream; stores only)."""
+        assert self.own is not None
+        streams = np.flatnonzero(waiting)
+        served = self._share_own(streams + self.own.start, waiting[streams])
+        waiting[streams] -= served
+        rec = self.ctx.records
+        if kpi:
+            rec.stream_served_late[streams] += served
+            if age == 0:  # on time exactly when served at once
+                rec.stream_on_time[streams] += served
+        if len(self.interventions.served):  # sales remembered for returns
+            every = np.zeros(len(waiting))
+            every[streams] = served
+            self.interventions.note_served(every)
+
     def _share(self, need: np.ndarray) -> np.ndarray:
         """Serve ``need`` (per stream) from on-hand stock, proportionally within a position."""
-        pos = self.ctx.net.demand.stream_pos
+        if self.sells_own:
+            assert self.own is not None
+            return self._share_own(self.own, need)
         on_hand = self.ledger.on_hand
-        need_pos = np.bincount(pos, weights=need, minlength=len(on_hand))
+        need_pos = self._per_position(need)
         issued = np.minimum(on_hand, need_pos)
         conditions = self.ctx.conditions()
         if conditions is not None:  # a closed or short-handed outlet sells less
             issued *= conditions.work()[self.ctx.net.topology.pos_node]
         ratio = np.divide(issued, need_pos, out=np.ones_like(need_pos), where=need_pos > 0)
-        served = need * ratio[pos]
+        own = self.own
+        served = need * (ratio[own] if own is not None else ratio[self.ctx.net.demand.stream_pos])
         self.ledger.sell(issued)
         return served
+
+    def _share_own(self, positions: slice | np.ndarray, need: np.ndarray) -> np.ndarray:
+        """:meth:`_share` where each stream is its position's only one: ``need`` of the streams
+        of ``positions`` (distinct), the other streams none."""
+        issued = np.minimum(self.ledger.on_hand[positions], need)
+        conditions = self.ctx.conditions()
+        if conditions is not None:  # a closed or short-handed outlet sells less
+            issued *= conditions.work()[self.ctx.net.topology.pos_node[positions]]
+        ratio = np.divide(issued, need, out=np.ones_like(need), where=need > 0)
+        self.ledger.sell_at(positions, issued)
+        return need * ratio
+
+    def _per_position(self, values: np.ndarray) -> np.ndarray:
+        """Per-stream ``values`` summed per position."""
+        n_pos = self.ctx.net.topology.n_positions
+        if self.own is None:
+            return np.bincount(self.ctx.net.demand.stream_pos, weights=values, minlength=n_pos)
+        out = np.zeros(n_pos)
+        out[self.own] = values
+        return out
 
     def book_unmet(
         self, asked: np.ndarray, served: np.ndarray, day: int, sent: np.ndarray | None = None
@@ -173,32 +240,53 @@ class Customers:
         backordered (age 0) or lost."""
         ctx = self.ctx
         short = asked - served if sent is None else asked - served - sent
-        lost = np.where(ctx.net.demand.stream_lost, short, 0.0)
-        self.backorders.add(short - lost)
+        if not self.loses:  # all backordered, nothing lost
+            self.backorders.add(short)
+            lost = None
+        else:
+            lost = np.where(ctx.net.demand.stream_lost, short, 0.0)
+            self.backorders.add(short - lost)
         self.count(asked, served, lost, day)
         if ctx.kpi(day):
             self.count_in_window(asked, served, lost)
 
-    def count(self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray, day: int) -> None:
+    def count(
+        self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray | None, day: int
+    ) -> None:
         """Count, per stream, what customers asked of their outlets, got at once and were
-        lost to, on ``day``: each position's demand since its review and each node's day."""
+        lost to (None: nothing), on ``day``: each position's demand since its review and each
+        node's day."""
         ctx = self.ctx
-        dem, rec, topo = ctx.net.demand, ctx.records, ctx.net.topology
-        n_pos, n_nodes = topo.n_positions, len(topo.node_ids)
-        self.lost_today += np.bincount(dem.stream_pos, weights=lost, minlength=n_pos)
-        asked_pos = np.bincount(dem.stream_pos, weights=asked, minlength=n_pos)
-        self.demand_received += asked_pos
-        self.asked += asked_pos
-        rec.node_demand[day] += np.bincount(topo.pos_node, weights=asked_pos, minlength=n_nodes)
-        rec.node_asked[day] += np.bincount(self.stream_node, weights=asked, minlength=n_nodes)
+        rec, topo = ctx.records, ctx.net.topology
+        n_nodes = len(topo.node_ids)
+        own = self.own
+        if own is None:
+            if lost is not None:
+                self.lost_today += self._per_position(lost)
+            asked_pos = self._per_position(asked)
+            self.demand_received += asked_pos
+            self.asked += asked_pos
+            rec.node_demand[day] += np.bincount(topo.pos_node, weights=asked_pos, minlength=n_nodes)
+            asked_node = np.bincount(self.stream_node, weights=asked, minlength=n_nodes)
+        else:  # each stream its position's one, in order: the streams' sums are the positions'
+            if lost is not None:
+                self.lost_today[own] += lost
+            self.demand_received[own] += asked
+            self.asked[own] += asked
+            asked_node = np.bincount(self.stream_node, weights=asked, minlength=n_nodes)
+            rec.node_demand[day] += asked_node
+        rec.node_asked[day] += asked_node
         rec.node_filled[day] += np.bincount(self.stream_node, weights=served, minlength=n_nodes)
 
-    def count_in_window(self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray) -> None:
+    def count_in_window(
+        self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray | None
+    ) -> None:
         """The same, per stream, for the KPIs (inside the KPI window)."""
         rec = self.ctx.records
         rec.stream_asked += asked
         rec.stream_filled_now += served
-        rec.stream_lost += lost
+        if lost is not None:
+            rec.stream_lost += lost
 
     # ----------------------------------------------------------------- to the customer
 
@@ -284,6 +372,6 @@ class Customers:
         self.lost_today[:] = 0.0
         self.interventions.end_of_day()
         lost = self.backorders.age_one_day()
-        if self.ctx.kpi(day):
+        if lost is not None and self.ctx.kpi(day):
             rec.stream_lost += lost
             rec.stream_lost_late += lost

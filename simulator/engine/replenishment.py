@@ -18,7 +18,7 @@ from policies.view import InventoryView
 from simulator.engine.context import EPS, RunContext
 from simulator.engine.customers import Customers
 from simulator.engine.fulfilment import Fulfilment
-from simulator.engine.policy_groups import PolicyGroup, build_policy_groups
+from simulator.engine.policy_groups import build_policy_groups
 from simulator.engine.single_line import SingleLine, simple_positions
 from simulator.engine.stock import StockLedger
 from simulator.engine.tally import Tally
@@ -48,11 +48,18 @@ class Replenishment:
         self.last_demand = np.zeros(topo.n_positions)  # seen in the period before a review
         # Positions that forecast from end customers' demand (information sharing), and the
         # customers' demand for their SKU, network-wide, up to their last review.
-        self.from_customers = np.array(
-            [getattr(p, "forecast_from", "orders") == "customers" for p in topo.pos_policy]
-        )
+        # Positions share their policy objects: each object is asked once.
+        policies = {id(p): p for p in topo.pos_policy}
+        shares = {
+            k: getattr(p, "forecast_from", "orders") == "customers" for k, p in policies.items()
+        }
+        self.from_customers = np.array([shares[id(p)] for p in topo.pos_policy], dtype=bool)
         self.customers_seen = np.zeros(topo.n_positions)
         self.groups = build_policy_groups(topo, fulfilment.pos_tier)
+        # Each group's positions as a slice where they run consecutively (views, not gathers).
+        self.group_at = [_as_slice(group.positions) for group in self.groups]
+        # Without a storage capacity anywhere, no order is ever cut to fit.
+        self.limited = not np.isinf(topo.node_capacity).all()
         self.group_of = np.empty(topo.n_positions, dtype=np.int64)
         self.index_in_group = np.empty(topo.n_positions, dtype=np.int64)
         for g, group in enumerate(self.groups):
@@ -94,23 +101,24 @@ class Replenishment:
         now = ctx.now
         orders = np.zeros(topo.n_positions)
         customer_backlog = self.customers.backorders.at_position
-        for group in self.groups:
+        for g, group in enumerate(self.groups):
             if group.tier != tier:
                 continue
-            idx = group.positions
-            seen = self.demand_received[idx]
-            if self.from_customers[idx].any():
-                seen = np.where(self.from_customers[idx], self._customer_demand(idx), seen)
+            idx, at = group.positions, self.group_at[g]
+            seen = self.demand_received[at].copy()  # the policy may keep it
+            if self.from_customers[at].any():
+                seen = np.where(self.from_customers[at], self._customer_demand(idx), seen)
             group.policy.observe(seen)
-            self.last_demand[idx] = self.demand_received[idx]
-            self.demand_received[idx] = 0.0
+            self.last_demand[at] = self.demand_received[at]
+            self.demand_received[at] = 0.0
             due = group.due(now)
             if due.any():
-                orders[idx] = self._decide(group, due, now, customer_backlog)
+                orders[at] = self._decide(g, due, now, customer_backlog)
         span = topo.tiers[tier].positions
-        idx = np.arange(span.start, span.stop)
-        if (orders[idx] > EPS).any():
-            self.place(self._order_sizes(orders[idx], idx), idx)
+        tier_orders = orders[span]
+        if (tier_orders > EPS).any():
+            idx = np.arange(span.start, span.stop)
+            self.place(self._order_sizes(tier_orders, idx, span), idx)
 
     def _customer_demand(self, idx: np.ndarray) -> np.ndarray:
         """End customers' demand for each position's SKU, network-wide, since its last review."""
@@ -140,10 +148,11 @@ class Replenishment:
             order_one, i = one
             quantity = order_one(i, position)
         else:
-            group = self.groups[self.group_of[pos]]
+            g = int(self.group_of[pos])
+            group = self.groups[g]
             due = np.zeros(len(group.positions), dtype=bool)
             due[self.index_in_group[pos]] = True
-            quantities = self._decide(group, due, self.ctx.now, self._backlog)
+            quantities = self._decide(g, due, self.ctx.now, self._backlog)
             quantity = float(quantities[self.index_in_group[pos]])
             idx = group.positions
         single = self.single
@@ -164,20 +173,20 @@ class Replenishment:
             self.review_one(src)
 
     def _decide(
-        self, group: PolicyGroup, due: np.ndarray, now: float, customer_backlog: np.ndarray
+        self, g: int, due: np.ndarray, now: float, customer_backlog: np.ndarray
     ) -> np.ndarray:
-        """Orders of the group's due positions (zero elsewhere)."""
-        idx = group.positions
+        """Orders of group ``g``'s due positions (zero elsewhere)."""
+        at = self.group_at[g]
         ledger = self.ledger
-        view = InventoryView(
+        view = InventoryView(  # copies: the policy may keep them
             time=now,
-            on_hand=ledger.on_hand[idx],
-            on_order=ledger.open_order[idx] + ledger.in_transit[idx],
-            backlog=ledger.owed[idx] + customer_backlog[idx],
+            on_hand=ledger.on_hand[at].copy(),
+            on_order=ledger.open_order[at] + ledger.in_transit[at],
+            backlog=ledger.owed[at] + customer_backlog[at],
             due=due,
-            lead_time=self.ctx.net.topology.pos_lead_time[idx],
+            lead_time=self.ctx.net.topology.pos_lead_time[at].copy(),
         )
-        quantities = group.policy.order(view)
+        quantities = self.groups[g].policy.order(view)
         return np.where(due, np.maximum(quantities, 0.0), 0.0)
 
     def queue_manual(self, pos: int, quantity: float) -> None:
@@ -189,17 +198,20 @@ class Replenishment:
 
     # ----------------------------------------------------------------- sizing
 
-    def _order_sizes(self, orders: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    def _order_sizes(
+        self, orders: np.ndarray, idx: np.ndarray, at: slice | None = None
+    ) -> np.ndarray:
         """Lot sizing: at least the minimum order, whole case packs, within storage capacity.
 
         Orders are rounded up first; if storage then cuts an order, it is rounded down to whole
-        packs (storage capacity wins over the minimum order).
+        packs (storage capacity wins over the minimum order). ``at``: ``idx`` as a slice.
         """
         topo = self.ctx.net.topology
-        pack = topo.pos_case_pack[idx]
+        where = idx if at is None else at
+        pack = topo.pos_case_pack[where]
         packed = pack > 0
         wanted = orders > EPS
-        sized = np.where(wanted, np.maximum(orders, topo.pos_min_order[idx]), 0.0)
+        sized = np.where(wanted, np.maximum(orders, topo.pos_min_order[where]), 0.0)
         if packed.any():
             whole = np.ceil(sized[packed] / pack[packed] - EPS) * pack[packed]
             sized[packed] = whole
@@ -213,6 +225,8 @@ class Replenishment:
         """Scale a node's orders down so stock plus pipeline (of all its positions, ordering
         or not) stays within storage capacity."""
         topo = self.ctx.net.topology
+        if not self.limited:
+            return orders
         nodes = topo.pos_node[idx]
         if np.isinf(topo.node_capacity[nodes]).all():
             return orders
@@ -229,8 +243,8 @@ class Replenishment:
     # ----------------------------------------------------------------- placement
 
     def place(self, orders: np.ndarray, idx: np.ndarray) -> None:
-        """Write order lines for ``orders`` (per position of ``idx``) to the book; they leave
-        now (at the close, or at the review instant)."""
+        """Write order lines for ``orders`` (per position of ``idx``, each once) to the book;
+        they leave now (at the close, or at the review instant)."""
         ctx, ledger = self.ctx, self.ledger
         topo, rec = ctx.net.topology, ctx.records
         mask = orders > EPS
@@ -243,7 +257,7 @@ class Replenishment:
         ledger.open_order[pos] += qty
         rec.node_orders[day] += np.bincount(topo.pos_node[pos], weights=qty, minlength=n_nodes)
         if ctx.kpi(ctx.now):
-            np.add.at(rec.pos_order_lines, pos, 1.0)
+            rec.pos_order_lines[pos] += 1.0  # a line per position (idx holds each once)
         pos, qty, src, lane = self._choose_suppliers(pos, qty)
         crumbs = qty <= EPS  # a split's share too small to be a line: not ordered after all
         if crumbs.any():
@@ -300,3 +314,10 @@ class Replenishment:
             qty = np.concatenate([qty[keep], parts])
             column = np.concatenate([column[keep], col])
         return pos, qty, topo.pos_sources[pos, column], topo.pos_lanes[pos, column]
+
+
+def _as_slice(idx: np.ndarray) -> slice | np.ndarray:
+    """``idx`` as a slice where it is a run of consecutive positions, else as it is."""
+    if len(idx) and int(idx[-1]) - int(idx[0]) == len(idx) - 1 and (np.diff(idx) == 1).all():
+        return slice(int(idx[0]), int(idx[-1]) + 1)
+    return idx

@@ -58,6 +58,17 @@ class StockLedger:
             if kpi:
                 rec.pos_life_sold[at] += self.lots.remaining_life(taken, ctx.now)
 
+    def sell_at(self, positions: slice | np.ndarray, units: np.ndarray) -> None:
+        """Issue ``units`` of ``positions`` (distinct) to customers, the other positions none:
+        what :meth:`sell` does, where no lots are kept (no perishables, no recall)."""
+        assert not self.perishable and self.trace is None
+        rec = self.ctx.records
+        self.on_hand[positions] -= units
+        rec.total_issued[positions] += units
+        if self.ctx.kpi(self.ctx.now):
+            rec.pos_shipped[positions] += units
+            rec.pos_sold[positions] += units
+
     def sell_one(self, pos: int, units: float, kpi: bool) -> None:
         """Issue ``units`` of one position to a customer (the per-order path)."""
         if self.perishable or self.trace is not None:

@@ -9,11 +9,14 @@ The draws are stored in the narrowest type that holds them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from simulator.network.demand import DemandStreams, multipliers
 from simulator.network.streams import RandomStreams
 from simulator.network.topology import Topology
+from simulator.scenario.collection import paused_collection
 from simulator.scenario.customers import Trace
 from simulator.scenario.distributions import AnyDistribution, NegBinomial, Poisson
 from simulator.scenario.models import Scenario
@@ -21,15 +24,20 @@ from simulator.scenario.traces import read_trace
 
 
 def scaled_draws(
-    dist: AnyDistribution, rng: np.random.Generator, scale: np.ndarray, constant: bool = False
+    dist: AnyDistribution,
+    rng: np.random.Generator,
+    profile: np.ndarray,
+    weight: float = 1.0,
+    constant: bool = False,
 ) -> np.ndarray:
-    """One draw per entry of ``scale``, with the mean multiplied by it. ``constant``: every
-    entry of ``scale`` is the same (the draws are the same; one mean is quicker to draw)."""
+    """One draw per entry of ``profile``, with the mean multiplied by it and by ``weight``.
+    ``constant``: every entry of ``profile`` is the same (the draws are the same; one mean is
+    quicker to draw). Poisson draws come as integers."""
     if isinstance(dist, Poisson):
-        lam = dist.mu * scale
-        if constant and len(lam):
-            return rng.poisson(lam[0], len(lam)).astype(np.float64)
-        return rng.poisson(lam).astype(np.float64)
+        if constant and len(profile):
+            return rng.poisson(dist.mu * (float(profile[0]) * weight), len(profile))
+        return rng.poisson(dist.mu * (profile * weight))
+    scale = profile * weight
     if isinstance(dist, NegBinomial):
         p = dist.mu / dist.sd**2
         n = dist.mu * p / (1 - p)
@@ -65,42 +73,53 @@ def draw_daily_demand(
     profiles: dict[tuple[int, str | None], tuple[np.ndarray, bool]] = {}
     # The multiplier depends on the SKU only through SKU-specific promotions.
     by_sku = [any(p.skus for p in zone.promotions) for zone in demand.zones]
+    models = [getattr(zone, "daily", None) for zone in demand.zones]
+    sizes = demand.zone_order_size
     names = _StreamNames(demand, topology)
+    traced = names.traced
     zone_of, sku_of = demand.stream_zone.tolist(), demand.stream_sku.tolist()
     weight_of = demand.stream_weight.tolist()
-    for first in range(0, n_daily, _RNG_BATCH):
-        batch = demand.daily[first : first + _RNG_BATCH].tolist()
-        rngs = names.generators(streams, batch)
-        for s in batch:
-            z = zone_of[s]
-            zone = demand.zones[z]
-            sku = topology.sku_ids[sku_of[s]]
-            key = (z, sku if by_sku[z] else None)
-            if key not in profiles:
-                profile = multipliers(zone, sku, days)
-                profiles[key] = profile, bool(len(profile) and (profile == profile[0]).all())
-            profile, constant = profiles[key]
-            scale = profile * weight_of[s]
-            model = zone.daily
-            if names.traced[z]:
-                if z not in traces:
-                    skus = [topology.sku_ids[k] for k in demand.stream_sku[demand.stream_zone == z]]
-                    traces[z] = read_trace(model, base, skus)
-                values = np.resize(traces[z][sku], n_days) * scale
-            else:
-                values = scaled_draws(model, rngs[s, "demand"], scale, constant)
-            size = demand.zone_order_size[z]
-            if orders is not None:
-                orders.put(values)
-            if size is not None:
-                rng = rngs[s, "order-size"]
-                values = order_units(np.rint(values).astype(np.int64), size, rng)
-            out.put(values)
+    sku_ids = topology.sku_ids
+    with paused_collection():  # a pass over every object made so far, a few times a batch
+        for first in range(0, n_daily, _RNG_BATCH):
+            batch = demand.daily[first : first + _RNG_BATCH].tolist()
+            rngs = names.generators(streams, batch)
+            demand_rngs, size_rngs = rngs["demand"], rngs["order-size"]
+            for i, s in enumerate(batch):
+                z = zone_of[s]
+                sku = sku_ids[sku_of[s]]
+                key = (z, sku if by_sku[z] else None)
+                known = profiles.get(key)
+                if known is None:
+                    profile = multipliers(demand.zones[z], sku, days)
+                    known = profiles[key] = (
+                        profile,
+                        bool(len(profile) and (profile == profile[0]).all()),
+                    )
+                profile, constant = known
+                model = models[z]
+                if traced[z]:
+                    if z not in traces:
+                        skus = [sku_ids[k] for k in demand.stream_sku[demand.stream_zone == z]]
+                        traces[z] = read_trace(model, base, skus)
+                    values = np.resize(traces[z][sku], n_days) * (profile * weight_of[s])
+                else:
+                    values = scaled_draws(model, demand_rngs[i], profile, weight_of[s], constant)
+                size = sizes[z]
+                if orders is not None:
+                    orders.put(values)
+                if size is not None:
+                    rng = size_rngs[i]
+                    values = order_units(np.rint(values).astype(np.int64), size, rng)
+                out.put(values)
     return out.array(), None if orders is None else orders.array()
 
 
 _RNG_BATCH = 4096
 """Daily streams whose generators are made together (a generator holds about 1 kB)."""
+
+
+_KINDS = ("demand", "order-size")
 
 
 class _StreamNames:
@@ -112,35 +131,41 @@ class _StreamNames:
         self.traced = [isinstance(getattr(z, "daily", None), Trace) for z in demand.zones]
         sized = [size is not None for size in demand.zone_order_size]
         self._kinds = [
-            [kind for kind, wanted in (("demand", not t), ("order-size", o)) if wanted]
+            [kind for kind, wanted in zip(_KINDS, (not t, o), strict=True) if wanted]
             for t, o in zip(self.traced, sized, strict=True)
         ]
         self._zone_ids = [z.id for z in demand.zones]
         self._zone_of, self._sku_of = demand.stream_zone.tolist(), demand.stream_sku.tolist()
         self._sku_ids = topology.sku_ids
 
-    def generators(
-        self, streams: RandomStreams, batch: list[int]
-    ) -> dict[tuple[int, str], np.random.Generator]:
-        """The generators of the streams ``batch``, made in one call, keyed by (stream, kind)."""
-        keys: list[tuple[int, str]] = []
+    def generators(self, streams: RandomStreams, batch: list[int]) -> dict[str, list[Any]]:
+        """The generators of the streams ``batch``, made in one call: per kind, the ``i``-th
+        stream's at ``i`` (None where its zone draws none of that kind)."""
+        out: dict[str, list[Any]] = {kind: [None] * len(batch) for kind in _KINDS}
+        slots: list[list[Any]] = []
+        at: list[int] = []
         names: list[str] = []
-        for s in batch:
+        for i, s in enumerate(batch):
             z = self._zone_of[s]
             for kind in self._kinds[z]:
-                keys.append((s, kind))
+                slots.append(out[kind])
+                at.append(i)
                 names.append(f"{kind}/{self._zone_ids[z]}/{self._sku_ids[self._sku_of[s]]}")
-        return dict(zip(keys, streams.streams(names), strict=True))
+        for slot, i, generator in zip(slots, at, streams.streams(names), strict=True):
+            slot[i] = generator
+        return out
 
 
 class CompactColumns:
     """A (rows, columns) array filled column by column, in the narrowest of uint8, uint16 and
     float32 that holds every value put so far: unsigned integers exactly, anything else as
     float32 (counts stay exact to 2**24). Columns wait in a float64 block (a column a row, so
-    that each is written in one piece) and are checked and copied a block at a time."""
+    that each is written in one piece) and are checked and copied a block at a time: cast to
+    the current type, they fit when the cast gives the same numbers."""
 
     _TYPES = (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
     _BLOCK = 4096  # columns
+    _TILE = 256  # columns transposed at once
 
     def __init__(self, n_rows: int, n_columns: int) -> None:
         self._out = np.zeros((n_rows, n_columns), dtype=self._TYPES[0])
@@ -158,13 +183,20 @@ class CompactColumns:
     def _flush(self) -> None:
         block = self._block[: self._filled]
         kind = self._TYPES.index(self._out.dtype)
-        if kind < 2 and block.size:
+        with np.errstate(invalid="ignore"):  # what does not fit fails the test below
+            narrow = block.astype(self._out.dtype)
+        if kind < 2 and block.size and not np.array_equal(narrow, block):
             exact = bool((block >= 0).all() and (block == np.floor(block)).all())
             top = float(block.max())
             need = 2 if not exact else 0 if top <= 255 else 1 if top <= 65535 else 2
             if need > kind:
                 self._out = self._out.astype(self._TYPES[need])
-        self._out[:, self._first : self._first + self._filled] = block.T
+            narrow = block.astype(self._out.dtype)
+        # Transposed a tile at a time: a whole block at once misses the cache at every value.
+        for start in range(0, self._filled, self._TILE):
+            tile = narrow[start : start + self._TILE]
+            at = self._first + start
+            self._out[:, at : at + len(tile)] = tile.T
         self._first += self._filled
         self._filled = 0
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from simulator.network.market import MarketPlan
 from simulator.network.topology import Topology
+from simulator.scenario.collection import paused_collection
 from simulator.scenario.customers import CustomerDemand, DemandZone
 from simulator.scenario.distributions import AnyDistribution
 from simulator.scenario.errors import Problem, ScenarioError
@@ -71,6 +72,19 @@ class DemandStreams:
         return self.stream_reach >= 0  # substitutes have reach -1
 
 
+def own_positions(stream_pos: np.ndarray) -> slice | None:
+    """The positions of the streams as a slice when stream ``s`` alone sells from position
+    ``start + s`` (a network whose outlets have a stream per SKU), else None. Sums per position
+    over such streams are the streams' own values, with nothing to add up."""
+    n = len(stream_pos)
+    if n == 0:
+        return None
+    start = int(stream_pos[0])
+    if not np.array_equal(stream_pos, np.arange(start, start + n)):
+        return None
+    return slice(start, start + n)
+
+
 @dataclass
 class _Stream:
     zone: int
@@ -87,6 +101,7 @@ class _Stream:
     p_online: float = 0.0
 
 
+@paused_collection()
 def compile_demand(
     scenario: Scenario, topology: Topology, plan: MarketPlan | None = None
 ) -> DemandStreams:

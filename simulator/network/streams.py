@@ -29,9 +29,20 @@ _SHIFT = 16
 _Words = NDArray[np.uint32]
 
 
+def _digest(name: str) -> bytes:
+    """The name's hash: two 64-bit words, little-endian."""
+    return hashlib.blake2b(name.encode(), digest_size=16).digest()
+
+
 def _name_key(name: str) -> tuple[int, int]:
-    digest = hashlib.blake2b(name.encode(), digest_size=16).digest()
+    digest = _digest(name)
     return int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little")
+
+
+def _name_keys(names: Sequence[str]) -> NDArray[np.uint64]:
+    """:func:`_name_key` of every name, one row each (read from the hashes at once)."""
+    joined = b"".join([_digest(name) for name in names])
+    return np.frombuffer(joined, dtype="<u8").astype(np.uint64).reshape(-1, 2)
 
 
 class RandomStreams:
@@ -47,9 +58,7 @@ class RandomStreams:
 
     def streams(self, names: Sequence[str]) -> list[np.random.Generator]:
         """Fresh generators for ``names``, each the one :meth:`stream` gives, made together."""
-        keys: NDArray[np.uint64] = np.array(
-            [_name_key(name) for name in names], dtype=np.uint64
-        ).reshape(-1, 2)
+        keys = _name_keys(names)
         # A key below 2**32 is one word, not two (probability 2**-32 a name): made one by one.
         long_key = np.asarray((keys >> np.uint64(32)).min(axis=1) > 0)
         short = np.flatnonzero(~long_key).tolist()
@@ -131,5 +140,6 @@ class _Seeded(ISeedSequence):
         self._state = state
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> NDArray[np.uint64]:
-        assert n_words == _POOL and np.dtype(dtype) == np.uint64
+        """The state, whatever is asked: PCG64 asks for its 4 words of 64 bits (checking the
+        arguments here took longer than making the generator)."""
         return self._state

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from simulator.network.geography import Geography
 from simulator.network.prices import trade_prices
 from simulator.network.sourcing import SINGLE, ranked_lanes
+from simulator.scenario.collection import paused_collection
 from simulator.scenario.distributions import AnyDistribution
 from simulator.scenario.models import (
     Delivery,
@@ -169,6 +170,7 @@ def _channels(nodes: list[Node], preferred: dict[str, str]) -> list[str]:
     return channels
 
 
+@paused_collection()
 def compile_topology(
     scenario: Scenario,
     carries: dict[str, list[str]] | None = None,
@@ -386,6 +388,8 @@ def _hashable(values: tuple[Any, ...]) -> Any:
 def _padded(rows: Sequence[Sequence[float]]) -> np.ndarray:
     """Rows of different lengths as one float array, padded with zeros."""
     out = np.zeros((len(rows), max((len(r) for r in rows), default=0)))
-    for i, row in enumerate(rows):
-        out[i, : len(row)] = row
+    if out.shape[1]:  # else every row is empty
+        for i, row in enumerate(rows):
+            if len(row):
+                out[i, : len(row)] = row
     return out

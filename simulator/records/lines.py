@@ -44,40 +44,32 @@ class LineTotals:
     def __init__(self, plan: LinePlan, keep_log: bool) -> None:
         n_pos, n_lanes = len(plan.pos_node), len(plan.lane_nominal)
         self.plan = plan
-        self._per_position = np.zeros((4, n_pos))  # lines, cycle days, on time: lines, units
-        self._lane_on_time_units = np.zeros(n_lanes)
-        # Lines in the window wait here, a day's arrays at a time, and are summed a batch at a
-        # time: a sum over every position costs as much for a day's lines as for a batch.
-        self._pending: list[tuple[np.ndarray, ...]] = []
-        self._n_pending = 0
+        # Lines, cycle days, on time: lines, units. Sums of float32 values (whole lines, days
+        # and units) in float64: exact in any order.
+        self._per_position = np.zeros((4, n_pos))
+        self.lane_on_time_units = np.zeros(n_lanes)  # units of the lines on time, per lane
         self.cycles = GroupedQuantiles(plan.n_nodes)
         self.log: ColumnBuffer | None = _line_log() if keep_log else None
 
     @property
     def lines(self) -> np.ndarray:
         """Lines completed in the window, per position."""
-        return self._summed()[0]
+        return self._per_position[0]
 
     @property
     def cycle_days(self) -> np.ndarray:
         """Their cycle times summed, days, per position."""
-        return self._summed()[1]
+        return self._per_position[1]
 
     @property
     def on_time_lines(self) -> np.ndarray:
         """Of those lines, the ones on time, per position."""
-        return self._summed()[2]
+        return self._per_position[2]
 
     @property
     def on_time_units(self) -> np.ndarray:
         """Units of the lines on time, per position."""
-        return self._summed()[3]
-
-    @property
-    def lane_on_time_units(self) -> np.ndarray:
-        """Units of the lines on time, per lane they came by."""
-        self._summed()
-        return self._lane_on_time_units
+        return self._per_position[3]
 
     def add(
         self,
@@ -99,40 +91,24 @@ class LineTotals:
             self.log.append(position=pos, lane=lane, day=day, quantity=q, cycle=c32)
         by_lane = lane >= 0
         w = np.asarray(in_window, dtype=bool)
-        pos, lane, q, c32, by_lane = pos[w], lane[w], q[w], c32[w], by_lane[w]
+        if not w.all():
+            pos, lane, q, c32, by_lane = pos[w], lane[w], q[w], c32[w], by_lane[w]
         c = c32.astype(np.float64)
         safe = np.maximum(lane, 0)
         nominal = np.where(by_lane, plan.lane_nominal[safe] if len(safe) else 0.0, 0.0)
         nominal = np.where(by_lane, nominal, plan.pos_nominal[pos])
         on_time = c <= nominal + ON_TIME_EPS
-        self._pending.append((pos, c, on_time, q * on_time, lane, by_lane))
-        self._n_pending += len(pos)
-        if self._n_pending >= _PENDING:
-            self._summed()
+        units = q * on_time
+        # Added line by line at the lines' positions (a day's lines are few of the positions).
+        sums = self._per_position
+        np.add.at(sums[0], pos, 1.0)
+        np.add.at(sums[1], pos, c)
+        np.add.at(sums[2], pos, on_time.astype(np.float64))
+        np.add.at(sums[3], pos, units)
+        self.lane_on_time_units += np.bincount(
+            lane[by_lane], weights=units[by_lane], minlength=len(self.lane_on_time_units)
+        )
         self.cycles.add(plan.pos_node[pos], c32)
-
-    def _summed(self) -> np.ndarray:
-        """The per-position sums, with the waiting lines added."""
-        if self._pending:
-            pos, c, on_time, units, lane, by_lane = (
-                np.concatenate(part) for part in zip(*self._pending, strict=True)
-            )
-            self._pending, self._n_pending = [], 0
-            # Sums of float32 values (whole lines, days and units) in float64: exact in any
-            # order, so batching them changes no bit.
-            sums, n_pos = self._per_position, self._per_position.shape[1]
-            sums[0] += np.bincount(pos, minlength=n_pos)
-            sums[1] += np.bincount(pos, weights=c, minlength=n_pos)
-            sums[2] += np.bincount(pos, weights=on_time, minlength=n_pos)
-            sums[3] += np.bincount(pos, weights=units, minlength=n_pos)
-            self._lane_on_time_units += np.bincount(
-                lane[by_lane], weights=units[by_lane], minlength=len(self._lane_on_time_units)
-            )
-        return self._per_position
-
-
-_PENDING = 1 << 20
-"""Window lines waiting before they are summed."""
 
 
 def _line_log() -> ColumnBuffer:

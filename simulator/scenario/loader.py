@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from policies.registry import load_entry_points
 from simulator.scenario.advice import advice
 from simulator.scenario.base import SHARED
+from simulator.scenario.collection import paused_collection
 from simulator.scenario.customers import DemandZone, MarketZone, Trace
 from simulator.scenario.errors import (
     DocPath,
@@ -47,25 +48,26 @@ def scenario_from_data(
     source: Path | None = None,
 ) -> Scenario:
     """Validate a scenario document, collecting every problem into one :class:`ScenarioError`."""
-    lines = lines or {}
-    problems: list[Problem] = []
-    scenario = None
-    checked = data
-    try:
-        scenario = Scenario.model_validate(data, context={SHARED: {}})
-    except ValidationError as exc:
-        problems += problems_from_validation_error(exc, lines, file, data, Scenario)
-        checked = well_typed(data, exc)
-    issues = check_references(checked)
-    message = "expected a number, got a boolean (true/false/yes/no)"
-    issues += [(path, message) for path in boolean_numbers(Scenario, data)]
-    for path, message in issues:
-        where, line = _line_of(lines, path)
-        problems.append(Problem(where or file, line, path, message))
-    if scenario is not None:
-        problems += _trace_problems(scenario, source, lines, file)
-    if problems or scenario is None:
-        raise ScenarioError(problems)
+    with paused_collection():  # millions of models for a large network
+        lines = lines or {}
+        problems: list[Problem] = []
+        scenario = None
+        checked = data
+        try:
+            scenario = Scenario.model_validate(data, context={SHARED: {}})
+        except ValidationError as exc:
+            problems += problems_from_validation_error(exc, lines, file, data, Scenario)
+            checked = well_typed(data, exc)
+        issues = check_references(checked)
+        message = "expected a number, got a boolean (true/false/yes/no)"
+        issues += [(path, message) for path in boolean_numbers(Scenario, data)]
+        for path, message in issues:
+            where, line = _line_of(lines, path)
+            problems.append(Problem(where or file, line, path, message))
+        if scenario is not None:
+            problems += _trace_problems(scenario, source, lines, file)
+        if problems or scenario is None:
+            raise ScenarioError(problems)
     for path, message in advice(scenario):
         where, line = _line_of(lines, path)
         warning = Problem(where or file, line, path, message)
