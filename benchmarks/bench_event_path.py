@@ -13,9 +13,10 @@ Sections: a grid of (distributors, retailers) sizes over 365 days; a sweep of 10
 retailer streams (10 distributors, a horizon that gives about ``--sweep-orders`` orders, or
 ``--sweep-days`` days for every size, so each stream orders about as often) for
 the cost per order against network size, split into what the same network costs a day when
-its customers never order (the day's phases and books) and what each order adds; the M/M/2 desk case (``desk_case.py``, 36,500
-customers) against Ciw when installed and the bare model. ``--desks`` gives every retailer an
-M/M/2 order-processing desk (SupplyNetPy has none, so it sits those runs out).
+its customers never order (the day's phases and books) and what each order adds; the M/M/2
+desk case (``desk_case.py``, 36,500 customers) against Ciw when installed and the bare model.
+``--desks`` gives every retailer an M/M/2 order-processing desk (SupplyNetPy has none, so it
+sits those runs out).
 
 Every figure is the median of ``--repeats`` runs after one untimed warm-up of each model.
 Times are CPU seconds of this process (wall seconds are printed too, but a busy machine
