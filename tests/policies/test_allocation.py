@@ -22,6 +22,8 @@ from policies.allocation import (
 from simulator import run
 from simulator.scenario import scenario_from_data
 
+Grants = tuple[np.ndarray, np.ndarray, np.ndarray]  # groups, quantities, supply per group
+
 
 def request(
     quantity: list[float],
@@ -160,36 +162,32 @@ def test_the_dc_rule_decides_who_gets_its_scarce_stock(
     assert received[topo.position_of("small", "a")] == pytest.approx(small)
 
 
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 3), st.floats(0, 50, allow_nan=False)), min_size=1, max_size=8
-    ),
-    st.lists(st.floats(0, 100, allow_nan=False), min_size=4, max_size=4),
-)
-def test_few_requests_are_granted_exactly_as_with_arrays(
-    requests: list[tuple[int, float]], available: list[float]
-) -> None:
+def grants(min_size: int, max_size: int, most: float) -> st.SearchStrategy[Grants]:
+    """Requests (group 0..3, quantity) and the supply of each of the 4 groups, as arrays."""
+    request = st.tuples(st.integers(0, 3), st.floats(0, 50, allow_nan=False))
+    return st.builds(
+        lambda requests, supply: (
+            np.array([g for g, _ in requests]),
+            np.array([q for _, q in requests]),
+            np.array(supply),
+        ),
+        st.lists(request, min_size=min_size, max_size=max_size),
+        st.lists(st.floats(0, most, allow_nan=False), min_size=4, max_size=4),
+    )
+
+
+@given(grants(1, 8, most=100))
+def test_few_requests_are_granted_exactly_as_with_arrays(case: Grants) -> None:
     """A handful of requests is granted in plain Python, bit for bit as the array version."""
-    groups = np.array([g for g, _ in requests])
-    quantity = np.array([q for _, q in requests])
-    supply = np.array(available)
+    groups, quantity, supply = case
     few = _grant_few(groups.tolist(), quantity.tolist(), supply)
     assert few.tolist() == _grant_arrays(groups, quantity, supply).tolist()  # equal floats
 
 
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 3), st.floats(0, 50, allow_nan=False)), min_size=9, max_size=60
-    ),
-    st.lists(st.floats(0, 600, allow_nan=False), min_size=4, max_size=4),
-)
-def test_many_requests_are_granted_exactly_as_by_the_sums(
-    requests: list[tuple[int, float]], available: list[float]
-) -> None:
+@given(grants(9, 60, most=600))
+def test_many_requests_are_granted_exactly_as_by_the_sums(case: Grants) -> None:
     """With supply to spare everywhere, requests are granted in full without the sums: bit
     for bit what the sums give, whether or not some group is short."""
-    groups = np.array([g for g, _ in requests])
-    quantity = np.array([q for _, q in requests])
-    supply = np.array(available)
+    groups, quantity, supply = case
     granted = grant_in_order(groups, quantity, supply)
     assert granted.tolist() == _grant_arrays(groups, quantity, supply).tolist()
