@@ -39,8 +39,7 @@ class ColumnBuffer:
             for row in zip(*lists, strict=True):
                 self._rows.extend(row)
             return
-        if self._rows:
-            self._flush_rows()
+        self._flush_rows()
         for name, dtype in self._dtypes.items():
             value = np.asarray(columns[name], dtype)
             self._chunks[name].append(value.copy() if value.shape == (n,) else np.full(n, value))
