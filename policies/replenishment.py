@@ -5,12 +5,13 @@ type, with per-position parameters held as numpy arrays. Each policy has a pydan
 model whose ``type`` field is the YAML name; ``from_params`` turns one model per position into
 arrays once, so ``observe`` and ``order`` are pure array math. IP is the inventory position.
 
-A policy may declare ``idle_above`` (an array): it orders nothing while a position's IP is
-above that level. The engine then skips the call on the per-order path until IP falls to it.
-A policy that decides each position from its own IP alone may also offer
-``order_one(i, ip)``, the order of its ``i``-th position at inventory position ``ip`` (a due
-review), with exactly the arithmetic of ``order``: the per-order path then decides one position
-in plain Python instead of through arrays.
+A policy that decides each position from its own IP alone may declare ``idle_above`` (an
+array: a position orders nothing while its IP is above that level, exactly) and
+``order_at(i, ip)`` (the orders of its positions ``i`` at IPs ``ip``, each at or below its
+level, with exactly the arithmetic of ``order``). The daily review then decides only for the
+few positions at or below their levels, and the per-order path skips a position until its IP
+falls to its level. ``order_one(i, ip)`` is the same decision for one position in plain Python,
+which the per-order path prefers to arrays.
 """
 
 from __future__ import annotations
@@ -161,10 +162,25 @@ def as_floats(values: Sequence[float]) -> np.ndarray:
 
 
 class _OrderPointPolicy:
-    """Policies deciding from the inventory position (or the calendar) alone."""
+    """Policies deciding from the inventory position (or the calendar) alone: ``order`` is
+    ``order_at`` where a due position's IP is at or below its ``idle_above`` level."""
+
+    idle_above: np.ndarray
 
     def observe(self, demand: np.ndarray) -> None:
         """Ignore demand: the decision depends on the inventory position only."""
+
+    def order(self, view: InventoryView) -> np.ndarray:
+        """Orders of due positions at or below their levels, zero elsewhere."""
+        ip = view.inventory_position
+        out = np.zeros(len(ip))
+        i = np.flatnonzero(view.due & (ip <= self.idle_above))
+        out[i] = self.order_at(i, ip[i])
+        return out
+
+    def order_at(self, i: np.ndarray, ip: np.ndarray) -> np.ndarray:
+        """Orders of positions ``i`` at IPs ``ip``, each at or below its level."""
+        raise NotImplementedError
 
 
 class OrderUpToPolicy(_OrderPointPolicy):
@@ -172,7 +188,7 @@ class OrderUpToPolicy(_OrderPointPolicy):
 
     def __init__(self, S: np.ndarray) -> None:
         self._S = S
-        self.idle_above = S - 1e-9  # orders nothing while IP >= S
+        self.idle_above = np.nextafter(S, -math.inf)  # orders nothing while IP >= S
         self._up_to = S.tolist()
 
     @classmethod
@@ -180,10 +196,9 @@ class OrderUpToPolicy(_OrderPointPolicy):
         """Build from one params model per position."""
         return cls(as_floats([p.S for p in params]))
 
-    def order(self, view: InventoryView) -> np.ndarray:
-        """Order up to S where due and IP < S."""
-        gap = self._S - view.inventory_position
-        return np.where(view.due & (gap > 0.0), gap, 0.0)
+    def order_at(self, i: np.ndarray, ip: np.ndarray) -> np.ndarray:
+        """Order up to S (IP < S)."""
+        return self._S[i] - ip
 
     def order_one(self, i: int, ip: float) -> float:
         """Order of position ``i`` at inventory position ``ip``."""
@@ -195,7 +210,6 @@ class SSPolicy(_OrderPointPolicy):
     """(s, S): when IP <= s, order S - IP."""
 
     def __init__(self, s: np.ndarray, S: np.ndarray) -> None:
-        self._s = s
         self._S = S
         self.idle_above = s
         self._levels = list(zip(s.tolist(), S.tolist(), strict=True))
@@ -205,10 +219,9 @@ class SSPolicy(_OrderPointPolicy):
         """Build from one params model per position."""
         return cls(as_floats([p.s for p in params]), as_floats([p.S for p in params]))
 
-    def order(self, view: InventoryView) -> np.ndarray:
-        """Order up to S where due and IP <= s."""
-        ip = view.inventory_position
-        return np.where(view.due & (ip <= self._s), self._S - ip, 0.0)
+    def order_at(self, i: np.ndarray, ip: np.ndarray) -> np.ndarray:
+        """Order up to S (IP <= s)."""
+        return self._S[i] - ip
 
     def order_one(self, i: int, ip: float) -> float:
         """Order of position ``i`` at inventory position ``ip``."""
@@ -230,11 +243,10 @@ class RQPolicy(_OrderPointPolicy):
         """Build from one params model per position."""
         return cls(as_floats([p.r for p in params]), as_floats([p.Q for p in params]))
 
-    def order(self, view: InventoryView) -> np.ndarray:
-        """Order whole lots where due and IP <= r."""
-        ip = view.inventory_position
-        lots = np.floor((self._r - ip) / self._Q) + 1.0
-        return np.where(view.due & (ip <= self._r), lots * self._Q, 0.0)
+    def order_at(self, i: np.ndarray, ip: np.ndarray) -> np.ndarray:
+        """Order whole lots (IP <= r)."""
+        Q = self._Q[i]
+        return (np.floor((self._r[i] - ip) / Q) + 1.0) * Q
 
     def order_one(self, i: int, ip: float) -> float:
         """Order of position ``i`` at inventory position ``ip``."""
@@ -246,9 +258,8 @@ class MinMaxPolicy(_OrderPointPolicy):
     """Min-max: when IP < min (strict, unlike sS), order max - IP."""
 
     def __init__(self, low: np.ndarray, high: np.ndarray) -> None:
-        self._low = low
         self._high = high
-        self.idle_above = low - 1e-9  # orders nothing while IP >= min
+        self.idle_above = np.nextafter(low, -math.inf)  # orders nothing while IP >= min
         self._levels = list(zip(low.tolist(), high.tolist(), strict=True))
 
     @classmethod
@@ -256,10 +267,9 @@ class MinMaxPolicy(_OrderPointPolicy):
         """Build from one params model per position."""
         return cls(as_floats([p.min for p in params]), as_floats([p.max for p in params]))
 
-    def order(self, view: InventoryView) -> np.ndarray:
-        """Order up to max where due and IP < min."""
-        ip = view.inventory_position
-        return np.where(view.due & (ip < self._low), self._high - ip, 0.0)
+    def order_at(self, i: np.ndarray, ip: np.ndarray) -> np.ndarray:
+        """Order up to max (IP < min)."""
+        return self._high[i] - ip
 
     def order_one(self, i: int, ip: float) -> float:
         """Order of position ``i`` at inventory position ``ip``."""
@@ -272,15 +282,16 @@ class TQPolicy(_OrderPointPolicy):
 
     def __init__(self, Q: np.ndarray) -> None:
         self._Q = Q
+        self.idle_above = np.full(len(Q), math.inf)  # orders whatever the IP
 
     @classmethod
     def from_params(cls, params: Sequence[TQParams]) -> Self:
         """Build from one params model per position."""
         return cls(as_floats([p.Q for p in params]))
 
-    def order(self, view: InventoryView) -> np.ndarray:
-        """Order Q where due."""
-        return np.where(view.due, self._Q, 0.0)
+    def order_at(self, i: np.ndarray, ip: np.ndarray) -> np.ndarray:
+        """Order Q."""
+        return self._Q[i]
 
 
 class PassThroughPolicy:

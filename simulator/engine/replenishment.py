@@ -96,11 +96,9 @@ class Replenishment:
 
     def review_tier(self, tier: int) -> None:
         """Review the tier's positions that are due and place their orders."""
-        ctx = self.ctx
-        topo = ctx.net.topology
-        now = ctx.now
-        orders = np.zeros(topo.n_positions)
+        now = self.ctx.now
         customer_backlog = self.customers.backorders.at_position
+        decided: list[tuple[np.ndarray, np.ndarray]] = []
         for g, group in enumerate(self.groups):
             if group.tier != tier:
                 continue
@@ -113,12 +111,41 @@ class Replenishment:
             self.demand_received[at] = 0.0
             due = group.due(now)
             if due.any():
-                orders[at] = self._decide(g, due, now, customer_backlog)
-        span = topo.tiers[tier].positions
-        tier_orders = orders[span]
-        if (tier_orders > EPS).any():
-            idx = np.arange(span.start, span.stop)
-            self.place(self._order_sizes(tier_orders, idx, span), idx)
+                decided.append(self._ordering(g, due, now, customer_backlog))
+        if not decided:
+            return
+        idx = np.concatenate([positions for positions, _ in decided])
+        orders = np.concatenate([quantities for _, quantities in decided])
+        if len(decided) > 1:  # lines in position order, as one pass over the tier writes them
+            by_position = np.argsort(idx, kind="stable")
+            idx, orders = idx[by_position], orders[by_position]
+        if len(idx):
+            self.place(self._order_sizes(orders, idx), idx)
+
+    def _ordering(
+        self, g: int, due: np.ndarray, now: float, customer_backlog: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of group ``g`` that order at this review, and their orders.
+
+        A policy with ``order_at`` decides only for the due positions at or below its levels:
+        the inventory positions are the only full-length arrays of the review."""
+        group = self.groups[g]
+        policy = group.policy
+        order_at = getattr(policy, "order_at", None)
+        levels = getattr(policy, "idle_above", None)
+        if order_at is None or levels is None:
+            quantities = self._decide(g, due, now, customer_backlog)
+            i = np.flatnonzero(quantities > EPS)
+            return group.positions[i], quantities[i]
+        at, ledger = self.group_at[g], self.ledger
+        # The arithmetic of InventoryView.inventory_position, term for term.
+        ip = (ledger.on_hand[at] + (ledger.open_order[at] + ledger.in_transit[at])) - (
+            ledger.owed[at] + customer_backlog[at]
+        )
+        i = np.flatnonzero(due & (ip <= levels))
+        quantities = np.maximum(order_at(i, ip[i]), 0.0)
+        ordering = quantities > EPS
+        return group.positions[i[ordering]], quantities[ordering]
 
     def _customer_demand(self, idx: np.ndarray) -> np.ndarray:
         """End customers' demand for each position's SKU, network-wide, since its last review."""
@@ -198,20 +225,17 @@ class Replenishment:
 
     # ----------------------------------------------------------------- sizing
 
-    def _order_sizes(
-        self, orders: np.ndarray, idx: np.ndarray, at: slice | None = None
-    ) -> np.ndarray:
+    def _order_sizes(self, orders: np.ndarray, idx: np.ndarray) -> np.ndarray:
         """Lot sizing: at least the minimum order, whole case packs, within storage capacity.
 
         Orders are rounded up first; if storage then cuts an order, it is rounded down to whole
-        packs (storage capacity wins over the minimum order). ``at``: ``idx`` as a slice.
+        packs (storage capacity wins over the minimum order).
         """
         topo = self.ctx.net.topology
-        where = idx if at is None else at
-        pack = topo.pos_case_pack[where]
+        pack = topo.pos_case_pack[idx]
         packed = pack > 0
         wanted = orders > EPS
-        sized = np.where(wanted, np.maximum(orders, topo.pos_min_order[where]), 0.0)
+        sized = np.where(wanted, np.maximum(orders, topo.pos_min_order[idx]), 0.0)
         if packed.any():
             whole = np.ceil(sized[packed] / pack[packed] - EPS) * pack[packed]
             sized[packed] = whole

@@ -221,6 +221,24 @@ def test_order_one_is_the_array_decision(case: tuple[float, float, float]) -> No
         assert [policy.order_one(i, ip) for i in range(2)] == orders.tolist()
 
 
+@given(_order_point_case())
+def test_idle_above_is_the_exact_level(case: tuple[float, float, float]) -> None:
+    """A position orders at its ``idle_above`` level and nothing just above it, by the scalar
+    decision: the daily review decides only for positions at or below the level, so a level a
+    hair too low would drop orders (min-max once stopped 1e-9 short of ``min``)."""
+    low, step, _ = case
+    policies = [
+        SSPolicy.from_params([SSParams(s=low, S=low + step)]),
+        RQPolicy.from_params([RQParams(r=low, Q=step)]),
+        MinMaxPolicy.from_params([MinMaxParams(min=low, max=low + step)]),
+        OrderUpToPolicy.from_params([BaseStockParams(S=low)]),
+    ]
+    for policy in policies:
+        level = float(policy.idle_above[0])
+        assert policy.order_one(0, level) > 0.0
+        assert policy.order_one(0, float(np.nextafter(level, np.inf))) == 0.0
+
+
 @pytest.mark.parametrize(
     ("model", "fields", "message"),
     [
