@@ -79,9 +79,7 @@ class GroupedQuantiles:
             return
         pending, seen = np.unique(np.concatenate(self._pending), return_counts=True)
         self._pending, self._n_pending = [], 0
-        keys = np.concatenate([self._keys, pending])
-        counts = np.concatenate([self._counts, seen.astype(np.int64)])
-        self._keys, self._counts = _unique_counts(keys, counts)
+        self._keys, self._counts = _merged(self._keys, self._counts, pending, seen)
         group = (self._keys >> np.uint64(32)).astype(np.int64)
         distinct = np.bincount(group, minlength=self.n_groups)
         grown = (distinct > MAX_DISTINCT) & ~self.rounded
@@ -124,6 +122,23 @@ class GroupedQuantiles:
         above = value[np.searchsorted(cum, offset[has] + high, side="right")]
         out[has] = below + (rank - low) * (above - below)
         return out
+
+
+def _merged(
+    keys: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct ``keys`` with their counts, and ``more`` of the same kind, merged: the
+    keys seen before add to their counts (in place), the new ones are inserted in order (a
+    merge of sorted arrays; sorting them together again cost as much as counting the new
+    values)."""
+    at = np.searchsorted(keys, more)
+    known = at < len(keys)
+    known[known] = keys[at[known]] == more[known]
+    counts[at[known]] += more_counts[known]
+    new = ~known
+    if not new.any():
+        return keys, counts
+    return np.insert(keys, at[new], more[new]), np.insert(counts, at[new], more_counts[new])
 
 
 def _unique_counts(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

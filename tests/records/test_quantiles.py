@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.records import quantiles
 from simulator.records.quantiles import (
@@ -37,6 +39,30 @@ def test_repeated_values_give_numpys_quantile_exactly(
         assert got[g] == _numpy_quantile(groups, values, g, q)
     assert np.isnan(got[5])  # no values
     assert not counts.rounded.any()
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 3), st.sampled_from([0.0, 0.5, 1.0, 2.25, 7.0]))),
+        max_size=8,
+    )
+)
+def test_counts_are_those_of_every_value_added(chunks: list[list[tuple[int, float]]]) -> None:
+    """However the values come in chunks and merges, the counts are those of all of them."""
+    counts = GroupedQuantiles(4)
+    original = quantiles._PENDING
+    quantiles._PENDING = 3  # merge after nearly every chunk
+    try:
+        for chunk in chunks:
+            counts.add(np.array([g for g, _ in chunk], dtype=np.int64), [v for _, v in chunk])
+    finally:
+        quantiles._PENDING = original
+    group, value, count = counts.counts()
+    every = sorted(pair for chunk in chunks for pair in chunk)
+    expected = sorted({pair: every.count(pair) for pair in every}.items())
+    pairs = zip(group.tolist(), value.tolist(), strict=True)
+    got = list(zip(pairs, count.tolist(), strict=True))
+    assert got == expected
 
 
 def test_groups_are_merged_into_ids_and_unmapped_groups_dropped() -> None:
