@@ -6,7 +6,8 @@ group keeps every quantile exact in a few kilobytes where a log of the lines wou
 bytes per line. A group whose values are all different (the event path's continuous times)
 would make the counts as large as the log: past :data:`MAX_DISTINCT` distinct values, a group
 keeps each value rounded to a logarithmic bucket instead (as in DDSketch), so its quantiles are
-within :data:`RELATIVE_ERROR` of the exact ones, relative to their value.
+within :data:`RELATIVE_ERROR` of the exact ones, relative to their value. Values that recur
+are counted through a small table (:mod:`simulator.records.recurring`), the rest by sorting.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from simulator.records.recurring import RecurringValues
 
 MAX_DISTINCT = 2048
 """Distinct values a group counts exactly; past this its values are rounded to buckets."""
@@ -52,7 +55,8 @@ class GroupedQuantiles:
         self._keys = np.empty(0, dtype=np.uint64)  # sorted, unique
         self._counts = np.empty(0, dtype=np.int64)
         self._pending: list[np.ndarray] = []
-        self._n_pending = 0
+        self._n_pending = 0  # values added since the last merge
+        self._recurring = RecurringValues(n_groups)  # most of them, where values recur
 
     def add(self, groups: np.ndarray, values: np.ndarray) -> None:
         """Count ``values`` (>= 0) in their ``groups``."""
@@ -63,7 +67,12 @@ class GroupedQuantiles:
         if self.rounded.any():
             r = self.rounded[g]
             v[r] = bucketed(v[r])
-        self._pending.append(self._key(g, v))
+        if self._recurring.active:
+            left = ~self._recurring.count(g, v.view(np.uint32))
+            if left.any():
+                self._pending.append(self._key(g[left], v[left]))
+        else:
+            self._pending.append(self._key(g, v))
         self._n_pending += len(v)
         if self._n_pending >= _PENDING:
             self._merge()
@@ -75,9 +84,13 @@ class GroupedQuantiles:
 
     def _merge(self) -> None:
         """Fold the buffered values into the counts; round the groups that grew too varied."""
-        if not self._pending:
+        if not self._n_pending:
             return
-        pending, seen = np.unique(np.concatenate(self._pending), return_counts=True)
+        pending, seen = np.unique(
+            np.concatenate([self._keys[:0], *self._pending]), return_counts=True
+        )
+        group, bits, counts = self._recurring.drain()
+        pending, seen = _merged(pending, seen, self._key(group, bits.view(np.float32)), counts)
         self._pending, self._n_pending = [], 0
         self._keys, self._counts = _merged(self._keys, self._counts, pending, seen)
         group = (self._keys >> np.uint64(32)).astype(np.int64)

@@ -65,6 +65,32 @@ def test_counts_are_those_of_every_value_added(chunks: list[list[tuple[int, floa
     assert got == expected
 
 
+@pytest.mark.parametrize("distinct", [3, 300, None])  # few, more than the table, continuous
+@pytest.mark.parametrize("pending", [700, 1 << 20])
+def test_counts_are_exact_whether_or_not_values_recur(
+    distinct: int | None, pending: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table of recurring values and the sort count the same: every (group, value) pair
+    as often as it was added, with the table full, bypassed or unused."""
+    monkeypatch.setattr(quantiles, "_PENDING", pending)
+    rng = np.random.default_rng(distinct or 0)
+    n = 10_000  # continuous: fewer than MAX_DISTINCT a group, so none is rounded
+    groups = rng.integers(0, 7, n)
+    if distinct is None:
+        values = rng.exponential(3.0, n)
+    else:
+        values = rng.choice(rng.exponential(3.0, distinct), n)
+    counts = GroupedQuantiles(7)
+    for part in np.array_split(np.arange(n), 9):
+        counts.add(groups[part], values[part])
+    group, value, count = counts.counts()
+    pairs = np.rec.fromarrays([groups, values.astype(np.float32).astype(np.float64)])
+    expected, times = np.unique(pairs, return_counts=True)
+    assert group.tolist() == expected.f0.tolist()
+    assert value.tolist() == expected.f1.tolist()
+    assert count.tolist() == times.tolist()
+
+
 def test_groups_are_merged_into_ids_and_unmapped_groups_dropped() -> None:
     rng = np.random.default_rng(2)
     groups = rng.integers(0, 4, 1000)
