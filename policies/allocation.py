@@ -88,13 +88,15 @@ def grant_in_order(groups: np.ndarray, requests: np.ndarray, available: np.ndarr
     """
     if len(requests) <= _FEW:
         return _grant_few(groups.tolist(), requests.tolist(), available)
-    wanted = np.bincount(groups, weights=requests, minlength=len(available))
+    # Requests per group, over the run of groups they name (a few of a million positions).
+    low, high = int(groups.min()), int(groups.max()) + 1
+    wanted = np.bincount(groups - low if low else groups, weights=requests, minlength=high - low)
     asked = wanted > 0
     # The sums below round by at most (n + 3) eps times the sum of all requests; where every
     # group has more than its requests beyond that, they grant each request in full, so no
     # sort is needed (the usual case: a shortage is rare).
     slack = 8 * (len(requests) + 4) * _EPS * float(requests.sum())
-    if (available[asked] * (1 - 8 * _EPS) >= wanted[asked] + slack).all():
+    if (available[low:high][asked] * (1 - 8 * _EPS) >= wanted[asked] + slack).all():
         return requests.astype(np.float64)
     return _grant_arrays(groups, requests, available)
 

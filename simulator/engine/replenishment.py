@@ -60,6 +60,11 @@ class Replenishment:
         self.group_at = [_as_slice(group.positions) for group in self.groups]
         # Without a storage capacity anywhere, no order is ever cut to fit.
         self.limited = not np.isinf(topo.node_capacity).all()
+        # Where no node splits its lines or falls back to another source, every line goes to
+        # its position's first source by its first lane.
+        self.one_source = not np.isin(topo.pos_rule, (PRIMARY, SPLIT)).any()
+        self.first_source = np.ascontiguousarray(topo.pos_sources[:, 0])
+        self.first_lane = np.ascontiguousarray(topo.pos_lanes[:, 0])
         self.group_of = np.empty(topo.n_positions, dtype=np.int64)
         self.index_in_group = np.empty(topo.n_positions, dtype=np.int64)
         for g, group in enumerate(self.groups):
@@ -315,6 +320,8 @@ class Replenishment:
         ``primary`` takes the first candidate whose spare stock (on hand less what it already
         owes) covers the line, judged line by line at the time of ordering.
         """
+        if self.one_source:
+            return pos, qty, self.first_source[pos], self.first_lane[pos]
         topo, ledger = self.ctx.net.topology, self.ledger
         rule = topo.pos_rule[pos]
         column = np.zeros(len(pos), dtype=np.int64)

@@ -44,8 +44,12 @@ class DailyStock:
         self.n_days = n_days
         self.start = start  # first day of the KPI window
         self.tiers = tiers
-        self.facing = np.flatnonzero(facing)  # positions customers buy from
-        self.facing_node = pos_node[self.facing]
+        facing_at = np.flatnonzero(facing)  # positions customers buy from
+        self.facing_node = pos_node[facing_at]
+        # Usually a run of positions (a tier's): a slice reads it without a gather.
+        self.facing: slice | np.ndarray = facing_at
+        if len(facing_at) and facing_at[-1] - facing_at[0] == len(facing_at) - 1:
+            self.facing = slice(int(facing_at[0]), int(facing_at[-1]) + 1)
         self.echelon_on_hand = np.zeros((n_days, len(tiers)))  # float64 totals per echelon
         self.echelon_backlog = np.zeros((n_days, len(tiers)))
         self.echelon_pipeline = np.zeros((n_days, len(tiers)))
@@ -72,8 +76,7 @@ class DailyStock:
             self.echelon_on_hand[day, k] = stock[span].sum(dtype=np.float64)
             self.echelon_backlog[day, k] = owed[span].sum(dtype=np.float64)
             self.echelon_pipeline[day, k] = coming[span].sum(dtype=np.float64)
-        short = self.facing[owed[self.facing] > EPS]
-        self.node_short[day, self.facing_node[np.searchsorted(self.facing, short)]] = True
+        self.node_short[day, self.facing_node[owed[self.facing] > EPS]] = True
         if self.positions is not None:
             self.positions.on_hand[day] = stock
             self.positions.backlog[day] = owed
