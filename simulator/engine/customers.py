@@ -221,9 +221,13 @@ class Customers:
         conditions = self.ctx.conditions()
         if conditions is not None:  # a closed or short-handed outlet sells less
             issued *= conditions.work()[self.ctx.net.topology.pos_node[positions]]
-        ratio = np.divide(issued, need, out=np.ones_like(need), where=need > 0)
         self.ledger.sell_at(positions, issued)
-        return need * ratio
+        # need x (issued / need), as _share has it; where all is issued that is the need.
+        served = need.copy()
+        short = np.flatnonzero(issued < need)
+        short = short[need[short] > 0]
+        served[short] = need[short] * (issued[short] / need[short])
+        return served
 
     def _per_position(self, values: np.ndarray) -> np.ndarray:
         """Per-stream ``values`` summed per position."""
