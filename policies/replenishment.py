@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, Literal, Protocol, Self
 
 import numpy as np
@@ -189,7 +190,11 @@ class OrderUpToPolicy(_OrderPointPolicy):
     def __init__(self, S: np.ndarray) -> None:
         self._S = S
         self.idle_above = np.nextafter(S, -math.inf)  # orders nothing while IP >= S
-        self._up_to = S.tolist()
+
+    @cached_property
+    def _up_to(self) -> list[float]:
+        """S per position for :meth:`order_one`, made at its first call (the per-order path)."""
+        return self._S.tolist()
 
     @classmethod
     def from_params(cls, params: Sequence[BaseStockParams | RSParams]) -> Self:
@@ -212,7 +217,11 @@ class SSPolicy(_OrderPointPolicy):
     def __init__(self, s: np.ndarray, S: np.ndarray) -> None:
         self._S = S
         self.idle_above = s
-        self._levels = list(zip(s.tolist(), S.tolist(), strict=True))
+
+    @cached_property
+    def _levels(self) -> list[tuple[float, float]]:
+        """(s, S) per position for :meth:`order_one`, made at its first call."""
+        return list(zip(self.idle_above.tolist(), self._S.tolist(), strict=True))
 
     @classmethod
     def from_params(cls, params: Sequence[SSParams]) -> Self:
@@ -236,7 +245,11 @@ class RQPolicy(_OrderPointPolicy):
         self._r = r
         self._Q = Q
         self.idle_above = r
-        self._levels = list(zip(r.tolist(), Q.tolist(), strict=True))
+
+    @cached_property
+    def _levels(self) -> list[tuple[float, float]]:
+        """(r, Q) per position for :meth:`order_one`, made at its first call."""
+        return list(zip(self._r.tolist(), self._Q.tolist(), strict=True))
 
     @classmethod
     def from_params(cls, params: Sequence[RQParams]) -> Self:
@@ -258,9 +271,14 @@ class MinMaxPolicy(_OrderPointPolicy):
     """Min-max: when IP < min (strict, unlike sS), order max - IP."""
 
     def __init__(self, low: np.ndarray, high: np.ndarray) -> None:
+        self._low = low
         self._high = high
         self.idle_above = np.nextafter(low, -math.inf)  # orders nothing while IP >= min
-        self._levels = list(zip(low.tolist(), high.tolist(), strict=True))
+
+    @cached_property
+    def _levels(self) -> list[tuple[float, float]]:
+        """(min, max) per position for :meth:`order_one`, made at its first call."""
+        return list(zip(self._low.tolist(), self._high.tolist(), strict=True))
 
     @classmethod
     def from_params(cls, params: Sequence[MinMaxParams]) -> Self:
