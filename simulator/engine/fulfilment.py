@@ -187,12 +187,14 @@ class Fulfilment:
     ) -> np.ndarray:
         """Share each source position's stock among its lines by its node's allocation rule."""
         topo = self.ctx.net.topology
-        rule_of = self.node_rule[topo.pos_node[sources]]
         requester = topo.pos_node[requesters]
-        rules = np.unique(rule_of) if len(self.rules) > 1 else rule_of[:1]
+        if len(self.rules) == 1:  # one rule for every node: all lines at once, unmasked
+            split: list[tuple[int, slice | np.ndarray]] = [(0, slice(None))]
+        else:
+            rule_of = self.node_rule[topo.pos_node[sources]]
+            split = [(int(r), rule_of == r) for r in np.unique(rule_of)]
         granted = np.empty(len(wanted))
-        for r in rules:
-            mine = rule_of == r
+        for r, mine in split:
             granted[mine] = self.rules[r].allocate(
                 AllocationRequest(
                     supplier=sources[mine],
