@@ -169,10 +169,14 @@ class Customers:
             return
         rec = self.ctx.records
         kpi = self.ctx.kpi(self.ctx.env.now)
+        if self.sparse_backlog:
+            waited = [
+                self._serve_waiting(age, row, kpi) for age, row in self.backorders.oldest_first()
+            ]
+            if waited:
+                self.backorders.recount(np.unique(np.concatenate(waited)))
+            return
         for age, waiting in self.backorders.oldest_first():
-            if self.sparse_backlog:
-                self._serve_waiting(age, waiting, kpi)
-                continue
             served = self._share(waiting)
             waiting -= served
             if kpi:
@@ -180,9 +184,10 @@ class Customers:
             self.hand_over(served, age, None, kpi)
         self.backorders.refresh()
 
-    def _serve_waiting(self, age: int, waiting: np.ndarray, kpi: bool) -> None:
+    def _serve_waiting(self, age: int, waiting: np.ndarray, kpi: bool) -> np.ndarray:
         """What :meth:`_share` and :meth:`hand_over` do for one age of backorders, for the
-        streams that wait only (each its position's one stream; stores only)."""
+        streams that wait only (each its position's one stream; stores only). Returns those
+        streams."""
         assert self.own is not None
         streams = np.flatnonzero(waiting)
         served = self._share_own(streams + self.own.start, waiting[streams])
@@ -196,6 +201,7 @@ class Customers:
             every = np.zeros(len(waiting))
             every[streams] = served
             self.interventions.note_served(every)
+        return streams
 
     def _share(self, need: np.ndarray) -> np.ndarray:
         """Serve ``need`` (per stream) from on-hand stock, proportionally within a position."""
