@@ -84,8 +84,8 @@ def draw_daily_demand(
         for first in range(0, n_daily, _RNG_BATCH):
             batch = demand.daily[first : first + _RNG_BATCH].tolist()
             rngs = names.generators(streams, batch)
-            demand_rngs, size_rngs = rngs["demand"], rngs["order-size"]
-            for i, s in enumerate(batch):
+            drawn = zip(batch, rngs["demand"], rngs["order-size"], strict=True)
+            for s, demand_rng, size_rng in drawn:
                 z = zone_of[s]
                 sku = sku_ids[sku_of[s]]
                 key = (z, sku if by_sku[z] else None)
@@ -104,13 +104,12 @@ def draw_daily_demand(
                         traces[z] = read_trace(model, base, skus)
                     values = np.resize(traces[z][sku], n_days) * (profile * weight_of[s])
                 else:
-                    values = scaled_draws(model, demand_rngs[i], profile, weight_of[s], constant)
+                    values = scaled_draws(model, demand_rng, profile, weight_of[s], constant)
                 size = sizes[z]
                 if orders is not None:
                     orders.put(values)
                 if size is not None:
-                    rng = size_rngs[i]
-                    values = order_units(np.rint(values).astype(np.int64), size, rng)
+                    values = order_units(np.rint(values).astype(np.int64), size, size_rng)
                 out.put(values)
     return out.array(), None if orders is None else orders.array()
 
@@ -130,11 +129,15 @@ class _StreamNames:
     def __init__(self, demand: DemandStreams, topology: Topology) -> None:
         self.traced = [isinstance(getattr(z, "daily", None), Trace) for z in demand.zones]
         sized = [size is not None for size in demand.zone_order_size]
+        # Per zone, the kinds it draws with their names' common start.
         self._kinds = [
-            [kind for kind, wanted in zip(_KINDS, (not t, o), strict=True) if wanted]
-            for t, o in zip(self.traced, sized, strict=True)
+            [
+                (kind, f"{kind}/{zone.id}/")
+                for kind, wanted in zip(_KINDS, (not t, o), strict=True)
+                if wanted
+            ]
+            for zone, t, o in zip(demand.zones, self.traced, sized, strict=True)
         ]
-        self._zone_ids = [z.id for z in demand.zones]
         self._zone_of, self._sku_of = demand.stream_zone.tolist(), demand.stream_sku.tolist()
         self._sku_ids = topology.sku_ids
 
@@ -145,12 +148,13 @@ class _StreamNames:
         slots: list[list[Any]] = []
         at: list[int] = []
         names: list[str] = []
+        zone_of, sku_of, sku_ids = self._zone_of, self._sku_of, self._sku_ids
         for i, s in enumerate(batch):
-            z = self._zone_of[s]
-            for kind in self._kinds[z]:
+            sku = sku_ids[sku_of[s]]
+            for kind, prefix in self._kinds[zone_of[s]]:
                 slots.append(out[kind])
                 at.append(i)
-                names.append(f"{kind}/{self._zone_ids[z]}/{self._sku_ids[self._sku_of[s]]}")
+                names.append(prefix + sku)
         for slot, i, generator in zip(slots, at, streams.streams(names), strict=True):
             slot[i] = generator
         return out
