@@ -99,3 +99,33 @@ def test_a_flat_profile_draws_as_a_mean_per_day() -> None:
     law = DIST.validate_python({"dist": "poisson", "mean": 4})
     flat = scaled_draws(law, rng_a, scale, constant=True)
     assert np.array_equal(flat, scaled_draws(law, rng_b, scale))
+
+
+@pytest.mark.parametrize(
+    ("columns", "dtype"),
+    [
+        ([[0, 255], [3, 1]], np.uint8),
+        ([[0, 255], [256, 1]], np.uint16),
+        ([[0, 65535], [65536, 1]], np.float32),
+        ([[0, 1], [-1, 2]], np.float32),
+        ([[0.0, 2.0], [7, 300]], np.uint16),  # integral floats, then integers
+        ([[0, 2], [0.5, 1.0]], np.float32),
+        ([[0, 2], [np.nan, 1.0]], np.float32),
+    ],
+)
+@pytest.mark.parametrize("block", [1, 2, 4096])
+def test_columns_keep_their_values_in_the_narrowest_type_that_holds_them(
+    monkeypatch: pytest.MonkeyPatch, columns: list[list[float]], dtype: type, block: int
+) -> None:
+    # Integer columns are checked by their least and greatest values, others by a cast.
+    monkeypatch.setattr(CompactColumns, "_BLOCK", block)
+    arrays = [
+        np.asarray(c, dtype=np.int64 if all(isinstance(v, int) for v in c) else float)
+        for c in columns
+    ]
+    stored = CompactColumns(2, len(arrays))
+    for column in arrays:
+        stored.put(column)
+    array = stored.array()
+    assert array.dtype == dtype
+    np.testing.assert_array_equal(array, np.column_stack(arrays).astype(dtype))
