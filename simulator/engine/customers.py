@@ -39,7 +39,7 @@ class Customers:
         self.fleets = fleets
         self.demand_received = demand_received  # per position, since its last review
         self.lost_today = np.zeros(topo.n_positions)
-        self._lost_since_close = False  # whether lost_today may hold anything
+        self.lost_any = False  # whether lost_today may hold anything
         self.asked = np.zeros(topo.n_positions)  # customers' demand of each position, in all
         promises = [d.promise for d in topo.node_delivery if d is not None]
         self.backorders = CustomerBackorders(
@@ -272,7 +272,7 @@ class Customers:
         n_nodes = len(topo.node_ids)
         own = self.own
         if lost is not None:
-            self._lost_since_close = True
+            self.lost_any = True
         if own is None:
             if lost is not None:
                 self.lost_today += self._per_position(lost)
@@ -379,12 +379,12 @@ class Customers:
         """Backorders get one day older; those older than the zone's patience are lost."""
         rec = self.ctx.records
         topo = self.ctx.net.topology
-        if self._lost_since_close:  # else the day's row stays zero
+        if self.lost_any:  # else the day's row stays zero
             rec.node_lost[day] = np.bincount(
                 topo.pos_node, weights=self.lost_today, minlength=len(topo.node_ids)
             )
             self.lost_today[:] = 0.0
-            self._lost_since_close = False
+            self.lost_any = False
         self.interventions.end_of_day()
         lost = self.backorders.age_one_day()
         if lost is not None and self.ctx.kpi(day):

@@ -166,8 +166,10 @@ class Simulation:
             waiting = self.customers.backorders.per_stream()
             rec.stream_backlog_days += waiting
             np.maximum(rec.stream_backlog_max, waiting, out=rec.stream_backlog_max)
-            lost_today = self.customers.lost_today
-            rec.pos_ok_days += (backlog <= 1e-9) & (lost_today <= 1e-9)
+            ok = backlog <= 1e-9
+            if self.customers.lost_any:
+                ok &= self.customers.lost_today <= 1e-9
+            rec.pos_ok_days += ok
         self.customers.end_of_day(day)
         self._record_closed_lines()
 
