@@ -16,7 +16,8 @@ from policies.distribution import MarketView, coverage, outlet_choices
 from policies.registry import DISTRIBUTION
 from simulator.network.geography import Geography
 from simulator.scenario.customers import Market, MarketZone, Trace
-from simulator.scenario.models import Node, Scenario
+from simulator.scenario.models import Scenario
+from simulator.scenario.nodes import Node
 from simulator.scenario.traces import read_trace
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from simulator.scenario.models import Lane, Node
+from simulator.scenario.models import Lane
+from simulator.scenario.nodes import Node
 
 SINGLE, PRIMARY, SPLIT = 0, 1, 2
 """Rule codes: always column 0 / column 0 unless short, then the next / split by share."""

@@ -21,14 +21,8 @@ from simulator.network.prices import trade_prices
 from simulator.network.sourcing import SINGLE, ranked_lanes
 from simulator.scenario.collection import paused_collection
 from simulator.scenario.distributions import AnyDistribution
-from simulator.scenario.models import (
-    Delivery,
-    Lane,
-    Node,
-    Processing,
-    Scenario,
-    StockRule,
-)
+from simulator.scenario.models import Lane, Scenario
+from simulator.scenario.nodes import Delivery, Node, Processing, StockRule
 
 UNLIMITED = -1
 """Source code of a position supplied by an external supplier with unlimited stock."""
