@@ -32,4 +32,12 @@ class InventoryView:
     @property
     def inventory_position(self) -> np.ndarray:
         """Inventory position: on hand + on order - backlog."""
-        return self.on_hand + self.on_order - self.backlog
+        return inventory_position(self.on_hand, self.on_order, self.backlog)
+
+
+def inventory_position(
+    on_hand: np.ndarray, on_order: np.ndarray, backlog: np.ndarray
+) -> np.ndarray:
+    """On hand + on order - backlog, in that order (the engine's reviews compute it this way
+    too, so a policy and the review agree to the last bit)."""
+    return on_hand + on_order - backlog

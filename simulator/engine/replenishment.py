@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from policies.manual import ManualPolicy
-from policies.view import InventoryView
+from policies.view import InventoryView, inventory_position
 from simulator.engine.context import EPS, RunContext
 from simulator.engine.customers import Customers
 from simulator.engine.fulfilment import Fulfilment
@@ -22,6 +22,7 @@ from simulator.engine.policy_groups import build_policy_groups
 from simulator.engine.single_line import SingleLine, simple_positions
 from simulator.engine.stock import StockLedger
 from simulator.engine.tally import Tally
+from simulator.network.demand import consecutive_run
 from simulator.network.sourcing import PRIMARY, SPLIT
 from simulator.network.topology import UNLIMITED
 
@@ -57,14 +58,16 @@ class Replenishment:
         self.customers_seen = np.zeros(topo.n_positions)
         self.groups = build_policy_groups(topo, fulfilment.pos_tier)
         # Each group's positions as a slice where they run consecutively (views, not gathers).
-        self.group_at = [_as_slice(group.positions) for group in self.groups]
+        runs = [consecutive_run(group.positions) for group in self.groups]
+        self.group_at = [
+            group.positions if run is None else run
+            for group, run in zip(self.groups, runs, strict=True)
+        ]
         # Without a storage capacity anywhere, no order is ever cut to fit.
         self.limited = not np.isinf(topo.node_capacity).all()
         # Where no node splits its lines or falls back to another source, every line goes to
         # its position's first source by its first lane.
         self.one_source = not np.isin(topo.pos_rule, (PRIMARY, SPLIT)).any()
-        self.first_source = np.ascontiguousarray(topo.pos_sources[:, 0])
-        self.first_lane = np.ascontiguousarray(topo.pos_lanes[:, 0])
         self.group_of = np.empty(topo.n_positions, dtype=np.int64)
         self.index_in_group = np.empty(topo.n_positions, dtype=np.int64)
         for g, group in enumerate(self.groups):
@@ -143,9 +146,10 @@ class Replenishment:
             i = np.flatnonzero(quantities > EPS)
             return group.positions[i], quantities[i]
         at, ledger = self.group_at[g], self.ledger
-        # The arithmetic of InventoryView.inventory_position, term for term.
-        ip = (ledger.on_hand[at] + (ledger.open_order[at] + ledger.in_transit[at])) - (
-            ledger.owed[at] + customer_backlog[at]
+        ip = inventory_position(
+            ledger.on_hand[at],
+            ledger.open_order[at] + ledger.in_transit[at],
+            ledger.owed[at] + customer_backlog[at],
         )
         i = np.flatnonzero(due & (ip <= levels))
         quantities = np.maximum(order_at(i, ip[i]), 0.0)
@@ -320,9 +324,9 @@ class Replenishment:
         ``primary`` takes the first candidate whose spare stock (on hand less what it already
         owes) covers the line, judged line by line at the time of ordering.
         """
-        if self.one_source:
-            return pos, qty, self.first_source[pos], self.first_lane[pos]
         topo, ledger = self.ctx.net.topology, self.ledger
+        if self.one_source:
+            return pos, qty, topo.pos_sources[pos, 0], topo.pos_lanes[pos, 0]
         rule = topo.pos_rule[pos]
         column = np.zeros(len(pos), dtype=np.int64)
         backup = np.flatnonzero(rule == PRIMARY)
@@ -345,10 +349,3 @@ class Replenishment:
             qty = np.concatenate([qty[keep], parts])
             column = np.concatenate([column[keep], col])
         return pos, qty, topo.pos_sources[pos, column], topo.pos_lanes[pos, column]
-
-
-def _as_slice(idx: np.ndarray) -> slice | np.ndarray:
-    """``idx`` as a slice where it is a run of consecutive positions, else as it is."""
-    if len(idx) and int(idx[-1]) - int(idx[0]) == len(idx) - 1 and (np.diff(idx) == 1).all():
-        return slice(int(idx[0]), int(idx[-1]) + 1)
-    return idx

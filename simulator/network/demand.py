@@ -72,17 +72,23 @@ class DemandStreams:
         return self.stream_reach >= 0  # substitutes have reach -1
 
 
+def consecutive_run(idx: np.ndarray) -> slice | None:
+    """``idx`` as a slice when it is a run of consecutive indices (a slice reads an array as
+    a view, without a gather), else None."""
+    n = len(idx)
+    if n == 0:
+        return None
+    start = int(idx[0])
+    if int(idx[-1]) - start != n - 1 or not (np.diff(idx) == 1).all():
+        return None
+    return slice(start, start + n)
+
+
 def own_positions(stream_pos: np.ndarray) -> slice | None:
     """The positions of the streams as a slice when stream ``s`` alone sells from position
     ``start + s`` (a network whose outlets have a stream per SKU), else None. Sums per position
     over such streams are the streams' own values, with nothing to add up."""
-    n = len(stream_pos)
-    if n == 0:
-        return None
-    start = int(stream_pos[0])
-    if not np.array_equal(stream_pos, np.arange(start, start + n)):
-        return None
-    return slice(start, start + n)
+    return consecutive_run(stream_pos)
 
 
 @dataclass

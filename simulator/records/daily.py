@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.disruptions.conditions import GOODS
+from simulator.network.demand import consecutive_run
 
 EPS = 1e-9
 """Stock or backlog below this counts as none."""
@@ -46,10 +47,9 @@ class DailyStock:
         self.tiers = tiers
         facing_at = np.flatnonzero(facing)  # positions customers buy from
         self.facing_node = pos_node[facing_at]
-        # Usually a run of positions (a tier's): a slice reads it without a gather.
-        self.facing: slice | np.ndarray = facing_at
-        if len(facing_at) and facing_at[-1] - facing_at[0] == len(facing_at) - 1:
-            self.facing = slice(int(facing_at[0]), int(facing_at[-1]) + 1)
+        # Usually a run of positions (a tier's), read as a slice.
+        run = consecutive_run(facing_at)
+        self.facing: slice | np.ndarray = facing_at if run is None else run
         self.echelon_on_hand = np.zeros((n_days, len(tiers)))  # float64 totals per echelon
         self.echelon_backlog = np.zeros((n_days, len(tiers)))
         self.echelon_pipeline = np.zeros((n_days, len(tiers)))

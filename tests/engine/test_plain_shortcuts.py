@@ -40,7 +40,7 @@ def _kpis(monkeypatch: pytest.MonkeyPatch | None) -> pd.DataFrame:
     if monkeypatch is not None:
         monkeypatch.setattr(customers, "own_positions", lambda stream_pos: None)
         monkeypatch.setattr(backorders, "own_positions", lambda stream_pos: None)
-        monkeypatch.setattr(replenishment, "_as_slice", lambda idx: idx)
+        monkeypatch.setattr(replenishment, "consecutive_run", lambda idx: None)
     return Simulation(_scenario()).run().kpis
 
 
