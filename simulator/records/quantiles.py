@@ -86,6 +86,7 @@ class GroupedQuantiles:
         """Fold the buffered values into the counts; round the groups that grew too varied."""
         if not self._n_pending:
             return
+        # (An empty key array leads the list: the table may have counted every value.)
         pending, seen = np.unique(
             np.concatenate([self._keys[:0], *self._pending]), return_counts=True
         )
