@@ -15,6 +15,7 @@ import numpy as np
 
 from simulator.engine.backorders import CustomerBackorders
 from simulator.engine.context import EPS, RunContext
+from simulator.engine.group_sums import GroupSums
 from simulator.engine.interventions import Interventions
 from simulator.engine.stock import StockLedger
 from simulator.network.daily_demand import draw_daily_demand
@@ -57,6 +58,8 @@ class Customers:
         n_nodes = len(topo.node_ids)
         # Home delivery: per stream, the node whose delivery it uses (index N: none, 0 days).
         self.stream_node = stream_node = topo.pos_node[dem.stream_pos]
+        self.per_node = GroupSums(stream_node, n_nodes)  # per-stream values summed per node
+        self.pos_per_node = GroupSums(topo.pos_node, n_nodes)  # per-position values
         has_delivery = np.asarray([d is not None for d in topo.node_delivery] + [False])
         self.stream_delivery_node = np.where(has_delivery[stream_node], stream_node, n_nodes)
         self.stream_promise = np.asarray(
@@ -228,12 +231,13 @@ class Customers:
         if conditions is not None:  # a closed or short-handed outlet sells less
             issued *= conditions.work()[self.ctx.net.topology.pos_node[positions]]
         self.ledger.sell_at(positions, issued)
-        # need x (issued / need), as _share has it; where all is issued that is the need.
-        served = need.copy()
+        # need x (issued / need), as _share has it; where all is issued, issued is the need.
         short = np.flatnonzero(issued < need)
-        short = short[need[short] > 0]
-        served[short] = need[short] * (issued[short] / need[short])
-        return served
+        asked = need[short] > 0
+        issued[short[~asked]] = need[short[~asked]]  # nothing asked, nothing served
+        short = short[asked]
+        issued[short] = need[short] * (issued[short] / need[short])
+        return issued
 
     def _per_position(self, values: np.ndarray) -> np.ndarray:
         """Per-stream ``values`` summed per position."""
@@ -267,9 +271,7 @@ class Customers:
         """Count, per stream, what customers asked of their outlets, got at once and were
         lost to (None: nothing), on ``day``: each position's demand since its review and each
         node's day."""
-        ctx = self.ctx
-        rec, topo = ctx.records, ctx.net.topology
-        n_nodes = len(topo.node_ids)
+        rec = self.ctx.records
         own = self.own
         if lost is not None:
             self.lost_any = True
@@ -279,17 +281,17 @@ class Customers:
             asked_pos = self._per_position(asked)
             self.demand_received += asked_pos
             self.asked += asked_pos
-            rec.node_demand[day] += np.bincount(topo.pos_node, weights=asked_pos, minlength=n_nodes)
-            asked_node = np.bincount(self.stream_node, weights=asked, minlength=n_nodes)
+            rec.node_demand[day] += self.pos_per_node(asked_pos)
+            asked_node = self.per_node(asked)
         else:  # each stream its position's one, in order: the streams' sums are the positions'
             if lost is not None:
                 self.lost_today[own] += lost
             self.demand_received[own] += asked
             self.asked[own] += asked
-            asked_node = np.bincount(self.stream_node, weights=asked, minlength=n_nodes)
+            asked_node = self.per_node(asked)
             rec.node_demand[day] += asked_node
         rec.node_asked[day] += asked_node
-        rec.node_filled[day] += np.bincount(self.stream_node, weights=served, minlength=n_nodes)
+        rec.node_filled[day] += self.per_node(served)
 
     def count_in_window(
         self, asked: np.ndarray, served: np.ndarray, lost: np.ndarray | None
@@ -378,11 +380,8 @@ class Customers:
     def end_of_day(self, day: int) -> None:
         """Backorders get one day older; those older than the zone's patience are lost."""
         rec = self.ctx.records
-        topo = self.ctx.net.topology
         if self.lost_any:  # else the day's row stays zero
-            rec.node_lost[day] = np.bincount(
-                topo.pos_node, weights=self.lost_today, minlength=len(topo.node_ids)
-            )
+            rec.node_lost[day] = self.pos_per_node(self.lost_today)
             self.lost_today[:] = 0.0
             self.lost_any = False
         self.interventions.end_of_day()

@@ -1,0 +1,69 @@
+"""Sums per group: the same to the last bit as a weighted bincount, whichever way they go."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.engine.group_sums import GroupSums
+
+
+def _bincount(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    return np.bincount(group, weights=values, minlength=n_groups)
+
+
+def _sorted_groups(rng: np.random.Generator, n_items: int, n_groups: int) -> np.ndarray:
+    return np.sort(rng.integers(0, n_groups, n_items))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_items=st.integers(4096, 20_000),
+    n_groups=st.integers(1, 300),
+    kind=st.sampled_from(["whole", "fraction", "large", "signed zero", "nan"]),
+)
+def test_equal_to_bincount_bit_for_bit(seed: int, n_items: int, n_groups: int, kind: str) -> None:
+    rng = np.random.default_rng(seed)
+    group = _sorted_groups(rng, n_items, n_groups)
+    values = rng.poisson(7.0, n_items).astype(np.float64)
+    if kind == "fraction":  # not whole: the sums must come the bincount way
+        values *= 0.1
+    elif kind == "large":
+        values[rng.integers(n_items)] = 2.0**31
+    elif kind == "signed zero":
+        values[:] = -0.0
+    elif kind == "nan":
+        values[rng.integers(n_items)] = np.nan
+    got = GroupSums(group, n_groups)(values)
+    want = _bincount(group, values, n_groups)
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, want)
+    assert (np.signbit(got) == np.signbit(want)).all()
+
+
+def test_whole_numbers_take_the_fast_way_and_agree() -> None:
+    """Where a pairwise sum and a running sum differ, the fractions go the bincount way."""
+    rng = np.random.default_rng(1)
+    group = np.repeat(np.arange(100), 100)
+    fractions = rng.random(len(group))
+    pairwise = np.add.reduceat(fractions, np.arange(0, len(group), 100))
+    running = _bincount(group, fractions, 100)
+    assert not np.array_equal(pairwise, running)  # the two orders really differ here
+    np.testing.assert_array_equal(GroupSums(group, 100)(fractions), running)
+    whole = np.floor(fractions * 1000)
+    np.testing.assert_array_equal(GroupSums(group, 100)(whole), _bincount(group, whole, 100))
+
+
+@pytest.mark.parametrize("n_items", [10, 5000])
+def test_groups_out_of_order_and_empty_groups(n_items: int) -> None:
+    rng = np.random.default_rng(2)
+    group = rng.integers(0, 50, n_items) * 2  # odd groups empty, items in no order
+    values = rng.poisson(3.0, n_items).astype(np.float64)
+    np.testing.assert_array_equal(GroupSums(group, 101)(values), _bincount(group, values, 101))
+    ordered = np.sort(group)
+    np.testing.assert_array_equal(
+        GroupSums(ordered, 101)(values), _bincount(ordered, values, 101)
+    )
