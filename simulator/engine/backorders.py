@@ -66,6 +66,15 @@ class CustomerBackorders:
     def per_stream(self) -> np.ndarray:
         return self.units.sum(axis=0)
 
+    def waiting(self) -> tuple[np.ndarray, np.ndarray]:
+        """The streams with units waiting, and those units (:meth:`per_stream` there)."""
+        if self._own is not None and self._recounted:  # the rows' sums, already counted
+            units = self.at_position[self._own]
+        else:
+            units = self.per_stream()
+        streams = np.flatnonzero(units)
+        return streams, units[streams]
+
     def add(self, units: np.ndarray) -> None:
         """New backorders (age 0)."""
         self.units[0] += units

@@ -163,9 +163,9 @@ class Simulation:
         pipeline = ledger.open_order + ledger.in_transit
         rec.stock.record(day, ledger.on_hand, backlog, pipeline, rec.cost_factor[day])
         if ctx.kpi(day):
-            waiting = self.customers.backorders.per_stream()
-            rec.stream_backlog_days += waiting
-            np.maximum(rec.stream_backlog_max, waiting, out=rec.stream_backlog_max)
+            streams, waiting = self.customers.backorders.waiting()
+            rec.stream_backlog_days[streams] += waiting
+            rec.stream_backlog_max[streams] = np.maximum(rec.stream_backlog_max[streams], waiting)
             ok = backlog <= 1e-9
             if self.customers.lost_any:
                 ok &= self.customers.lost_today <= 1e-9

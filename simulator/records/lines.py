@@ -94,9 +94,12 @@ class LineTotals:
         if not w.all():
             pos, lane, q, c32, by_lane = pos[w], lane[w], q[w], c32[w], by_lane[w]
         c = c32.astype(np.float64)
-        safe = np.maximum(lane, 0)
-        nominal = np.where(by_lane, plan.lane_nominal[safe] if len(safe) else 0.0, 0.0)
-        nominal = np.where(by_lane, nominal, plan.pos_nominal[pos])
+        if by_lane.all():  # no production lines (usually): one gather
+            nominal = plan.lane_nominal[lane]
+        else:
+            lanes = plan.lane_nominal
+            of_lane = lanes[np.maximum(lane, 0)] if len(lanes) else 0.0
+            nominal = np.where(by_lane, of_lane, plan.pos_nominal[pos])
         on_time = c <= nominal + ON_TIME_EPS
         units = q * on_time
         # Added line by line at the lines' positions (a day's lines are few of the positions).
