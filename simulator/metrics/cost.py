@@ -53,17 +53,20 @@ def add_cost_kpis(ctx: KpiContext) -> None:
     )
     waste = rec.pos_wasted * (ctx.product("unit_cost") + ctx.product("disposal_cost"))[topo.pos_sku]
     n_nodes = len(topo.node_ids)
-    shipments = rec.shipments
-    in_window = rec.in_window(shipments.column("day"))
-    lane = shipments.column("lane")[in_window]
-    node = shipments.column("node")[in_window]
-    cost = shipments.column("cost")[in_window] * fuel[shipments.column("day")[in_window]]
-    cold = np.append(topo.lane_cold_chain, False)[np.where(lane >= 0, lane, -1)]
+    # Shipment costs per receiving node, summed in log order a block at a time (as one
+    # bincount would sum them).
+    shipped, cold_shipped = np.zeros(n_nodes), np.zeros(n_nodes)
+    cold_lane = np.append(topo.lane_cold_chain, False)  # -1: production, not cold
+    for day, lane, node, cost in rec.shipments.blocks("day", "lane", "node", "cost"):
+        in_window = rec.in_window(day)
+        node = node[in_window]
+        cost = cost[in_window] * fuel[day[in_window]]
+        np.add.at(shipped, node, cost)
+        np.add.at(cold_shipped, node, cost * cold_lane[np.maximum(lane[in_window], -1)])
     delivery = _delivery_cost(ctx)
-    transport = np.bincount(node, weights=cost, minlength=n_nodes) + delivery
+    transport = shipped + delivery
     transport = transport + fleet_cost_by_node(ctx)
-    cold_chain = np.bincount(node, weights=cost * cold, minlength=n_nodes)
-    cold_chain = cold_chain + fleet_cost_by_node(ctx, cold_only=True)
+    cold_chain = cold_shipped + fleet_cost_by_node(ctx, cold_only=True)
     for scope in POSITION:
         present = ctx.population("position", scope)
         costs = {

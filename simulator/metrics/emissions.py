@@ -31,19 +31,15 @@ def add_emission_kpis(ctx: KpiContext) -> None:
     """
     rec, topo = ctx.records, ctx.topology
     n_lanes, n_nodes = len(topo.lane_ids), len(topo.node_ids)
-    shipments = rec.shipments.as_dict()
-    keep = rec.in_window(shipments["day"]) & (shipments["lane"] >= 0)
-    lane = shipments["lane"][keep]
-    units = shipments["units"][keep]
-    carrier = ctx.network.lane_fleet[lane] < 0
-    tonne_km = np.where(carrier, shipments["tonnes"][keep] * topo.lane_distance[lane], 0.0)
-
-    def per_lane(values: np.ndarray) -> np.ndarray:
-        return np.bincount(lane, weights=values, minlength=n_lanes)
-
-    lane_tkm = per_lane(tonne_km)
+    # Carrier shipments' tonne-km and units per lane, summed in log order a block at a time.
+    lane_tkm, lane_units = np.zeros(n_lanes), np.zeros(n_lanes)
+    for day, lane, units, tonnes in rec.shipments.blocks("day", "lane", "units", "tonnes"):
+        keep = rec.in_window(day) & (lane >= 0)
+        lane = lane[keep]
+        carrier = ctx.network.lane_fleet[lane] < 0
+        np.add.at(lane_tkm, lane, np.where(carrier, tonnes[keep] * topo.lane_distance[lane], 0.0))
+        np.add.at(lane_units, lane, np.where(carrier, units[keep], 0.0))
     lane_co2 = lane_tkm * topo.lane_co2_per_tonne_km
-    lane_units = per_lane(np.where(carrier, units, 0.0))
 
     routes = rec.routes.as_dict()
     in_window = rec.in_window(routes["day"])

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
+from collections.abc import Iterator
+
 import numpy as np
 
 _FEW = 16  # arrays of up to this many rows are appended as rows: cheaper than a chunk each
+_BLOCK_ROWS = 1 << 20  # rows of a block read at a time: 8 MB a column of 8-byte values
 
 
 class ColumnBuffer:
@@ -65,5 +70,35 @@ class ColumnBuffer:
             self._chunks[name] = chunks = [joined]
         return chunks[0]
 
+    def blocks(self, *names: str, rows: int = _BLOCK_ROWS) -> Iterator[tuple[np.ndarray, ...]]:
+        """The columns ``names``, in order, ``rows`` rows at a time (the last block fewer).
+
+        For sums over a long log: a block's temporaries are reused from the heap, where
+        whole-column temporaries (hundreds of MB at a million streams) would each be mapped
+        and faulted in anew.
+        """
+        self._flush_rows()
+        columns = [_Chunked(self._chunks[name]) for name in names]
+        for first in range(0, self._size, rows):
+            yield tuple(column.rows(first, first + rows) for column in columns)
+
     def as_dict(self) -> dict[str, np.ndarray]:
         return {name: self.column(name) for name in self._dtypes}
+
+
+class _Chunked:
+    """A column held in chunks, read by row ranges."""
+
+    def __init__(self, chunks: list[np.ndarray]) -> None:
+        self.chunks = chunks
+        self.starts = list(itertools.accumulate((len(c) for c in chunks[:-1]), initial=0))
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start`` to ``stop`` (a view where they lie in one chunk)."""
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_left(self.starts, stop) - 1
+        pieces = [
+            self.chunks[k][max(start - self.starts[k], 0) : stop - self.starts[k]]
+            for k in range(first, last + 1)
+        ]
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
