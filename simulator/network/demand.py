@@ -114,11 +114,13 @@ def compile_demand(
     """Demand streams of the demand zones, then of the market's zones under ``plan``."""
     sku_index = {s: i for i, s in enumerate(topology.sku_ids)}
     node_index = {node: i for i, node in enumerate(topology.node_ids)}
-    keys = zip(topology.pos_node.tolist(), topology.pos_sku.tolist(), strict=True)
-    position = {key: p for p, key in enumerate(keys)}  # (node, sku) -> position
+    index = topology.position_index
 
     def pos(node_id: str, sku: int) -> int:
-        return position[node_index[node_id], sku]
+        at = int(index.find(node_index[node_id], sku))
+        if at < 0:
+            raise KeyError((node_id, sku))
+        return at
 
     def mix(zone: CustomerDemand) -> list[tuple[str, float]]:
         if isinstance(zone, DemandZone) and zone.skus is None:
@@ -133,44 +135,43 @@ def compile_demand(
     # The demand zones' streams, a column each (a zone's streams share all but SKU, position
     # and weight); then the market's, whose links index the whole list.
     zone_of: list[int] = []
+    node_of: list[int] = []
     sku_of: list[int] = []
-    pos_of: list[int] = []
     weight_of: list[float] = []
     lost_of: list[bool] = []
     patience_of: list[float] = []
-    problems: list[Problem] = []
     for z, zone in enumerate(scenario.demand):
-        node = node_index[zone.node]
-        first = len(pos_of)
-        for sku, weight in mix(zone):
-            k = sku_index[sku]
-            at = position.get((node, k))
-            if at is None:
-                # Only a distribution strategy can take a SKU a zone names off its node.
-                where = str(scenario.source) if scenario.source else None
-                message = (
-                    f"'{zone.node}' does not stock {sku} under the market's distribution strategy"
-                )
-                problems.append(Problem(where, None, ("demand", z, "skus", sku), message))
-                continue
-            sku_of.append(k)
-            pos_of.append(at)
-            weight_of.append(weight)
-        n = len(pos_of) - first
+        skus = mix(zone)
+        n = len(skus)
+        sku_of += [sku_index[sku] for sku, _ in skus]
+        weight_of += [weight for _, weight in skus]
         zone_of += [z] * n
+        node_of += [node_index[zone.node]] * n
         lost_of += [zone.unmet == "lost"] * n
         patience_of += [zone.patience or math.inf] * n
-    if problems:
+    pos_of = index.find(np.asarray(node_of, dtype=np.int64), np.asarray(sku_of, dtype=np.int64))
+    if (pos_of < 0).any():
+        # Only a distribution strategy can take a SKU a zone names off its node.
+        where = str(scenario.source) if scenario.source else None
+        problems = []
+        for i in np.flatnonzero(pos_of < 0).tolist():
+            z, sku = zone_of[i], topology.sku_ids[sku_of[i]]
+            node = scenario.demand[z].node
+            message = f"'{node}' does not stock {sku} under the market's distribution strategy"
+            problems.append(Problem(where, None, ("demand", z, "skus", sku), message))
         raise ScenarioError(problems)
     streams: list[_Stream] = []
     if scenario.market is not None and plan is not None:
         _add_market_streams(streams, len(pos_of), scenario, plan, mix, pos, sku_index)
     n_own = len(pos_of)
 
-    def column(values: list[Any] | None, field: str, default: Any, dtype: Any) -> np.ndarray:
+    def column(
+        values: list[Any] | np.ndarray | None, field: str, default: Any, dtype: Any
+    ) -> np.ndarray:
         """The demand zones' ``values`` (their ``default`` where None), then the market's."""
-        own = [default] * n_own if values is None else values
-        return np.asarray(own + [getattr(s, field) for s in streams], dtype=dtype)
+        own = np.full(n_own, default, dtype=dtype) if values is None else values
+        market = np.asarray([getattr(s, field) for s in streams], dtype=dtype)
+        return np.concatenate([np.asarray(own, dtype=dtype), market])
 
     stream_zone = column(zone_of, "zone", 0, np.int64)
     stream_pos = column(pos_of, "pos", 0, np.int64)

@@ -8,6 +8,7 @@ contiguous inside its tier.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from simulator.network.geography import Geography
+from simulator.network.positions import PositionIndex
 from simulator.network.prices import trade_prices
 from simulator.network.sourcing import SINGLE, ranked_lanes
 from simulator.scenario.collection import paused_collection
@@ -105,6 +107,11 @@ class Topology:
     @property
     def n_positions(self) -> int:
         return len(self.pos_node)
+
+    @functools.cached_property
+    def position_index(self) -> PositionIndex:
+        """Finds positions by node and SKU index, many at once."""
+        return PositionIndex(self.pos_node, self.pos_sku, len(self.sku_ids))
 
     def position_of(self, node_id: str, sku_id: str) -> int:
         """Index of the position of ``sku_id`` at ``node_id`` (KeyError if the node lacks it)."""
@@ -245,9 +252,7 @@ def compile_topology(
     pos_shares[:, 0] = 1.0
     pos_rule = np.full(n_pos, SINGLE, dtype=np.int64)
     pos_lead = np.zeros(n_pos)
-    n_skus = max(len(skus), 1)
-    keys = pos_node_a * n_skus + pos_sku_a  # (node, SKU) as one number, to find positions
-    by_key = np.argsort(keys, kind="stable")
+    index = PositionIndex(pos_node_a, pos_sku_a, len(skus))
     for node in ordered:
         span = node_positions[node.id]
         if node.kind == "plant":
@@ -265,9 +270,8 @@ def compile_topology(
             if nodes[origin].kind == "supplier":
                 pos_sources[span, c] = UNLIMITED
                 continue
-            wanted = origin * n_skus + pos_sku_a[span]
-            found = by_key[np.minimum(np.searchsorted(keys, wanted, sorter=by_key), n_pos - 1)]
-            missing = keys[found] != wanted
+            found = index.find(origin, pos_sku_a[span])
+            missing = found < 0
             if missing.any():
                 raise KeyError((origin, int(pos_sku_a[span][missing][0])))
             pos_sources[span, c] = found
