@@ -40,7 +40,9 @@ class ReplenishmentPolicy(Protocol):
 
         The demand is what the position was asked for (by customers and downstream nodes), or,
         where the position's params say ``forecast_from: customers`` (information sharing),
-        what end customers asked for its SKU across the whole network.
+        what end customers asked for its SKU across the whole network. The array is the
+        policy's to keep. A policy whose ``observe`` does nothing may say so with a class
+        attribute ``ignores_demand = True``: the engine then does not call it.
         """
         ...
 
@@ -167,6 +169,7 @@ class _OrderPointPolicy:
     ``order_at`` where a due position's IP is at or below its ``idle_above`` level."""
 
     idle_above: np.ndarray
+    ignores_demand = True  # observe() does nothing: the engine may skip it
 
     def observe(self, demand: np.ndarray) -> None:
         """Ignore demand: the decision depends on the inventory position only."""

@@ -77,6 +77,11 @@ class CustomerBackorders:
 
     def add(self, units: np.ndarray) -> None:
         """New backorders (age 0)."""
+        if self._own is not None and self._recounted:  # few streams wait: only theirs change
+            streams = np.flatnonzero(units)
+            self.units[0, streams] += units[streams]
+            self.recount(streams)
+            return
         self.units[0] += units
         self.refresh()
 

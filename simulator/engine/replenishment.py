@@ -111,10 +111,11 @@ class Replenishment:
             if group.tier != tier:
                 continue
             idx, at = group.positions, self.group_at[g]
-            seen = self.demand_received[at].copy()  # the policy may keep it
-            if self.from_customers[at].any():
-                seen = np.where(self.from_customers[at], self._customer_demand(idx), seen)
-            group.policy.observe(seen)
+            if not getattr(group.policy, "ignores_demand", False):
+                seen = self.demand_received[at].copy()  # the policy may keep it
+                if self.from_customers[at].any():
+                    seen = np.where(self.from_customers[at], self._customer_demand(idx), seen)
+                group.policy.observe(seen)
             self.last_demand[at] = self.demand_received[at]
             self.demand_received[at] = 0.0
             due = group.due(now)
