@@ -91,7 +91,8 @@ class Shipping:
         ctx, book = self.ctx, self.book
         topo = ctx.net.topology
         lane = book.lane[rows]
-        key = np.where(lane >= 0, lane, -1 - topo.pos_node[shipped.pos])
+        carried = lane >= 0  # else made: production batches are keyed by plant, negative
+        key = lane if carried.all() else np.where(carried, lane, -1 - topo.pos_node[shipped.pos])
         keys, member = _grouped(key)
         units = np.bincount(member, weights=shipped.qty)
         tonnes_shipped = shipped.qty * self.sku_tonnes[topo.pos_sku[shipped.pos]]

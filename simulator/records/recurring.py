@@ -37,6 +37,9 @@ class RecurringValues:
         if not found.all() and self._n_values < VALUES:
             self._learn(bits[~found], slots[~found])
             value, found = self._look_up(slots, bits)
+        if found.all():  # as usual: no subsets to take
+            np.add.at(self._counts, groups * VALUES + value, 1)
+            return found
         if self._n_values == VALUES and found.mean() < _MIN_HITS:
             self.active = False
         np.add.at(self._counts, groups[found] * VALUES + value[found], 1)
