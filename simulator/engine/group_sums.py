@@ -1,20 +1,23 @@
-"""Sums of per-item values per group (per node of each stream, say), as ``np.bincount`` gives
-them, taken the fast way where the result is provably the same.
+"""Sums per group or per index taken the fast way, where the result is provably the same.
 
 A weighted ``bincount`` adds item by item into its bins: about 3 ms for a million items. Where
 each group's items are consecutive, ``np.add.reduceat`` sums the runs in a fraction of that,
-but in another order (pairwise), so in general not to the same last bit. Whole numbers below
-2**31, fewer than 2**22 of them, sum exactly in float64 in any order, so for them the two agree
-exactly; checking that costs less than the difference.
+but in another order (pairwise), so in general not to the same last bit. Likewise ``np.add.at``
+adds item by item into its target, where summing per index first and adding the sums touches
+the target once per index. Whole numbers below 2**31, fewer than 2**22 of them, sum exactly in
+float64 in any order, so for them the ways agree exactly; checking that costs less than the
+difference.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-_MIN_ITEMS = 4096
-"""Below this a ``bincount`` is as fast as the check."""
-_MAX_ITEMS = 1 << 22
+MIN_ITEMS = 4096
+"""Below this a ``bincount`` (or ``np.add.at``) is as fast as the check."""
+MAX_ITEMS = 1 << 22
 """Up to this many whole values below 2**31 sum to less than 2**53: exact in float64."""
 
 
@@ -25,7 +28,7 @@ class GroupSums:
         self.group = group
         self.n_groups = n_groups
         n = len(group)
-        grouped = n >= _MIN_ITEMS and n <= _MAX_ITEMS and bool((np.diff(group) >= 0).all())
+        grouped = n >= MIN_ITEMS and n <= MAX_ITEMS and bool((np.diff(group) >= 0).all())
         # Where each group's items are consecutive: the first item of each run, and its group.
         self._starts: np.ndarray | None = None
         self._run_group = np.zeros(0, dtype=np.intp)
@@ -36,7 +39,7 @@ class GroupSums:
     def __call__(self, values: np.ndarray) -> np.ndarray:
         """The sums per group, float64, equal to ``np.bincount(group, weights=values,
         minlength=n_groups)``."""
-        if self._starts is not None and _whole(values):
+        if self._starts is not None and whole_numbers(values):
             out = np.zeros(self.n_groups)
             # + 0.0: a run of -0.0 sums to -0.0, where bincount's bins start at +0.0.
             out[self._run_group] = np.add.reduceat(values, self._starts) + 0.0
@@ -44,7 +47,26 @@ class GroupSums:
         return np.bincount(self.group, weights=values, minlength=self.n_groups)
 
 
-def _whole(values: np.ndarray) -> bool:
+def whole_numbers(values: np.ndarray) -> bool:
     """Whether every value is a whole number of magnitude below 2**31 (NaN and inf are not)."""
     with np.errstate(invalid="ignore"):  # NaN, inf and large values cast to garbage: unequal
         return bool((values.astype(np.int32) == values).all())
+
+
+def add_at(
+    targets: Sequence[np.ndarray], index: np.ndarray, values: np.ndarray
+) -> tuple[slice, np.ndarray] | None:
+    """``np.add.at(target, index, values)`` for each target. Where many values of whole numbers
+    go to a narrow run of indices (of whole-numbered targets), they are summed per index first:
+    returns that run and its sums; else adds line by line and returns None."""
+    if MIN_ITEMS <= len(index) <= MAX_ITEMS and whole_numbers(values):
+        low, high = int(index.min()), int(index.max()) + 1
+        run = slice(low, high)
+        if high - low <= len(index) and all(whole_numbers(t[run]) for t in targets):
+            sums = np.bincount(index - low, weights=values, minlength=high - low)
+            for target in targets:
+                target[run] += sums
+            return run, sums
+    for target in targets:
+        np.add.at(target, index, values)
+    return None

@@ -18,6 +18,7 @@ from policies.view import InventoryView, inventory_position
 from simulator.engine.context import EPS, RunContext
 from simulator.engine.customers import Customers
 from simulator.engine.fulfilment import Fulfilment
+from simulator.engine.group_sums import add_at
 from simulator.engine.policy_groups import build_policy_groups
 from simulator.engine.single_line import SingleLine, simple_positions
 from simulator.engine.stock import StockLedger
@@ -298,11 +299,7 @@ class Replenishment:
             np.subtract.at(ledger.open_order, pos[crumbs], qty[crumbs])
             pos, qty, src, lane = pos[~crumbs], qty[~crumbs], src[~crumbs], lane[~crumbs]
         stock = src >= 0
-        np.add.at(ledger.owed, src[stock], qty[stock])
-        np.add.at(self.demand_received, src[stock], qty[stock])
-        rec.node_demand[day] += np.bincount(
-            topo.pos_node[src[stock]], weights=qty[stock], minlength=n_nodes
-        )
+        self._asked_of_sources(src[stock], qty[stock], day)
         fulfilment = self.fulfilment
         source_node = np.where(stock, topo.pos_node[np.maximum(src, 0)], -1)
         desk = stock & fulfilment.has_desk[np.maximum(source_node, 0)]
@@ -317,6 +314,19 @@ class Replenishment:
             for source in np.unique(src[stock]).tolist():
                 self._review_source(source)
 
+    def _asked_of_sources(self, src: np.ndarray, qty: np.ndarray, day: int) -> None:
+        """Lines become their sources' demand: owed, asked since the source's review, and its
+        node's demand of ``day`` (a tier's many lines ask few sources: summed per source)."""
+        topo = self.ctx.net.topology
+        n_nodes = len(topo.node_ids)
+        per_source = add_at((self.ledger.owed, self.demand_received), src, qty)
+        if per_source is None:
+            by_node = np.bincount(topo.pos_node[src], weights=qty, minlength=n_nodes)
+        else:  # whole numbers: the same sums from the sources' totals
+            run, sums = per_source
+            by_node = np.bincount(topo.pos_node[run], weights=sums, minlength=n_nodes)
+        self.ctx.records.node_demand[day] += by_node
+
     def _choose_suppliers(
         self, pos: np.ndarray, qty: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -327,7 +337,7 @@ class Replenishment:
         """
         topo, ledger = self.ctx.net.topology, self.ledger
         if self.one_source:
-            return pos, qty, topo.pos_sources[pos, 0], topo.pos_lanes[pos, 0]
+            return pos, qty, topo.pos_source[pos], topo.pos_lane[pos]
         rule = topo.pos_rule[pos]
         column = np.zeros(len(pos), dtype=np.int64)
         backup = np.flatnonzero(rule == PRIMARY)

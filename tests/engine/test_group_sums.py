@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.engine.group_sums import GroupSums
+from simulator.engine.group_sums import GroupSums, add_at, whole_numbers
 
 
 def _bincount(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
@@ -64,6 +64,43 @@ def test_groups_out_of_order_and_empty_groups(n_items: int) -> None:
     values = rng.poisson(3.0, n_items).astype(np.float64)
     np.testing.assert_array_equal(GroupSums(group, 101)(values), _bincount(group, values, 101))
     ordered = np.sort(group)
-    np.testing.assert_array_equal(
-        GroupSums(ordered, 101)(values), _bincount(ordered, values, 101)
-    )
+    np.testing.assert_array_equal(GroupSums(ordered, 101)(values), _bincount(ordered, values, 101))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_items=st.sampled_from([50, 5000, 20_000]),
+    width=st.integers(1, 3000),
+    kind=st.sampled_from(["whole", "fraction", "fractional target"]),
+)
+def test_add_at_equals_numpy_add_at_bit_for_bit(
+    seed: int, n_items: int, width: int, kind: str
+) -> None:
+    rng = np.random.default_rng(seed)
+    index = 100 + rng.integers(0, width, n_items)
+    values = rng.integers(0, 50, n_items).astype(np.float64)
+    if kind == "fraction":
+        values *= 0.1
+    targets = [np.floor(rng.random(4000) * 1000), np.zeros(4000)]
+    if kind == "fractional target":
+        targets[0] += 0.3
+    want = [t.copy() for t in targets]
+    for target in want:
+        np.add.at(target, index, values)
+    summed = add_at(targets, index, values)
+    for got, expected in zip(targets, want, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    fast = n_items >= 4096 and kind == "whole" and width <= n_items
+    assert (summed is not None) == fast
+    if summed is not None:
+        run, sums = summed
+        np.testing.assert_array_equal(
+            sums, np.bincount(index - run.start, weights=values, minlength=run.stop - run.start)
+        )
+
+
+def test_whole_numbers() -> None:
+    assert whole_numbers(np.array([0.0, -3.0, 2.0**31 - 1]))
+    for bad in (0.5, np.nan, np.inf, 2.0**31, -(2.0**31) - 1, 1e12):
+        assert not whole_numbers(np.array([1.0, bad]))
