@@ -19,6 +19,8 @@ MIN_ITEMS = 4096
 """Below this a ``bincount`` (or ``np.add.at``) is as fast as the check."""
 MAX_ITEMS = 1 << 22
 """Up to this many whole values below 2**31 sum to less than 2**53: exact in float64."""
+_FEW_ODD = 64
+"""Runs with a value that is not whole, summed one by one while at most 1 in this many."""
 
 
 class GroupSums:
@@ -38,19 +40,36 @@ class GroupSums:
 
     def __call__(self, values: np.ndarray) -> np.ndarray:
         """The sums per group, float64, equal to ``np.bincount(group, weights=values,
-        minlength=n_groups)``."""
-        if self._starts is not None and whole_numbers(values):
-            out = np.zeros(self.n_groups)
-            # + 0.0: a run of -0.0 sums to -0.0, where bincount's bins start at +0.0.
-            out[self._run_group] = np.add.reduceat(values, self._starts) + 0.0
-            return out
-        return np.bincount(self.group, weights=values, minlength=self.n_groups)
+        minlength=n_groups)``.
+
+        Runs of whole numbers are summed by ``reduceat``; the few runs holding another value
+        (a share of a short stock, say) are summed item by item, as ``bincount`` sums them.
+        """
+        starts = self._starts
+        if starts is None:
+            return np.bincount(self.group, weights=values, minlength=self.n_groups)
+        odd = np.flatnonzero(~_whole(values))
+        odd_runs = np.unique(np.searchsorted(starts, odd, side="right") - 1)
+        if len(odd_runs) > len(starts) // _FEW_ODD:
+            return np.bincount(self.group, weights=values, minlength=self.n_groups)
+        out = np.zeros(self.n_groups)
+        # + 0.0: a run of -0.0 sums to -0.0, where bincount's bins start at +0.0.
+        out[self._run_group] = np.add.reduceat(values, starts) + 0.0
+        ends = np.append(starts[1:], len(values))
+        for run in odd_runs.tolist():
+            out[self._run_group[run]] = np.cumsum(values[starts[run] : ends[run]])[-1] + 0.0
+        return out
 
 
 def whole_numbers(values: np.ndarray) -> bool:
     """Whether every value is a whole number of magnitude below 2**31 (NaN and inf are not)."""
+    return bool(_whole(values).all())
+
+
+def _whole(values: np.ndarray) -> np.ndarray:
+    """Which values are whole numbers of magnitude below 2**31."""
     with np.errstate(invalid="ignore"):  # NaN, inf and large values cast to garbage: unequal
-        return bool((values.astype(np.int32) == values).all())
+        return values.astype(np.int32) == values
 
 
 def add_at(
