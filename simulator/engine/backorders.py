@@ -39,6 +39,9 @@ class CustomerBackorders:
         self._n_positions = n_positions
         self.at_position = np.zeros(n_positions)  # units waiting per position, kept current
         self._recounted = True  # at_position is the rows' sums, as refresh() makes them
+        # Where each position has its stream: the streams that may have units waiting, sorted
+        # (every stream with a unit in some row is there); None: not known, found when asked.
+        self._streams: np.ndarray | None = np.zeros(0, dtype=np.int64)
 
     def refresh(self) -> None:
         """Recount :attr:`at_position` after rows were changed in place."""
@@ -55,6 +58,15 @@ class CustomerBackorders:
         stream: their positions' sums, the same numbers without a pass over every stream."""
         assert self._own is not None
         self.at_position[streams + self._own.start] = self.units[:, streams].sum(axis=0)
+        if self._streams is not None:  # those served in full wait no more
+            self._streams = self._streams[self.units[:, self._streams].any(axis=0)]
+
+    def waiting_streams(self) -> np.ndarray:
+        """The streams that may have units waiting, sorted: every stream with a unit in some
+        row, and perhaps a few without."""
+        if self._streams is None:
+            self._streams = np.flatnonzero(self.units.any(axis=0))
+        return self._streams
 
     def cancel(self, streams: np.ndarray, share: float) -> np.ndarray:
         """Customers of ``streams`` cancel ``share`` of their waiting units; returns them."""
@@ -69,9 +81,10 @@ class CustomerBackorders:
     def waiting(self) -> tuple[np.ndarray, np.ndarray]:
         """The streams with units waiting, and those units (:meth:`per_stream` there)."""
         if self._own is not None and self._recounted:  # the rows' sums, already counted
-            units = self.at_position[self._own]
-        else:
-            units = self.per_stream()
+            streams = self.waiting_streams()
+            units = self.at_position[streams + self._own.start]
+            return streams[units != 0], units[units != 0]
+        units = self.per_stream()
         streams = np.flatnonzero(units)
         return streams, units[streams]
 
@@ -80,9 +93,12 @@ class CustomerBackorders:
         if self._own is not None and self._recounted:  # few streams wait: only theirs change
             streams = np.flatnonzero(units)
             self.units[0, streams] += units[streams]
+            if self._streams is not None:
+                self._streams = np.union1d(self._streams, streams)
             self.recount(streams)
             return
         self.units[0] += units
+        self._streams = None
         self.refresh()
 
     def add_one(self, stream: int, units: float) -> None:
@@ -90,13 +106,16 @@ class CustomerBackorders:
         self.units[0, stream] += units
         self.at_position[self._stream_pos[stream]] += units
         self._recounted = False  # kept current by additions, not recounted from the rows
+        self._streams = None
 
-    def oldest_first(self) -> Iterator[tuple[int, np.ndarray]]:
-        """``(age in days, units)`` of rows with waiting units, oldest first; the units are
-        views: subtract what gets served in place. The last row's age is a lower bound."""
+    def oldest_first(self, streams: np.ndarray | None = None) -> Iterator[tuple[int, np.ndarray]]:
+        """``(age in days, units)`` of rows with waiting units (of ``streams``, if given: the
+        others have none), oldest first; the units are views: subtract what gets served in
+        place. The last row's age is a lower bound."""
         for age in range(len(self.units) - 1, -1, -1):
-            if self.units[age].any():
-                yield age, self.units[age]
+            row = self.units[age]
+            if (row if streams is None else row[streams]).any():
+                yield age, row
 
     def age_one_day(self) -> np.ndarray | None:
         """Everyone waits a day longer; returns units whose patience ran out (now lost), or

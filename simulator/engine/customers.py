@@ -168,18 +168,24 @@ class Customers:
 
     def serve_backlog(self) -> None:
         """Waiting customers take what stock there is, oldest first."""
-        if not self.backorders.at_position.any():
-            return
-        rec = self.ctx.records
+        backorders = self.backorders
         kpi = self.ctx.kpi(self.ctx.env.now)
-        if self.sparse_backlog:
+        if self.sparse_backlog:  # only where customers wait
+            assert self.own is not None
+            candidates = backorders.waiting_streams()
+            if not backorders.at_position[candidates + self.own.start].any():
+                return
             waited = [
-                self._serve_waiting(age, row, kpi) for age, row in self.backorders.oldest_first()
+                self._serve_waiting(age, row, candidates, kpi)
+                for age, row in backorders.oldest_first(candidates)
             ]
             if waited:
-                self.backorders.recount(np.unique(np.concatenate(waited)))
+                backorders.recount(np.unique(np.concatenate(waited)))
             return
-        for age, waiting in self.backorders.oldest_first():
+        if not backorders.at_position.any():
+            return
+        rec = self.ctx.records
+        for age, waiting in backorders.oldest_first():
             served = self._share(waiting)
             waiting -= served
             if kpi:
@@ -187,12 +193,14 @@ class Customers:
             self.hand_over(served, age, None, kpi)
         self.backorders.refresh()
 
-    def _serve_waiting(self, age: int, waiting: np.ndarray, kpi: bool) -> np.ndarray:
+    def _serve_waiting(
+        self, age: int, waiting: np.ndarray, candidates: np.ndarray, kpi: bool
+    ) -> np.ndarray:
         """What :meth:`_share` and :meth:`hand_over` do for one age of backorders, for the
-        streams that wait only (each its position's one stream; stores only). Returns those
-        streams."""
+        streams that wait only (of ``candidates``; each its position's one stream; stores
+        only). Returns those streams."""
         assert self.own is not None
-        streams = np.flatnonzero(waiting)
+        streams = candidates[waiting[candidates] != 0]
         served = self._share_own(streams + self.own.start, waiting[streams])
         waiting[streams] -= served
         rec = self.ctx.records
