@@ -83,7 +83,8 @@ class CustomerBackorders:
         if self._own is not None and self._recounted:  # the rows' sums, already counted
             streams = self.waiting_streams()
             units = self.at_position[streams + self._own.start]
-            return streams[units != 0], units[units != 0]
+            waits = units != 0
+            return streams[waits], units[waits]
         units = self.per_stream()
         streams = np.flatnonzero(units)
         return streams, units[streams]

@@ -72,6 +72,25 @@ def _whole(values: np.ndarray) -> np.ndarray:
         return values.astype(np.int32) == values
 
 
+def run_sums(
+    index: np.ndarray, values: np.ndarray, run: slice | None = None
+) -> tuple[slice, np.ndarray]:
+    """``values`` summed per index over the run of indices ``index`` spans (``run``, if known):
+    that run as a slice and the sums (those of ``np.bincount``). A day's lines of one tier
+    touch a narrow run of a million positions; updating only it spares passes over all."""
+    run = index_run(index) if run is None else run
+    low = run.start
+    sums = np.bincount(index - low if low else index, weights=values, minlength=run.stop - low)
+    return run, sums
+
+
+def index_run(index: np.ndarray) -> slice:
+    """The run of indices from the smallest of ``index`` to its largest (empty: none)."""
+    if len(index) == 0:
+        return slice(0, 0)
+    return slice(int(index.min()), int(index.max()) + 1)
+
+
 def add_at(
     targets: Sequence[np.ndarray], index: np.ndarray, values: np.ndarray
 ) -> tuple[slice, np.ndarray] | None:
@@ -79,10 +98,9 @@ def add_at(
     go to a narrow run of indices (of whole-numbered targets), they are summed per index first:
     returns that run and its sums; else adds line by line and returns None."""
     if MIN_ITEMS <= len(index) <= MAX_ITEMS and whole_numbers(values):
-        low, high = int(index.min()), int(index.max()) + 1
-        run = slice(low, high)
-        if high - low <= len(index) and all(whole_numbers(t[run]) for t in targets):
-            sums = np.bincount(index - low, weights=values, minlength=high - low)
+        run = index_run(index)
+        if run.stop - run.start <= len(index) and all(whole_numbers(t[run]) for t in targets):
+            run, sums = run_sums(index, values, run)
             for target in targets:
                 target[run] += sums
             return run, sums

@@ -13,20 +13,10 @@ import math
 import numpy as np
 
 from simulator.engine.context import EPS, RunContext
+from simulator.engine.group_sums import run_sums
 from simulator.engine.lots import Lots
 from simulator.engine.traceability import Traceability
 from simulator.transport.shipment import Shipment
-
-
-def per_position(pos: np.ndarray, qty: np.ndarray) -> tuple[slice, np.ndarray]:
-    """``qty`` summed per position over the run of positions ``pos`` spans: that run as a
-    slice and the sums (those of ``np.bincount``). A day's lines of one tier touch a narrow
-    run of a million positions; updating only it spares passes over all of them."""
-    if len(pos) == 0:
-        return slice(0, 0), np.zeros(0)
-    low, high = int(pos.min()), int(pos.max()) + 1
-    sums = np.bincount(pos - low if low else pos, weights=qty, minlength=high - low)
-    return slice(low, high), sums
 
 
 class ConservationError(RuntimeError):
@@ -97,7 +87,7 @@ class StockLedger:
     def ship_out(self, src: np.ndarray, qty: np.ndarray, depart: float) -> np.ndarray | None:
         """Take shipped lines' units from their sources' stock; returns the lots they carry
         (rows per line) where perishable, else ``None``."""
-        at, taken = per_position(src, qty)
+        at, taken = run_sums(src, qty)
         self.on_hand[at] -= taken
         self.owed[at] -= taken
         self._issued(at, taken, self.ctx.kpi(self.ctx.now))
@@ -112,13 +102,13 @@ class StockLedger:
 
     def dispatch(self, pos: np.ndarray, qty: np.ndarray) -> None:
         """Lines leave their sources: ordered units become units in transit."""
-        at, moved = per_position(pos, qty)
+        at, moved = run_sums(pos, qty)
         self.open_order[at] -= moved
         self.in_transit[at] += moved
 
     def receive(self, shipped: Shipment) -> None:
         """A shipment arrives: its units join stock (with their lots) and leave transit."""
-        at, units = per_position(shipped.pos, shipped.qty)
+        at, units = run_sums(shipped.pos, shipped.qty)
         self.on_hand[at] += units
         self.in_transit[at] -= units
         self.ctx.records.total_received[at] += units
