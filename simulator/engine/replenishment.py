@@ -98,7 +98,7 @@ class Replenishment:
                     self._one[pos] = None if order_one is None else (order_one, i)
             simple = simple_positions(ctx, ledger, fulfilment)
             self.single = SingleLine(ctx, ledger, fulfilment, self.tally, simple)
-            self.simple = simple.tolist()
+            self.simple = self.single.simple
         self._backlog = customers.backorders.at_position
 
     # ----------------------------------------------------------------- reviews

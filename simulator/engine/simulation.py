@@ -192,7 +192,10 @@ class Simulation:
         if self.customers.backorders.at_position[positions].any():
             self.customers.serve_backlog()
         if self.at_review and self.ledger.owed[positions].any():
-            self.fulfilment.fill(self.fulfilment.lines_waiting_on(positions))
+            rows = self.fulfilment.lines_waiting_on(positions)
+            single = self.replenishment.single
+            if single is None or not single.fill_waiting(rows):
+                self.fulfilment.fill(rows)
         for behaviour in self.behaviours.values():
             behaviour.received(positions)
 

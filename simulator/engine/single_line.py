@@ -6,8 +6,9 @@ and :mod:`~simulator.engine.shipping` spends most of its time in numpy's per-cal
 that single line. This module does the same bookkeeping with scalars, for the lines where
 nothing else can intervene: one supplier, no lot sizing, lane capacity, desk, fleet,
 lots, tracing or disruption, and no earlier line waiting at the same source while it has
-stock. A storage limit cuts the line as the array path does. Any other line takes the array
-path. ``tests/engine/test_single_line.py`` runs scenarios
+stock. A storage limit cuts the line as the array path does. When stock arrives at a source,
+a few such lines waiting on it ship here too, first come, first served. Any other line takes
+the array path. ``tests/engine/test_single_line.py`` runs scenarios
 both ways and checks that the records are identical.
 """
 
@@ -17,13 +18,15 @@ import math
 
 import numpy as np
 
-from policies.allocation import FcfsParams
+from policies.allocation import FcfsParams, grant_in_order
 from simulator.engine.clock import Phase, at_phase
 from simulator.engine.context import EPS, RunContext
 from simulator.engine.fulfilment import Fulfilment
 from simulator.engine.stock import StockLedger
 from simulator.engine.tally import Tally
 from simulator.network.topology import NO_SOURCE, UNLIMITED
+
+_FEW_WAITING = 16  # waiting lines shipped here; more go through the arrays
 
 
 def simple_positions(ctx: RunContext, ledger: StockLedger, fulfilment: Fulfilment) -> np.ndarray:
@@ -96,6 +99,7 @@ class SingleLine:
         # simple positions' lanes are made together.
         self.lead_time = ctx.draws.lanes.take_one
         ctx.draws.lanes.prepare_lanes(np.asarray(self.lane)[simple].tolist())
+        self.simple = simple.tolist()
 
     def place(self, pos: int, qty: float, demand_received: np.ndarray) -> bool:
         """Place and ship what the source can give now; False (nothing done) if other lines
@@ -137,6 +141,40 @@ class SingleLine:
         if grant > EPS:
             self.book.open[row] -= grant
             self.book.last_arrival[row] = self._ship(pos, src, lane, grant, now, day, kpi)
+        return True
+
+    def fill_waiting(self, rows: np.ndarray) -> bool:
+        """Ship what a source that just received stock can give to the lines waiting on it
+        (book ``rows``), first come, first served, as :meth:`Fulfilment.fill` does; False
+        (nothing done) unless they are a few simple positions' lines, one each, all at one
+        source, so that each is a shipment of its own."""
+        if len(rows) > _FEW_WAITING:
+            return False
+        book, ctx = self.book, self.ctx
+        now = ctx.env.now
+        ready = [
+            r for r in rows.tolist() if book.ready.item(r) <= now + EPS and book.open.item(r) > EPS
+        ]
+        if not ready:
+            return True
+        pos = [book.position.item(r) for r in ready]
+        sources = {book.source.item(r) for r in ready}
+        if len(set(pos)) < len(pos) or len(sources) > 1 or not all(self.simple[p] for p in pos):
+            return False
+        src = sources.pop()
+        wanted = np.asarray([book.open.item(r) for r in ready])
+        grants = grant_in_order(np.full(len(ready), src), wanted, self.on_hand).tolist()
+        self.tally.touched = True
+        kpi, day = ctx.now >= self.kpi_from, ctx.today
+        # Shipments leave in lane order, as the array path logs them.
+        for i in sorted(range(len(ready)), key=lambda i: self.lane[pos[i]]):
+            grant, row = grants[i], ready[i]
+            if grant <= EPS:
+                continue
+            self.owed[src] -= grant
+            arrival = self._ship(pos[i], src, self.lane[pos[i]], grant, now, day, kpi)
+            book.open[row] -= grant
+            book.last_arrival[row] = max(book.last_arrival.item(row), arrival)
         return True
 
     def _within_storage(self, pos: int, qty: float) -> float:

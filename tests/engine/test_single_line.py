@@ -9,6 +9,7 @@ import pytest
 
 from simulator import Simulation
 from simulator.engine import replenishment
+from simulator.engine.single_line import SingleLine
 from simulator.records import ColumnBuffer
 from simulator.scenario import scenario_from_data
 
@@ -86,6 +87,23 @@ def test_scalar_reorders_match_the_array_path(
                 np.testing.assert_array_equal(fast[name][column], array, err_msg=f"{name}.{column}")
         elif isinstance(value, np.ndarray):
             np.testing.assert_array_equal(fast[name], value, err_msg=name)
+
+
+def test_waiting_lines_ship_on_the_scalar_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stock arriving at a distributor ships the few lines waiting on it in plain Python, so
+    the equality above covers that path too; two lines of one position take the arrays."""
+    calls: list[tuple[int, bool]] = []
+    original = SingleLine.fill_waiting
+
+    def spy(self: SingleLine, rows: np.ndarray) -> bool:
+        done = original(self, rows)
+        calls.append((len(rows), done))
+        return done
+
+    monkeypatch.setattr(SingleLine, "fill_waiting", spy)
+    Simulation(scenario_from_data(_network()), seed=11).run()
+    assert any(n >= 2 and done for n, done in calls)
+    assert any(not done for _, done in calls)
 
 
 def test_a_stepped_run_books_each_day_as_a_whole_run_does() -> None:
