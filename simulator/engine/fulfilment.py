@@ -139,6 +139,8 @@ class Fulfilment:
 
     def fill(self, rows: np.ndarray) -> None:
         """Ship what sources can give to ready open lines, first come first served."""
+        if len(rows) == 0:
+            return
         topo, book = self.ctx.net.topology, self.book
         depart = self.ctx.env.now
         ready = book.ready[rows] <= depart + EPS

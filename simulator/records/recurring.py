@@ -40,7 +40,7 @@ class RecurringValues:
         if found.all():  # as usual: no subsets to take
             np.add.at(self._counts, groups * VALUES + value, 1)
             return found
-        if self._n_values == VALUES and found.mean() < _MIN_HITS:
+        if self._n_values == VALUES and np.count_nonzero(found) < _MIN_HITS * len(found):
             self.active = False
         np.add.at(self._counts, groups[found] * VALUES + value[found], 1)
         return found
