@@ -152,7 +152,10 @@ class Fulfilment:
         grant = book.open[rows].copy()
         stock = src >= 0
         if stock.any():
-            grant[stock] = self._allocate(src[stock], pos[stock], grant[stock])
+            if (self.ledger.on_hand[src[stock]] > 0).any():
+                grant[stock] = self._allocate(src[stock], pos[stock], grant[stock])
+            else:  # lines waiting at empty sources (the usual case): nothing to share
+                grant[stock] = 0.0
         conditions = self.ctx.conditions()
         if conditions is not None:
             self._within_conditions(conditions, grant, src, book.lane[rows])
