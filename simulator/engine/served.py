@@ -31,7 +31,6 @@ class ServedOrders:
         if not self.rows:
             return
         rows = np.array(self.rows, dtype=float).reshape(-1, 5)
-        self.rows.clear()
         ctx, customers = self.ctx, self.customers
         rec, dem = ctx.records, ctx.net.demand
         n_streams, n_positions = dem.n_streams, ctx.net.topology.n_positions
@@ -52,11 +51,18 @@ class ServedOrders:
         if sold is not None:
             rec.total_issued += sold
         kpi = arrived >= ctx.scenario.warmup - EPS  # counted by the customer's arrival
-        if not kpi.all():  # some arrived in the warm-up: the window's sums without them
+        in_window = bool(kpi.all())
+        if in_window:  # the rows as they are make the order log's (the same columns)
+            rec.customer_orders.extend_rows(self.rows)
+        self.rows.clear()
+        if not in_window:  # some arrived in the warm-up: the window's sums and log without them
             arrived, size, served, wait = arrived[kpi], size[kpi], served[kpi], wait[kpi]
             streams, lost = streams[kpi], lost[kpi]
             if len(streams) == 0:
                 return
+            rec.customer_orders.append(
+                time=arrived, stream=streams, quantity=size, filled_now=served, wait=wait
+            )
             asked_s, served_s, lost_s = per_stream(size), per_stream(served), per_stream(lost)
             sold = per_position(served_s) if self.plain_stock else None
         customers.count_in_window(asked_s, served_s, lost_s)
@@ -71,6 +77,3 @@ class ServedOrders:
         if sold is not None:
             rec.pos_shipped += sold
             rec.pos_sold += sold
-        rec.customer_orders.append(
-            time=arrived, stream=streams, quantity=size, filled_now=served, wait=wait
-        )

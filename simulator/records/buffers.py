@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 _FEW = 16  # arrays of up to this many rows are appended as rows: cheaper than a chunk each
+_ROWS_HELD = 1 << 16  # numbers held in the row list before they become chunks
 _BLOCK_ROWS = 1 << 20  # rows of a block read at a time: 8 MB a column of 8-byte values
 
 
@@ -29,7 +30,14 @@ class ColumnBuffer:
 
     def append_row(self, *values: float) -> None:
         """Append one row, values in column order (for per-event logs; numbers only)."""
-        self._rows.extend(values)
+        self.extend_rows(values)
+
+    def extend_rows(self, values: Sequence[float]) -> None:
+        """Append rows given flat: the first row's values in column order, then the next's."""
+        rows = self._rows
+        rows.extend(values)
+        if len(rows) >= _ROWS_HELD:  # else a long run would hold millions of number objects
+            self._flush_rows()
 
     def append(self, **columns: np.ndarray | float) -> None:
         """Append equal-length arrays (scalars are broadcast to the arrays' length)."""
