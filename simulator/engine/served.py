@@ -53,7 +53,7 @@ class ServedOrders:
         kpi = arrived >= ctx.scenario.warmup - EPS  # counted by the customer's arrival
         in_window = bool(kpi.all())
         if in_window:  # the rows as they are make the order log's (the same columns)
-            rec.customer_orders.extend_rows(self.rows)
+            rec.customer_orders.append_table(rows)
         self.rows.clear()
         if not in_window:  # some arrived in the warm-up: the window's sums and log without them
             arrived, size, served, wait = arrived[kpi], size[kpi], served[kpi], wait[kpi]

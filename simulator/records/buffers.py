@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -30,14 +30,19 @@ class ColumnBuffer:
 
     def append_row(self, *values: float) -> None:
         """Append one row, values in column order (for per-event logs; numbers only)."""
-        self.extend_rows(values)
-
-    def extend_rows(self, values: Sequence[float]) -> None:
-        """Append rows given flat: the first row's values in column order, then the next's."""
         rows = self._rows
         rows.extend(values)
         if len(rows) >= _ROWS_HELD:  # else a long run would hold millions of number objects
             self._flush_rows()
+
+    def append_table(self, table: np.ndarray) -> None:
+        """Append the rows of a 2-D array whose columns are this log's, in order. The log keeps
+        views of it: do not change it."""
+        self._flush_rows()
+        for k, (name, dtype) in enumerate(self._dtypes.items()):
+            column = table[:, k]
+            self._chunks[name].append(column if column.dtype == dtype else column.astype(dtype))
+        self._size += len(table)
 
     def append(self, **columns: np.ndarray | float) -> None:
         """Append equal-length arrays (scalars are broadcast to the arrays' length)."""

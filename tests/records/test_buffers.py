@@ -53,21 +53,22 @@ def test_sums_by_blocks_equal_one_bincount_bit_for_bit() -> None:
     np.testing.assert_array_equal(sums, whole)
 
 
-def test_rows_given_one_by_one_or_flat_keep_their_order_past_the_held_limit() -> None:
-    """Rows appended one at a time, flat or as arrays interleave in order, also once the rows
-    held as numbers turn into chunks (a long per-order run)."""
+def test_rows_one_by_one_tables_and_columns_keep_their_order_past_the_held_limit() -> None:
+    """Rows appended one at a time, as a table or as columns interleave in order, also once
+    the rows held as numbers turn into chunks (a long per-order run)."""
     log = ColumnBuffer(day=np.int64, value=np.float64)
     day = 0
     for _block in range(3):
         for _ in range(20_000):  # 40,000 numbers a block: the held limit is passed
             log.append_row(day, day * 0.25)
             day += 1
-        flat = [v for d in range(day, day + 7) for v in (d, d * 0.25)]
-        log.extend_rows(flat)
+        table = np.array([(d, d * 0.25) for d in range(day, day + 7)])
+        log.append_table(table)
         day += 7
         log.append(day=np.arange(day, day + 100), value=np.arange(day, day + 100) * 0.25)
         day += 100
     assert len(log) == day
     assert len(log._rows) < 1 << 16  # held numbers stay bounded
+    assert log.column("day").dtype == np.int64
     np.testing.assert_array_equal(log.column("day"), np.arange(day))
     np.testing.assert_array_equal(log.column("value"), np.arange(day) * 0.25)
