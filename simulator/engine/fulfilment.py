@@ -26,6 +26,8 @@ from simulator.network.topology import PRODUCTION, UNLIMITED
 from simulator.records import Records
 from simulator.transport.shipment import Shipment
 
+_NONE = np.empty(0, dtype=np.intp)  # no lines (never written to)
+
 
 class Desk(simpy.Resource):
     """A node's order desk: ``servers`` servers, first come first served.
@@ -104,6 +106,8 @@ class Fulfilment:
 
     def lines_sourced_in(self, tier: int) -> np.ndarray:
         """Open lines this tier must fill from its own stock."""
+        if not len(self.book):
+            return _NONE
         src = self.book.source
         tier_of_source = np.where(src >= 0, self.pos_tier[np.maximum(src, 0)], -1)
         return np.flatnonzero(tier_of_source == tier)
@@ -111,6 +115,8 @@ class Fulfilment:
     def lines_to_outside(self, tier: int) -> np.ndarray:
         """Open lines of this tier to external suppliers or to its plants' production."""
         book = self.book
+        if not len(book):
+            return _NONE
         return np.flatnonzero((book.source < 0) & (self.pos_tier[book.position] == tier))
 
     def lines_waiting_on(self, positions: np.ndarray) -> np.ndarray:

@@ -135,19 +135,21 @@ class OrderBook:
         """Current row of each (still open) line id."""
         return np.searchsorted(self.line_id, ids)
 
-    def pop_closed(self) -> dict[str, np.ndarray]:
+    def pop_closed(self) -> dict[str, np.ndarray] | None:
         """Remove lines fully shipped and delivered; return their position, lane, quantity,
-        placed, day and last_arrival."""
-        closed = (self.open <= 1e-9) & (self.undelivered <= 1e-9)
+        placed, day and last_arrival (None: no line closed)."""
         parts = []
-        if closed.any():
+        closed = (self.open <= 1e-9) & (self.undelivered <= 1e-9) if self._n else None
+        if closed is not None and closed.any():
             parts.append({name: getattr(self, name)[closed] for name in _SHIPPED})
             keep = np.flatnonzero(~closed)
             for column in self._store.values():
                 column[: len(keep)] = column[keep]
             self._n = len(keep)
             self._expose()
-        if self._shipped or not parts:
+        if not (parts or self._shipped):
+            return None
+        if self._shipped:
             rows = np.asarray(self._shipped).reshape(-1, len(_SHIPPED))
             self._shipped = []
             parts.append(

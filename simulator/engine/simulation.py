@@ -175,7 +175,7 @@ class Simulation:
 
     def _record_closed_lines(self) -> None:
         closed = self.fulfilment.book.pop_closed()
-        if len(closed["position"]):
+        if closed is not None:
             rec = self.ctx.records
             rec.lines.add(
                 position=closed["position"],
