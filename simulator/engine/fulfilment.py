@@ -27,7 +27,6 @@ from simulator.records import Records
 from simulator.transport.shipment import Shipment
 
 _NONE = np.empty(0, dtype=np.intp)  # no lines (never written to)
-_FEW = 64  # lines for which an allocation rule's set-up outweighs looking at the stock first
 
 
 class Desk(simpy.Resource):
@@ -159,11 +158,7 @@ class Fulfilment:
         grant = book.open[rows].copy()
         stock = src >= 0
         if stock.any():
-            sources = src[stock]
-            if len(sources) <= _FEW and not (self.ledger.on_hand[sources] > 0).any():
-                grant[stock] = 0.0  # a few lines waiting at empty sources: nothing to share
-            else:
-                grant[stock] = self._allocate(sources, pos[stock], grant[stock])
+            grant[stock] = self._allocate(src[stock], pos[stock], grant[stock])
         conditions = self.ctx.conditions()
         if conditions is not None:
             self._within_conditions(conditions, grant, src, book.lane[rows])

@@ -36,13 +36,9 @@ class ColumnBuffer:
             self._flush_rows()
 
     def append_table(self, table: np.ndarray) -> None:
-        """Append the rows of a 2-D array whose columns are this log's, in order. The log keeps
-        views of it: do not change it."""
+        """Append the rows of a 2-D array whose columns are this log's, in order."""
         self._flush_rows()
-        for k, (name, dtype) in enumerate(self._dtypes.items()):
-            column = table[:, k]
-            self._chunks[name].append(column if column.dtype == dtype else column.astype(dtype))
-        self._size += len(table)
+        self._add_table(table)
 
     def append(self, **columns: np.ndarray | float) -> None:
         """Append equal-length arrays (scalars are broadcast to the arrays' length)."""
@@ -70,10 +66,14 @@ class ColumnBuffer:
         """Turn the rows appended one by one into one chunk per column, keeping the order."""
         if self._rows:
             rows = np.asarray(self._rows).reshape(-1, len(self._dtypes))
-            for k, (col, dtype) in enumerate(self._dtypes.items()):
-                self._chunks[col].append(rows[:, k].astype(dtype))
-            self._size += len(rows)
             self._rows = []
+            self._add_table(rows)
+
+    def _add_table(self, table: np.ndarray) -> None:
+        """One chunk per column (a compact copy) of a 2-D array of this log's columns."""
+        for k, (name, dtype) in enumerate(self._dtypes.items()):
+            self._chunks[name].append(table[:, k].astype(dtype))
+        self._size += len(table)
 
     def column(self, name: str) -> np.ndarray:
         self._flush_rows()
